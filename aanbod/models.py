@@ -1,0 +1,572 @@
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Gemeente, Partner
+
+MAX_LEEFTIJD = 25
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Taal(models.Model):
+    """A language an aanbod is offered in (ISO 639-1 code)."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    naam = models.CharField(_("name"), max_length=60)
+    naam_en = models.CharField(_("name in English"), max_length=60, blank=True)
+    naam_fr = models.CharField(_("name in French"), max_length=60, blank=True)
+    volgorde = models.PositiveSmallIntegerField(_("order"), default=100)
+
+    class Meta:
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+        ordering = ["volgorde", "naam"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        lang = (get_language() or "nl")[:2]
+        return {"en": self.naam_en, "fr": self.naam_fr}.get(lang) or self.naam
+
+
+class Thema(models.Model):
+    """A topic of upbringing, shared by aanbod and vragen."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    naam = models.CharField(_("name"), max_length=80)
+    naam_en = models.CharField(_("name in English"), max_length=80, blank=True)
+    naam_fr = models.CharField(_("name in French"), max_length=80, blank=True)
+    beschrijving = models.CharField(_("description"), max_length=250, blank=True)
+    volgorde = models.PositiveSmallIntegerField(_("order"), default=100)
+    actief = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("thema")
+        verbose_name_plural = _("themas")
+        ordering = ["volgorde", "naam"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        lang = (get_language() or "nl")[:2]
+        return {"en": self.naam_en, "fr": self.naam_fr}.get(lang) or self.naam
+
+
+class Levensfase(models.TextChoices):
+    """Life stages a parent picks from; each maps to a range of child ages in years."""
+
+    AANSTAAND = "aanstaand", _("Expecting a baby")
+    BABY_PEUTER = "0-3", _("0 to 3 years")
+    KLEUTER = "3-6", _("3 to 6 years")
+    LAGERE_SCHOOL = "6-12", _("6 to 12 years")
+    TIENER = "12-18", _("12 to 18 years")
+
+    @property
+    def leeftijden(self) -> tuple[int, int] | None:
+        if self == Levensfase.AANSTAAND:
+            return None
+        low, high = self.value.split("-")
+        return int(low), int(high)
+
+
+class Doelgroep(models.TextChoices):
+    OUDERS = "ouders", _("Parents")
+    AANSTAANDE_OUDERS = "aanstaande_ouders", _("Parents-to-be")
+    GROOTOUDERS = "grootouders", _("Grandparents")
+    KINDEREN = "kinderen", _("Children and young people")
+    PROFESSIONALS = "professionals", _("Professionals")
+
+
+class AanbodQuerySet(models.QuerySet):
+    def published(self) -> "AanbodQuerySet":
+        return self.filter(status=Aanbod.Status.GEPUBLICEERD, partner__actief=True)
+
+    def for_user(self, user) -> "AanbodQuerySet":
+        """The aanbod a logged-in user may manage: their partners' own; coordinators all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(partner__lidmaatschappen__user=user)
+
+    def te_modereren(self) -> "AanbodQuerySet":
+        return self.filter(Q(status=Aanbod.Status.INGEDIEND) | Q(voorgestelde_wijziging__isnull=False))
+
+    def niet_nagekeken_sinds(self, days: int) -> "AanbodQuerySet":
+        grens = timezone.localdate() - timedelta(days=days)
+        return self.filter(Q(nagekeken_op__lt=grens) | Q(nagekeken_op__isnull=True))
+
+
+class Aanbod(models.Model):
+    class Soort(models.TextChoices):
+        VORMINGSAVOND = "vormingsavond", _("Information evening")
+        WORKSHOP = "workshop", _("Workshop")
+        OUDERCURSUS = "oudercursus", _("Parenting course")
+        ONTMOETINGSMOMENT = "ontmoetingsmoment", _("Meeting group")
+        SPELOTHEEK = "spelotheek", _("Toy library (spelotheek)")
+        CONSULTATIE = "consultatie", _("Consultation")
+        ADVIESGESPREK = "adviesgesprek", _("Advice conversation")
+        INFOTHEEK = "infotheek", _("Information point (infotheek)")
+        SPEELMOMENT = "speelmoment", _("Play session")
+        HUISBEZOEK = "huisbezoek", _("Home visit")
+        GROEPSAANBOD = "groepsaanbod", _("Group programme")
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", _("Draft")
+        INGEDIEND = "ingediend", _("Submitted")
+        GEPUBLICEERD = "gepubliceerd", _("Published")
+        AFGEWEZEN = "afgewezen", _("Rejected")
+        GEARCHIVEERD = "gearchiveerd", _("Archived")
+
+    class Kosten(models.TextChoices):
+        GRATIS = "gratis", _("Free")
+        BETALEND = "betalend", _("Paid")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="aanbod", verbose_name=_("partner")
+    )
+    titel = models.CharField(_("title"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=170, unique=True)
+    soort = models.CharField(_("kind"), max_length=30, choices=Soort.choices, db_index=True)
+    samenvatting = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences in plain language.")
+    )
+    beschrijving = models.TextField(_("description"), blank=True)
+    afbeelding = models.ImageField(_("image"), upload_to="aanbod/", blank=True)
+    themas = models.ManyToManyField(Thema, blank=True, related_name="aanbod", verbose_name=_("themas"))
+    gemeenten = models.ManyToManyField(
+        Gemeente,
+        blank=True,
+        related_name="aanbod",
+        verbose_name=_("gemeenten"),
+        help_text=_("Where this aanbod is for; empty means the whole werkgebied."),
+    )
+    locaties = models.ManyToManyField(
+        "Locatie", blank=True, related_name="aanbod", verbose_name=_("locations")
+    )
+    talen = models.ManyToManyField(Taal, blank=True, related_name="aanbod", verbose_name=_("languages"))
+    doelgroepen = models.JSONField(_("target groups"), default=list, blank=True)
+    aanstaande_ouders = models.BooleanField(_("for parents-to-be"), default=False)
+    leeftijd_van = models.PositiveSmallIntegerField(
+        _("child age from (years)"), null=True, blank=True, validators=[MaxValueValidator(MAX_LEEFTIJD)]
+    )
+    leeftijd_tot = models.PositiveSmallIntegerField(
+        _("child age up to (years)"), null=True, blank=True, validators=[MaxValueValidator(MAX_LEEFTIJD)]
+    )
+    kosten = models.CharField(_("cost"), max_length=10, choices=Kosten.choices, default=Kosten.GRATIS)
+    prijs = models.DecimalField(
+        _("price (EUR)"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    kansentarief = models.BooleanField(
+        _("reduced rate (UiTPAS kansentarief)"),
+        default=False,
+        help_text=_("Holders of an UiTPAS with kansentarief pay a reduced price."),
+    )
+    kosten_toelichting = models.CharField(_("about the cost"), max_length=200, blank=True)
+    inschrijving_nodig = models.BooleanField(_("registration needed"), default=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_telefoon = models.CharField(_("contact phone"), max_length=30, blank=True)
+    website = models.URLField(_("more information (link)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT, db_index=True
+    )
+    afwijsreden = models.TextField(_("reason for rejection"), blank=True)
+    voorgestelde_wijziging = models.JSONField(
+        _("proposed change"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("An edit of a published aanbod that awaits moderation."),
+    )
+    ingediend_op = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    gepubliceerd_op = models.DateTimeField(_("published at"), null=True, blank=True)
+    nagekeken_op = models.DateField(
+        _("last confirmed correct"),
+        null=True,
+        blank=True,
+        help_text=_("The date a partner or coordinator last confirmed this aanbod is still correct."),
+    )
+    aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
+    bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AanbodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("aanbod")
+        verbose_name_plural = _("aanbod")
+        ordering = ["titel"]
+        indexes = [
+            models.Index(fields=["status", "soort"], name="aanbod_status_soort_idx"),
+            models.Index(fields=["leeftijd_van", "leeftijd_tot"], name="aanbod_leeftijd_idx"),
+            models.Index(fields=["kosten", "kansentarief"], name="aanbod_kosten_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(leeftijd_van__isnull=True) & Q(leeftijd_tot__isnull=True))
+                | (
+                    Q(leeftijd_van__isnull=False, leeftijd_tot__isnull=False)
+                    & Q(leeftijd_van__lte=F("leeftijd_tot"))
+                    & Q(leeftijd_tot__lte=MAX_LEEFTIJD)
+                ),
+                name="aanbod_leeftijd_low_to_high",
+                violation_error_message=_("The age range must run from low to high (at most 25)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(prijs__isnull=True) | Q(prijs__gte=0),
+                name="aanbod_prijs_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kosten="betalend") | Q(prijs__isnull=False),
+                name="aanbod_betalend_has_prijs",
+                violation_error_message=_("A paid aanbod needs a price."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.titel} ({self.partner})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("aanbod_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_gratis(self) -> bool:
+        return self.kosten == self.Kosten.GRATIS
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.GEPUBLICEERD
+
+    def voor_leeftijd(self, jaren: int) -> bool:
+        if self.leeftijd_van is None:
+            return True
+        return self.leeftijd_van <= jaren <= self.leeftijd_tot
+
+
+class Locatie(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="locaties",
+        verbose_name=_("partner"),
+        help_text=_("The partner that manages this location; empty for shared ones."),
+    )
+    naam = models.CharField(_("name"), max_length=150)
+    straat = models.CharField(_("street and number"), max_length=150)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.PROTECT, related_name="locaties", verbose_name=_("gemeente")
+    )
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    rolstoeltoegankelijk = models.BooleanField(_("wheelchair accessible"), default=False)
+    toelichting = models.CharField(_("directions"), max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(latitude__isnull=True) & Q(longitude__isnull=True))
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="locatie_coordinates_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.naam}, {self.straat}, {self.postcode} {self.gemeente}"
+
+    @property
+    def adres(self) -> str:
+        return f"{self.straat}, {self.postcode} {self.gemeente}"
+
+    @property
+    def osm_url(self) -> str:
+        if self.latitude is not None and self.longitude is not None:
+            return (
+                f"https://www.openstreetmap.org/?mlat={self.latitude}&mlon={self.longitude}"
+                f"#map=17/{self.latitude}/{self.longitude}"
+            )
+        from urllib.parse import quote
+
+        return f"https://www.openstreetmap.org/search?query={quote(self.adres)}"
+
+
+class Openingsuur(models.Model):
+    """A recurring weekly slot of an ongoing aanbod (the spelotheek on Wednesday 14–17)."""
+
+    class Weekdag(models.IntegerChoices):
+        MAANDAG = 0, _("Monday")
+        DINSDAG = 1, _("Tuesday")
+        WOENSDAG = 2, _("Wednesday")
+        DONDERDAG = 3, _("Thursday")
+        VRIJDAG = 4, _("Friday")
+        ZATERDAG = 5, _("Saturday")
+        ZONDAG = 6, _("Sunday")
+
+    aanbod = models.ForeignKey(
+        Aanbod, on_delete=models.CASCADE, related_name="openingsuren", verbose_name=_("aanbod")
+    )
+    locatie = models.ForeignKey(
+        Locatie,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="openingsuren",
+        verbose_name=_("location"),
+    )
+    weekdag = models.PositiveSmallIntegerField(_("weekday"), choices=Weekdag.choices)
+    van = models.TimeField(pgettext_lazy("time", "from"))
+    tot = models.TimeField(pgettext_lazy("time", "until"))
+    opmerking = models.CharField(_("note"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("opening hour")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekdag", "van"]
+        constraints = [
+            models.CheckConstraint(condition=Q(van__lt=F("tot")), name="openingsuur_van_before_tot"),
+            models.CheckConstraint(
+                condition=Q(weekdag__gte=0, weekdag__lte=6), name="openingsuur_weekdag_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekdag_display()} {self.van:%H:%M}–{self.tot:%H:%M}"
+
+
+class ActiviteitQuerySet(models.QuerySet):
+    def published(self) -> "ActiviteitQuerySet":
+        return self.filter(aanbod__status=Aanbod.Status.GEPUBLICEERD, aanbod__partner__actief=True)
+
+    def upcoming(self) -> "ActiviteitQuerySet":
+        return self.filter(einde__gte=timezone.now())
+
+    def for_user(self, user) -> "ActiviteitQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(aanbod__partner__lidmaatschappen__user=user)
+
+    def with_bezetting(self) -> "ActiviteitQuerySet":
+        """Annotate persons confirmed (`bezet`) and on the waiting list (`wachtend`)."""
+        return self.annotate(
+            bezet=Coalesce(
+                Sum("inschrijvingen__aantal_personen", filter=Q(inschrijvingen__status="bevestigd")), 0
+            ),
+            wachtend=Coalesce(
+                Sum("inschrijvingen__aantal_personen", filter=Q(inschrijvingen__status="wachtlijst")), 0
+            ),
+        )
+
+
+class Activiteit(models.Model):
+    """One dated occurrence of an aanbod."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    aanbod = models.ForeignKey(
+        Aanbod, on_delete=models.CASCADE, related_name="activiteiten", verbose_name=_("aanbod")
+    )
+    titel = models.CharField(
+        _("title"), max_length=150, blank=True, help_text=_("Only when it differs from the aanbod's title.")
+    )
+    start = models.DateTimeField(_("start"))
+    einde = models.DateTimeField(_("end"))
+    locatie = models.ForeignKey(
+        Locatie,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activiteiten",
+        verbose_name=_("location"),
+    )
+    online = models.BooleanField(_("online"), default=False)
+    capaciteit = models.PositiveIntegerField(
+        _("capacity (persons)"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    max_personen_per_inschrijving = models.PositiveSmallIntegerField(
+        _("maximum persons per registration"), default=4, validators=[MinValueValidator(1)]
+    )
+    inschrijving_nodig = models.BooleanField(_("registration needed"), default=True)
+    inschrijven_tot = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    geannuleerd = models.BooleanField(_("cancelled"), default=False)
+    geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    annulering_reden = models.CharField(_("reason for cancellation"), max_length=250, blank=True)
+    annulering_gemeld_op = models.DateTimeField(
+        _("registrants told of cancellation at"), null=True, blank=True
+    )
+    aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
+    bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ActiviteitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activiteit")
+        verbose_name_plural = _("activiteiten")
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["start"], name="activiteit_start_idx"),
+            models.Index(fields=["aanbod", "start"], name="activiteit_aanbod_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(einde__gt=F("start")),
+                name="activiteit_einde_after_start",
+                violation_error_message=_("An activity must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capaciteit__isnull=True) | Q(capaciteit__gte=0),
+                name="activiteit_capaciteit_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_personen_per_inschrijving__gte=1), name="activiteit_max_personen_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.start)
+        return f"{self.naam} — {start:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("aanbod_detail", kwargs={"slug": self.aanbod.slug}) + f"#activiteit-{self.pk}"
+
+    @property
+    def naam(self) -> str:
+        return self.titel or self.aanbod.titel
+
+    @property
+    def plaatsen_bezet(self) -> int:
+        if hasattr(self, "bezet"):
+            return self.bezet
+        return self.inschrijvingen.filter(status=Inschrijving.Status.BEVESTIGD).aggregate(
+            n=Coalesce(Sum("aantal_personen"), 0)
+        )["n"]
+
+    @property
+    def plaatsen_vrij(self) -> int | None:
+        """Places left, or None when there is no limit."""
+        if self.capaciteit is None:
+            return None
+        return max(self.capaciteit - self.plaatsen_bezet, 0)
+
+    @property
+    def is_volzet(self) -> bool:
+        return self.capaciteit is not None and self.plaatsen_vrij == 0
+
+    @property
+    def is_voorbij(self) -> bool:
+        return self.einde < timezone.now()
+
+    @property
+    def deadline(self):
+        return self.inschrijven_tot or self.start
+
+    @property
+    def inschrijving_open(self) -> bool:
+        return (
+            self.inschrijving_nodig
+            and not self.geannuleerd
+            and self.aanbod.is_published
+            and timezone.now() < self.deadline
+        )
+
+
+class InschrijvingQuerySet(models.QuerySet):
+    def for_user(self, user) -> "InschrijvingQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(activiteit__aanbod__partner__lidmaatschappen__user=user)
+
+    def actief(self) -> "InschrijvingQuerySet":
+        return self.exclude(status=Inschrijving.Status.GEANNULEERD)
+
+
+class Inschrijving(models.Model):
+    class Status(models.TextChoices):
+        BEVESTIGD = "bevestigd", _("Confirmed")
+        WACHTLIJST = "wachtlijst", _("Waiting list")
+        GEANNULEERD = "geannuleerd", _("Cancelled")
+
+    activiteit = models.ForeignKey(
+        Activiteit, on_delete=models.CASCADE, related_name="inschrijvingen", verbose_name=_("activiteit")
+    )
+    naam = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    telefoon = models.CharField(_("phone"), max_length=30, blank=True)
+    aantal_personen = models.PositiveSmallIntegerField(_("number of persons"), default=1)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.BEVESTIGD, db_index=True
+    )
+    taal = models.CharField(_("language"), max_length=8, default="nl-be")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    aangemaakt_op = models.DateTimeField(_("registered at"), default=timezone.now)
+    bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
+    geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    aanwezig = models.BooleanField(_("attended"), null=True, blank=True)
+    gewist_op = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+
+    objects = InschrijvingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inschrijving")
+        verbose_name_plural = _("inschrijvingen")
+        ordering = ["aangemaakt_op", "id"]
+        indexes = [
+            models.Index(fields=["activiteit", "status"], name="inschrijving_act_status_idx"),
+            models.Index(
+                fields=["status", "reminder_sent_at"],
+                name="inschrijving_reminder_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(aantal_personen__gte=1), name="inschrijving_min_one_person"),
+            models.UniqueConstraint(
+                fields=["activiteit", "email"],
+                condition=~Q(status="geannuleerd") & ~Q(email=""),
+                name="inschrijving_one_active_per_email",
+                violation_error_message=_("This e-mail address is already registered for this activity."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        wie = self.naam or _("(erased)")
+        return f"{wie} — {self.activiteit} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inschrijving_manage", kwargs={"token": self.token})
+
+    @property
+    def manage_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()

@@ -1,0 +1,3 @@
+from . import inschrijving, portal, wegwijzer
+
+urlpatterns = wegwijzer.urlpatterns + inschrijving.urlpatterns + portal.urlpatterns

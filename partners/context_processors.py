@@ -1,0 +1,5 @@
+from .models import Netwerk
+
+
+def netwerk(request) -> dict:
+    return {"netwerk": Netwerk.load()}

@@ -1,0 +1,3 @@
+from . import portal, public
+
+urlpatterns = public.urlpatterns + portal.urlpatterns

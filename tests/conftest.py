@@ -1,0 +1,140 @@
+"""Shared fixtures: the people of the network (alice and bob at partner A, charlie at partner B, a
+municipality user, a coordinator) and switches for tests that need PostgreSQL, Redis or Chromium.
+
+With REQUIRE_SERVICES=1 (CI) a test that needs a missing service fails instead of skipping.
+"""
+
+import contextlib
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from partners.models import Lidmaatschap
+from tests import factories
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery(settings):
+    """Tasks run in-process unless a test asks for a real worker."""
+    from huisvanhetkind.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    # A fault test may point the cache at a dead Redis.
+    with contextlib.suppress(Exception):
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        missing("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    return connection
+
+
+@pytest.fixture
+def redis_url(settings):
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        missing("needs Redis: set REDIS_URL=redis://...")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        missing(f"Redis at {url} is not reachable")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if not path:
+        missing("needs Debian's chromium at /usr/bin/chromium")
+    return path
+
+
+@pytest.fixture
+def partner_a(db):
+    return factories.PartnerFactory(naam="Opvoedingswinkel A")
+
+
+@pytest.fixture
+def partner_b(db):
+    return factories.PartnerFactory(naam="Spelotheek B")
+
+
+@pytest.fixture
+def alice(partner_a):
+    """A beheerder of partner A."""
+    user = factories.UserFactory(email="alice@example.org", naam="Alice")
+    factories.LidmaatschapFactory(user=user, partner=partner_a, rol=Lidmaatschap.Rol.BEHEERDER)
+    return user
+
+
+@pytest.fixture
+def bob(partner_a):
+    """A medewerker of partner A."""
+    user = factories.UserFactory(email="bob@example.org", naam="Bob")
+    factories.LidmaatschapFactory(user=user, partner=partner_a, rol=Lidmaatschap.Rol.MEDEWERKER)
+    return user
+
+
+@pytest.fixture
+def charlie(partner_b):
+    """A member of partner B: the outsider for everything of partner A."""
+    user = factories.UserFactory(email="charlie@example.org", naam="Charlie")
+    factories.LidmaatschapFactory(user=user, partner=partner_b, rol=Lidmaatschap.Rol.BEHEERDER)
+    return user
+
+
+@pytest.fixture
+def gemeente_a(db):
+    from partners.models import Gemeente
+
+    return Gemeente.objects.get(nis="44021")  # Gent
+
+
+@pytest.fixture
+def gemeente_b(db):
+    from partners.models import Gemeente
+
+    return Gemeente.objects.get(nis="11002")  # Antwerpen
+
+
+@pytest.fixture
+def dora(gemeente_a):
+    """Municipality staff with access to gemeente A's reports."""
+    user = factories.UserFactory(email="dora@gent.example", naam="Dora")
+    factories.GemeentetoegangFactory(user=user, gemeente=gemeente_a)
+    return user
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.CoordinatorFactory(email="coordinator@example.org", naam="Cora")
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.UserFactory(email="root@example.org", is_staff=True, is_superuser=True)

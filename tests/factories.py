@@ -1,0 +1,164 @@
+from datetime import timedelta
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from django.utils.text import slugify
+
+from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Thema
+from partners.models import COORDINATOR_GROUP, Gemeente, Gemeentetoegang, Lidmaatschap, Partner, User
+from vragen.models import Kanaal, Signaal, Vraag
+
+PASSWORD = "correct-horse-battery"  # noqa: S105
+
+
+def gemeente(nis: str = "44021") -> Gemeente:
+    return Gemeente.objects.get(nis=nis)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    naam = factory.Faker("name", locale="nl_BE")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+class CoordinatorFactory(UserFactory):
+    is_staff = True
+
+    @factory.post_generation
+    def coordinator_group(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=COORDINATOR_GROUP))
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    naam = factory.Sequence(lambda n: f"Partner {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.naam))
+    soort = Partner.Soort.OPVOEDINGSWINKEL
+    korte_beschrijving = "Een partner van het netwerk."
+    email = factory.LazyAttribute(lambda o: f"info@{o.slug}.example")
+
+
+class LidmaatschapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lidmaatschap
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+    rol = Lidmaatschap.Rol.MEDEWERKER
+
+
+class GemeentetoegangFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gemeentetoegang
+
+    user = factory.SubFactory(UserFactory)
+    gemeente = factory.LazyFunction(gemeente)
+
+
+class ThemaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Thema
+        django_get_or_create = ("slug",)
+
+    naam = factory.Sequence(lambda n: f"Thema {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.naam))
+
+
+class LocatieFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Locatie
+
+    naam = factory.Sequence(lambda n: f"Ontmoetingsruimte {n}")
+    straat = "Kerkstraat 1"
+    postcode = "9000"
+    gemeente = factory.LazyFunction(gemeente)
+    latitude = None
+    longitude = None
+
+
+class AanbodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Aanbod
+        skip_postgeneration_save = True
+
+    partner = factory.SubFactory(PartnerFactory)
+    titel = factory.Sequence(lambda n: f"Vormingsavond {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.titel))
+    soort = Aanbod.Soort.VORMINGSAVOND
+    samenvatting = "Een avond voor ouders over opvoeden."
+    beschrijving = "We praten samen over de dagelijkse vragen van ouders."
+    status = Aanbod.Status.GEPUBLICEERD
+    kosten = Aanbod.Kosten.GRATIS
+    leeftijd_van = 0
+    leeftijd_tot = 12
+    nagekeken_op = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def themas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themas.set(extracted)
+
+
+class OpeningsuurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Openingsuur
+
+    aanbod = factory.SubFactory(AanbodFactory)
+    weekdag = Openingsuur.Weekdag.WOENSDAG
+    van = "14:00"
+    tot = "17:00"
+
+
+class ActiviteitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Activiteit
+
+    aanbod = factory.SubFactory(AanbodFactory)
+    start = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + timedelta(days=7))
+    einde = factory.LazyAttribute(lambda o: o.start + timedelta(hours=2))
+    locatie = factory.SubFactory(LocatieFactory)
+    capaciteit = 20
+
+
+class InschrijvingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inschrijving
+
+    activiteit = factory.SubFactory(ActiviteitFactory)
+    naam = factory.Faker("name", locale="nl_BE")
+    email = factory.Sequence(lambda n: f"ouder{n}@example.org")
+    aantal_personen = 1
+    status = Inschrijving.Status.BEVESTIGD
+
+
+class VraagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vraag
+        skip_postgeneration_save = True
+
+    gemeente = factory.LazyFunction(gemeente)
+    kanaal = Kanaal.TELEFOON
+    datum = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def themas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.themas.set(extracted)
+
+
+class SignaalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Signaal
+
+    gemeente = factory.LazyFunction(gemeente)
+    thema = factory.LazyFunction(lambda: Thema.objects.get(slug="slapen"))
+    titel = "Wachtlijst voor slaapconsult"
+    tekst = "Ouders wachten drie maanden op een consult."

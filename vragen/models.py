@@ -1,0 +1,250 @@
+"""The anonymous record of parents' questions, the optional conversation, and signals for policy.
+
+A Vraag never holds a name, address, contact detail or dossier: only the nature of a question per
+gemeente. Keep it that way; a test inspects the model's fields.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aanbod.models import Thema
+from partners.models import Gemeente, Partner
+
+
+class Leeftijdsband(models.TextChoices):
+    ZWANGERSCHAP = "zwangerschap", _("Pregnancy")
+    BABY = "0-1", _("0 to 1 year")
+    PEUTER = "1-3", _("1 to 3 years")
+    KLEUTER = "3-6", _("3 to 6 years")
+    LAGERE_SCHOOL = "6-12", _("6 to 12 years")
+    TIENER = "12-18", _("12 to 18 years")
+    JONGVOLWASSEN = "18-25", _("18 to 25 years")
+    ONBEKEND = "onbekend", _("Unknown or several")
+
+
+class Vraagsteller(models.TextChoices):
+    OUDER = "ouder", _("Parent")
+    AANSTAANDE_OUDER = "aanstaande_ouder", _("Parent-to-be")
+    GROOTOUDER = "grootouder", _("Grandparent")
+    PLEEGOUDER = "pleegouder", _("Foster parent")
+    JONGERE = "jongere", _("Young person")
+    LEERKRACHT = "leerkracht", _("Teacher")
+    HULPVERLENER = "hulpverlener", _("Care professional")
+    ANDERE = "andere", _("Other")
+
+
+class Kanaal(models.TextChoices):
+    PERSOONLIJK = "persoonlijk", _("In person")
+    TELEFOON = "telefoon", _("Phone")
+    EMAIL = "email", _("E-mail")
+    SOCIALE_MEDIA = "sociale_media", _("Social media")
+    WEBSITE = "website", _("Website")
+    HUISBEZOEK = "huisbezoek", _("Home visit")
+    GROEP = "groep", _("Group activity")
+
+
+class VraagQuerySet(models.QuerySet):
+    def for_user(self, user) -> "VraagQuerySet":
+        """The registrations a logged-in user may see and correct: their own; coordinators all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(geregistreerd_door=user)
+
+    def for_gemeenten(self, user) -> "VraagQuerySet":
+        """The questions whose aggregate a municipality user may read in reports."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(gemeente__toegangen__user=user)
+
+
+class Vraag(models.Model):
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.PROTECT, related_name="vragen", verbose_name=_("gemeente")
+    )
+    themas = models.ManyToManyField(Thema, related_name="vragen", verbose_name=_("themas"))
+    leeftijdsband = models.CharField(
+        _("child's age"), max_length=20, choices=Leeftijdsband.choices, default=Leeftijdsband.ONBEKEND
+    )
+    vraagsteller = models.CharField(
+        _("asked by"), max_length=20, choices=Vraagsteller.choices, default=Vraagsteller.OUDER
+    )
+    kanaal = models.CharField(_("channel"), max_length=20, choices=Kanaal.choices)
+    datum = models.DateField(_("date"), default=timezone.localdate, db_index=True)
+    doorverwezen_naar = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="doorverwijzingen",
+        verbose_name=_("referred to"),
+    )
+    # Who registered it (a staff member, never the parent), so they can correct it for a day.
+    geregistreerd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    geregistreerd_bij = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="geregistreerde_vragen",
+        verbose_name=_("registered at partner"),
+    )
+    aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = VraagQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vraag")
+        verbose_name_plural = _("vragen")
+        ordering = ["-datum", "-id"]
+        indexes = [
+            models.Index(fields=["gemeente", "datum"], name="vraag_gemeente_datum_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.datum:%d/%m/%Y} · {self.gemeente} · {self.get_kanaal_display()}"
+
+
+class GesprekQuerySet(models.QuerySet):
+    def for_user(self, user) -> "GesprekQuerySet":
+        """Conversations a user may answer: those assigned to their partners; coordinators all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(toegewezen_aan__lidmaatschappen__user=user)
+
+
+class Gesprek(models.Model):
+    """The text of a question asked on the website and its answers; deleted after retention."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Awaiting an answer")
+        BEANTWOORD = "beantwoord", _("Answered")
+        GESLOTEN = "gesloten", _("Closed")
+
+    vraag = models.OneToOneField(
+        Vraag, on_delete=models.CASCADE, related_name="gesprek", verbose_name=_("vraag")
+    )
+    code_hash = models.CharField(max_length=128, unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    toegewezen_aan = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gesprekken",
+        verbose_name=_("assigned to"),
+    )
+    aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    laatste_bericht_op = models.DateTimeField(_("last message at"), default=timezone.now)
+
+    objects = GesprekQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gesprek")
+        verbose_name_plural = _("gesprekken")
+        ordering = ["-laatste_bericht_op"]
+
+    def __str__(self) -> str:
+        return f"{_('Conversation')} #{self.pk} ({self.get_status_display()})"
+
+
+class Bericht(models.Model):
+    class Van(models.TextChoices):
+        VRAAGSTELLER = "vraagsteller", _("Asker")
+        NETWERK = "netwerk", _("Network")
+
+    gesprek = models.ForeignKey(
+        Gesprek, on_delete=models.CASCADE, related_name="berichten", verbose_name=_("gesprek")
+    )
+    van = models.CharField(_("from"), max_length=20, choices=Van.choices)
+    tekst = models.TextField(_("text"), max_length=4000)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["aangemaakt_op", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_van_display()}: {self.tekst[:60]}"
+
+
+class SignaalQuerySet(models.QuerySet):
+    def for_user(self, user) -> "SignaalQuerySet":
+        """Signals a partner user recorded for their partners; coordinators all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(bron_partner__lidmaatschappen__user=user)
+
+
+class Signaal(models.Model):
+    """A qualitative signal for local policy: a gap, a waiting list, a rising need."""
+
+    class Status(models.TextChoices):
+        NIEUW = "nieuw", _("New")
+        BESPROKEN = "besproken", _("Discussed in the network")
+        DOORGEGEVEN = "doorgegeven", _("Passed on to policy")
+
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.PROTECT, related_name="signalen", verbose_name=_("gemeente")
+    )
+    thema = models.ForeignKey(
+        Thema, on_delete=models.PROTECT, related_name="signalen", verbose_name=_("thema")
+    )
+    titel = models.CharField(_("title"), max_length=150)
+    tekst = models.TextField(_("description"))
+    bron_partner = models.ForeignKey(
+        Partner,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signalen",
+        verbose_name=_("source partner"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NIEUW)
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
+    bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
+    doorgegeven_op = models.DateField(_("passed on at"), null=True, blank=True)
+
+    objects = SignaalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signaal")
+        verbose_name_plural = _("signalen")
+        ordering = ["-aangemaakt_op"]
+        indexes = [models.Index(fields=["gemeente", "status"], name="signaal_gemeente_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.titel} ({self.gemeente}, {self.get_status_display()})"

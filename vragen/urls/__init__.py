@@ -1,0 +1,3 @@
+from . import portal, public, rapporten
+
+urlpatterns = public.urlpatterns + portal.urlpatterns + rapporten.urlpatterns
