@@ -1,0 +1,3 @@
+"""Celery tasks of the aanbod app (thin: each calls a service). Imported here so autodiscovery finds them."""
+
+from . import inschrijvingen, moderatie  # noqa: F401

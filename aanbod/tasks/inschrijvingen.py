@@ -1,0 +1,1 @@
+"""Tasks for registrations: confirmations, reminders, waiting list, retention."""

@@ -1,0 +1,1 @@
+"""Tasks for moderation and freshness mails to partners."""

@@ -1,0 +1,1 @@
+"""Admin for invitations (the partners' portal issue fills this in); imported at the end of partners/admin.py."""
