@@ -1,0 +1,3 @@
+from django.contrib import admin  # noqa: F401
+
+from . import admin_import  # noqa: E402,F401

@@ -1,1 +1,4 @@
-"""Admin for invitations (the partners' portal issue fills this in); imported at the end of partners/admin.py."""
+"""Admin for invitations (filled in by the partners' portal work).
+
+Imported at the end of partners/admin.py.
+"""

@@ -1,1 +1,4 @@
-"""Use cases that write: one function per use case, `<noun>_<verb>`, keyword-only, side effects in the docstring."""
+"""Use cases that write: one function per use case, `<noun>_<verb>`, keyword-only.
+
+Each docstring names its side effects.
+"""

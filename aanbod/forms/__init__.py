@@ -1,0 +1,1 @@
+"""Forms of the aanbod app, one module per area."""
