@@ -68,7 +68,9 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
                 "DATABASE_URL for PostgreSQL needs a database name: postgres://host/name."
             )
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        options.setdefault("connect_timeout", "5")
+        # Fail fast while PostgreSQL restarts, and never let one query hold a worker for long.
+        options.setdefault("connect_timeout", "3")
+        options.setdefault("options", "-c statement_timeout=30000")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,

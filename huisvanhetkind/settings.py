@@ -50,7 +50,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "huisvanhetkind.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "huisvanhetkind.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "huisvanhetkind.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
@@ -96,7 +99,8 @@ REDIS_URL = check_redis_url(envstr("REDIS_URL")) if envstr("REDIS_URL") else ""
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Fails open: with Redis down pages still serve (see huisvanhetkind/cache.py).
+            "BACKEND": "huisvanhetkind.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "hvhk",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -115,6 +119,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2, "max_retries": 1}
+# Enqueueing must not hang a request when Redis is down: one quick retry, then the caller's except
+# clause logs it and the periodic scan picks the work up (state lives in the database).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "Europe/Brussels"
 CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "aanbod.send_due_reminders", "schedule": 600.0},
@@ -244,11 +256,16 @@ INVITATION_DAYS = envint("INVITATION_DAYS", 7, minimum=1)
 AANBOD_CONFIRM_MONTHS = envint("AANBOD_CONFIRM_MONTHS", 6, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------------
+# One JSON line per record, with the request id; e-mail addresses, tokens and IPs masked.
+SECURITY_CONTACT = envstr("SECURITY_CONTACT")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "huisvanhetkind.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "huisvanhetkind.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

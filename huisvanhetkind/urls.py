@@ -3,13 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health, views
+from . import health, views, wellknown
 
 admin.site.site_header = "Huis van het Kind"
 admin.site.site_title = "Huis van het Kind"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("theme.css", views.theme_css, name="netwerk_theme_css"),
@@ -25,6 +26,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "huisvanhetkind.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -1,0 +1,70 @@
+"""A Redis cache that fails open: when Redis is unreachable the portal keeps serving.
+
+Every cache read then misses, writes are dropped and counters start from scratch (so a rate limit
+allows the request). After a failure Redis is left alone for a short back-off, so that a dead Redis
+does not add a connect timeout to every cache call of every request.
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+logger = logging.getLogger("huisvanhetkind.cache")
+
+BACKOFF_SECONDS = 5.0
+
+
+class FailOpenRedisCache(RedisCache):
+    _down_until = 0.0  # shared by all instances in the process
+
+    def _guard(self, operation, fallback, *args, **kwargs):
+        import redis
+
+        if time.monotonic() < FailOpenRedisCache._down_until:
+            return fallback
+        try:
+            return operation(*args, **kwargs)
+        except redis.RedisError as error:
+            FailOpenRedisCache._down_until = time.monotonic() + BACKOFF_SECONDS
+            logger.warning("cache unavailable, failing open: %s", type(error).__name__)
+            return fallback
+
+    @classmethod
+    def is_down(cls) -> bool:
+        return time.monotonic() < cls._down_until
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(super().add, False, key, value, timeout, version=version)
+
+    def get(self, key, default=None, version=None):
+        return self._guard(super().get, default, key, default, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(super().set, None, key, value, timeout, version=version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(super().touch, False, key, timeout, version=version)
+
+    def delete(self, key, version=None):
+        return self._guard(super().delete, False, key, version=version)
+
+    def get_many(self, keys, version=None):
+        return self._guard(super().get_many, {}, keys, version=version)
+
+    def has_key(self, key, version=None):
+        return self._guard(super().has_key, False, key, version=version)
+
+    def incr(self, key, delta=1, version=None):
+        # A missing key still raises ValueError as Django documents; an unreachable Redis counts from zero.
+        return self._guard(super().incr, delta, key, delta, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard(super().set_many, list(data), data, timeout, version=version)
+
+    def delete_many(self, keys, version=None):
+        return self._guard(super().delete_many, None, keys, version=version)
+
+    def clear(self):
+        return self._guard(super().clear, False)
