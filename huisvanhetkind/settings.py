@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "huisvanhetkind.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "partners.middleware.AdminRequiresMFAMiddleware",
 ]
 
 ROOT_URLCONF = "huisvanhetkind.urls"
@@ -162,6 +163,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# One address per account; a new one replaces the old only once it is confirmed from its inbox.
+ACCOUNT_CHANGE_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Huis van het Kind")
 

@@ -1,0 +1,278 @@
+"""Use cases of the partners app that write: invitations, memberships, a partner's profile.
+
+Invitations: the token is shown once (in the mail) and only its SHA-256 is stored, so a copy of the
+database gives nobody a working link. An invitation works once, until `verloopt_op`, and only for the
+e-mail address it was sent to.
+"""
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Gemeente, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, Uitnodiging, User
+
+logger = logging.getLogger(__name__)
+
+
+class UitnodigingError(ValidationError):
+    """The invitation cannot be used (unknown, expired, used, or for another address)."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def uitnodiging_for_token(token: str) -> Uitnodiging | None:
+    """The invitation behind a token from a link, or None. Does not check whether it is still open."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Uitnodiging.objects.select_related("partner", "gemeente").filter(token_hash=token_hash(token)).first()
+    )
+
+
+def uitnodiging_url(token: str) -> str:
+    return settings.SITE_URL + reverse("uitnodiging_accept", kwargs={"token": token})
+
+
+def uitnodiging_create(
+    *,
+    email: str,
+    partner: Partner | None = None,
+    rol: str = Lidmaatschap.Rol.MEDEWERKER,
+    gemeente: Gemeente | None = None,
+    door: User | None,
+    taal: str | None = None,
+    send: bool = True,
+) -> tuple[Uitnodiging, str]:
+    """Invite `email` to work for `partner` (with `rol`) or to read `gemeente`'s reports.
+
+    Creates an Uitnodiging valid for settings.INVITATION_DAYS days; an older open invitation for the same
+    address and partner/gemeente stops working. Mails the link after commit (in `taal`, default the
+    current language) unless `send` is false. Returns the invitation and the plain token, which is not
+    stored anywhere. ValidationError when the address already has that access.
+    """
+    email = User.objects.normalize_email(email or "").strip().lower()
+    if not email:
+        raise ValidationError(_("Enter an e-mail address."))
+    if (partner is None) == (gemeente is None):
+        raise ValidationError(_("Invite for a partner or for a gemeente."))
+    if rol not in Lidmaatschap.Rol.values:
+        raise ValidationError(_("Choose a role."))
+    bestaand = User.objects.filter(email__iexact=email).first()
+    if bestaand is not None:
+        if partner and Lidmaatschap.objects.filter(user=bestaand, partner=partner).exists():
+            raise ValidationError(
+                _("%(email)s already works for %(partner)s.") % {"email": email, "partner": partner}
+            )
+        if gemeente and Gemeentetoegang.objects.filter(user=bestaand, gemeente=gemeente).exists():
+            raise ValidationError(
+                _("%(email)s can already read the reports of %(gemeente)s.")
+                % {"email": email, "gemeente": gemeente}
+            )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        Uitnodiging.objects.filter(
+            email__iexact=email, partner=partner, gemeente=gemeente, gebruikt_op__isnull=True
+        ).filter(verloopt_op__gt=now).update(verloopt_op=now)
+        uitnodiging = Uitnodiging(
+            email=email,
+            partner=partner,
+            gemeente=gemeente,
+            rol=rol if partner else Lidmaatschap.Rol.MEDEWERKER,
+            token_hash=token_hash(token),
+            aangemaakt_door=door if door is not None and door.pk else None,
+            aangemaakt_op=now,
+            verloopt_op=now + timedelta(days=settings.INVITATION_DAYS),
+        )
+        uitnodiging.full_clean(exclude=["token_hash"])
+        uitnodiging.save()
+        if send:
+            from .tasks import send_uitnodiging
+
+            taal = taal or translation.get_language() or settings.LANGUAGE_CODE
+            uitnodiging_id = uitnodiging.pk
+            transaction.on_commit(
+                lambda: send_uitnodiging.delay(uitnodiging_id=uitnodiging_id, token=token, taal=taal)
+            )
+    logger.info(
+        "invitation %s created by user %s", uitnodiging.pk, getattr(door, "pk", None)
+    )  # never the token
+    return uitnodiging, token
+
+
+def uitnodiging_revoke(*, uitnodiging: Uitnodiging, door: User | None = None) -> Uitnodiging:
+    """Make an open invitation stop working now (its link then says it has expired). No mail."""
+    if uitnodiging.is_open:
+        uitnodiging.verloopt_op = timezone.now()
+        uitnodiging.save(update_fields=["verloopt_op"])
+        logger.info("invitation %s revoked by user %s", uitnodiging.pk, getattr(door, "pk", None))
+    return uitnodiging
+
+
+def uitnodiging_mail(*, uitnodiging: Uitnodiging, token: str, taal: str | None = None) -> int:
+    """Send the invitation mail with the link for `token`. Returns the number of mails sent."""
+    if uitnodiging.token_hash != token_hash(token):
+        raise ValueError("token does not belong to this invitation")
+    with translation.override(taal or settings.LANGUAGE_CODE):
+        context = {
+            "uitnodiging": uitnodiging,
+            "netwerk": Netwerk.load(),
+            "url": uitnodiging_url(token),
+            "door": uitnodiging.aangemaakt_door,
+            "dagen": settings.INVITATION_DAYS,
+        }
+        subject = " ".join(render_to_string("partners/emails/uitnodiging_subject.txt", context).split())
+        text = render_to_string("partners/emails/uitnodiging.txt", context)
+        html = render_to_string("partners/emails/uitnodiging.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[uitnodiging.email])
+    message.attach_alternative(html, "text/html")
+    return message.send()
+
+
+def _check_open(uitnodiging: Uitnodiging | None) -> Uitnodiging:
+    if uitnodiging is None:
+        raise UitnodigingError(_("This invitation link is not valid."), code="unknown")
+    if uitnodiging.gebruikt_op is not None:
+        raise UitnodigingError(_("This invitation has already been used."), code="used")
+    if uitnodiging.verloopt_op <= timezone.now():
+        raise UitnodigingError(_("This invitation has expired."), code="expired")
+    return uitnodiging
+
+
+def uitnodiging_accept(
+    *, token: str, user: User | None = None, naam: str = "", password: str | None = None
+) -> User:
+    """Use an invitation: give the invited person their access and mark the invitation used.
+
+    With `user` (someone logged in) the invitation must be for that user's address. Without, an account
+    is created for the invited address with `naam` and `password` (validated by the password
+    validators); if that address already has an account, ValidationError (they must log in first).
+    Creates a Lidmaatschap or a Gemeentetoegang. Raises UitnodigingError when the invitation is unknown,
+    used, expired, or for another e-mail address. The claim is atomic: used once, even when two requests
+    race.
+    """
+    uitnodiging = _check_open(uitnodiging_for_token(token))
+    if user is not None and user.email.lower() != uitnodiging.email.lower():
+        raise UitnodigingError(
+            _("This invitation is for another e-mail address. Log out and open the link again."),
+            code="other_email",
+        )
+    with transaction.atomic():
+        claimed = Uitnodiging.objects.filter(
+            pk=uitnodiging.pk, gebruikt_op__isnull=True, verloopt_op__gt=timezone.now()
+        ).update(gebruikt_op=timezone.now())
+        if claimed != 1:
+            raise UitnodigingError(_("This invitation has already been used."), code="used")
+        if user is None:
+            if User.objects.filter(email__iexact=uitnodiging.email).exists():
+                raise ValidationError(
+                    _("There is already an account for this e-mail address. Log in to accept."),
+                    code="account_exists",
+                )
+            user = User(email=uitnodiging.email.lower(), naam=(naam or "").strip()[:150])
+            from django.contrib.auth.password_validation import validate_password
+
+            validate_password(password or "", user)
+            user.set_password(password)
+            try:
+                with transaction.atomic():
+                    user.save()
+            except IntegrityError:
+                raise ValidationError(
+                    _("There is already an account for this e-mail address. Log in to accept."),
+                    code="account_exists",
+                ) from None
+        elif naam and not user.naam:
+            user.naam = naam.strip()[:150]
+            user.save(update_fields=["naam"])
+        if uitnodiging.partner_id:
+            Lidmaatschap.objects.get_or_create(
+                user=user, partner_id=uitnodiging.partner_id, defaults={"rol": uitnodiging.rol}
+            )
+        if uitnodiging.gemeente_id:
+            Gemeentetoegang.objects.get_or_create(user=user, gemeente_id=uitnodiging.gemeente_id)
+        _mark_email_verified(user)
+    logger.info("invitation %s accepted by user %s", uitnodiging.pk, user.pk)
+    return user
+
+
+def _mark_email_verified(user: User) -> None:
+    """The person proved they read mail at this address by opening the invitation."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
+    )
+
+
+def lidmaatschap_remove(*, lidmaatschap: Lidmaatschap, door: User) -> None:
+    """Remove a medewerker from a partner (by a beheerder of that partner or a coordinator).
+
+    The account stays (it may work for other partners) but loses all access to this partner at once.
+    ValidationError when someone tries to remove a beheerder or themselves in the portal.
+    """
+    if not door.is_coordinator:
+        if lidmaatschap.user_id == door.pk:
+            raise ValidationError(_("You cannot remove yourself."))
+        if lidmaatschap.rol == Lidmaatschap.Rol.BEHEERDER:
+            raise ValidationError(_("Only a coordinator can remove a manager."))
+    pk = lidmaatschap.pk
+    lidmaatschap.delete()
+    logger.info("membership %s removed by user %s", pk, door.pk)
+
+
+def partner_set_image(*, partner: Partner, upload, door: User | None = None) -> Partner:
+    """Store a new logo (already checked by partners.images.clean_image) and its thumbnail, once.
+
+    Deletes the old logo file. Saves the partner.
+    """
+    old = partner.logo.name if partner.logo else ""
+    partner.logo.save(upload.name, upload, save=False)
+    partner.save(update_fields=["logo", "bijgewerkt_op"])
+    save_thumbnail(partner.logo)
+    if old and old != partner.logo.name:
+        delete_with_thumbnail(partner.logo.storage, old)
+    return partner
+
+
+def thumbnail_name(name: str) -> str:
+    stem = name.rsplit(".", 1)[0]
+    folder, _sep, base = stem.rpartition("/")
+    return f"{folder}/thumbs/{base}.webp" if folder else f"thumbs/{base}.webp"
+
+
+def save_thumbnail(field_file) -> str:
+    """Make the thumbnail of a stored image once; returns its storage name."""
+    from .images import make_thumbnail
+
+    name = thumbnail_name(field_file.name)
+    storage = field_file.storage
+    if not storage.exists(name):
+        field_file.open("rb")
+        try:
+            data = field_file.read()
+        finally:
+            field_file.close()
+        storage.save(name, ContentFile(make_thumbnail(data)))
+    return name
+
+
+def delete_with_thumbnail(storage, name: str) -> None:
+    for path in (name, thumbnail_name(name)):
+        try:
+            storage.delete(path)
+        except OSError:
+            logger.warning("could not delete %s", path)
