@@ -1,1 +1,442 @@
-"""See the package docstring."""
+"""Moderation of aanbod (submit, propose a change, publish, reject, archive, confirm) and the weekly
+copy of an activity.
+
+Aanbod moves through `concept → ingediend → gepubliceerd` (or `afgewezen`, `gearchiveerd`). A trusted
+partner's submissions and edits publish directly. An edit of a published aanbod of an untrusted partner is
+kept aside in `voorgestelde_wijziging` until a coordinator publishes or rejects it, so the published
+version stays online meanwhile.
+"""
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from aanbod.models import Aanbod, Activiteit
+from partners.models import Lidmaatschap
+
+logger = logging.getLogger(__name__)
+
+MAX_WEKEN = 52
+
+
+class Besluit:
+    """What a moderation mail tells the partner (a plain string travels through Celery)."""
+
+    GEPUBLICEERD = "gepubliceerd"
+    AFGEWEZEN = "afgewezen"
+    WIJZIGING_GEPUBLICEERD = "wijziging_gepubliceerd"
+    WIJZIGING_AFGEWEZEN = "wijziging_afgewezen"
+
+    ALL = (GEPUBLICEERD, AFGEWEZEN, WIJZIGING_GEPUBLICEERD, WIJZIGING_AFGEWEZEN)
+
+
+# --- Serialising a form's cleaned_data into a proposed change ------------------------------------------
+
+
+def _editable_field(name: str) -> models.Field | None:
+    """The Aanbod field a proposed change may touch (no images, nothing the partner cannot edit)."""
+    try:
+        field = Aanbod._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if (
+        not getattr(field, "editable", False)
+        or field.auto_created
+        or not field.concrete
+        and not field.many_to_many
+    ):
+        return None
+    if isinstance(field, models.FileField) or field.primary_key:
+        return None
+    if name in {"status", "voorgestelde_wijziging", "afwijsreden", "partner"}:
+        return None
+    return field
+
+
+def _serialise(field: models.Field, value: Any) -> Any:
+    """A JSON-safe value: pks for relations, ISO strings for dates, strings for decimals."""
+    if field.many_to_many:
+        if value is None:
+            return []
+        return sorted(obj.pk if isinstance(obj, models.Model) else obj for obj in value)
+    if field.is_relation:
+        return value.pk if isinstance(value, models.Model) else value
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _current(aanbod: Aanbod, field: models.Field) -> Any:
+    if field.many_to_many:
+        if not aanbod.pk:
+            return []
+        return sorted(getattr(aanbod, field.name).values_list("pk", flat=True))
+    if field.is_relation:
+        return getattr(aanbod, field.attname)
+    return _serialise(field, getattr(aanbod, field.attname))
+
+
+def wijziging_from_data(*, aanbod: Aanbod, data: dict) -> dict:
+    """The fields of `data` (a ModelForm's cleaned_data) that differ from the published aanbod, as JSON."""
+    wijziging = {}
+    for name, value in data.items():
+        field = _editable_field(name)
+        if field is None:
+            continue
+        nieuw = _serialise(field, value)
+        if nieuw != _current(aanbod, field):
+            wijziging[name] = nieuw
+    return wijziging
+
+
+def _apply_wijziging(aanbod: Aanbod, wijziging: dict) -> list:
+    """Set the stored change on the instance; returns (field, pks) pairs to set after saving."""
+    m2m = []
+    for name, value in wijziging.items():
+        field = _editable_field(name)
+        if field is None:
+            continue  # a field that no longer exists or became read-only
+        if field.many_to_many:
+            m2m.append((field, value or []))
+        elif field.is_relation:
+            setattr(aanbod, field.attname, field.target_field.to_python(value) if value is not None else None)
+        else:
+            setattr(aanbod, field.attname, field.to_python(value))
+    return m2m
+
+
+def _apply_data(aanbod: Aanbod, data: dict) -> list:
+    """Set cleaned_data on the instance like a ModelForm does; returns M2M pairs to set after saving."""
+    m2m = []
+    for name, value in data.items():
+        try:
+            field = Aanbod._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not getattr(field, "editable", False) or field.auto_created or field.primary_key:
+            continue
+        if name in {"status", "voorgestelde_wijziging"}:
+            continue
+        if field.many_to_many:
+            m2m.append((field, list(value or [])))
+        elif field.concrete:
+            field.save_form_data(aanbod, value)
+    return m2m
+
+
+# --- Reading a proposed change ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verschil:
+    veld: str
+    label: str
+    oud: str
+    nieuw: str
+
+
+def _display(field: models.Field, value: Any) -> str:
+    """A value as a coordinator reads it: choice labels, names of related objects, yes/no."""
+    if field.many_to_many:
+        pks = value or []
+        if not pks:
+            return "—"
+        objs = field.related_model._default_manager.filter(pk__in=pks)
+        return ", ".join(sorted(str(obj) for obj in objs))
+    if value is None or value == "" or value == []:
+        return "—"
+    if field.is_relation:
+        obj = field.related_model._default_manager.filter(pk=value).first()
+        return str(obj) if obj else str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return str(_("yes") if value else _("no"))
+    if field.name == "doelgroepen":
+        from aanbod.models import Doelgroep
+
+        labels = dict(Doelgroep.choices)
+        return ", ".join(str(labels.get(v, v)) for v in value)
+    return str(value)
+
+
+def voorgestelde_wijziging_diff(aanbod: Aanbod) -> list[Verschil]:
+    """The pending change of an aanbod as readable (field, old, new) rows; empty without one."""
+    rows = []
+    for name, nieuw in (aanbod.voorgestelde_wijziging or {}).items():
+        field = _editable_field(name)
+        if field is None:
+            continue
+        oud = _current(aanbod, field)
+        rows.append(
+            Verschil(
+                veld=name,
+                label=str(field.verbose_name).capitalize(),
+                oud=_display(field, oud),
+                nieuw=_display(field, nieuw),
+            )
+        )
+    return rows
+
+
+# --- Use cases -----------------------------------------------------------------------------------------
+
+
+def _enqueue_mail(aanbod: Aanbod, besluit: str) -> None:
+    from aanbod.tasks.moderatie import mail_moderatie_besluit
+
+    aanbod_id = aanbod.pk
+    transaction.on_commit(lambda: mail_moderatie_besluit.delay(aanbod_id=aanbod_id, besluit=besluit))
+
+
+def _publish(aanbod: Aanbod, *, notify: bool) -> Aanbod:
+    wijziging = aanbod.voorgestelde_wijziging
+    was_published = aanbod.status == Aanbod.Status.GEPUBLICEERD
+    now = timezone.now()
+    with transaction.atomic():
+        m2m = _apply_wijziging(aanbod, wijziging) if wijziging else []
+        aanbod.voorgestelde_wijziging = None
+        aanbod.status = Aanbod.Status.GEPUBLICEERD
+        if not was_published or aanbod.gepubliceerd_op is None:
+            aanbod.gepubliceerd_op = now
+        aanbod.nagekeken_op = timezone.localdate()
+        aanbod.afwijsreden = ""
+        aanbod.full_clean(exclude=["afbeelding"])
+        aanbod.save()
+        for field, pks in m2m:
+            getattr(aanbod, field.name).set(pks)
+        if notify:
+            besluit = Besluit.WIJZIGING_GEPUBLICEERD if was_published and wijziging else Besluit.GEPUBLICEERD
+            _enqueue_mail(aanbod, besluit)
+    return aanbod
+
+
+def aanbod_submit(*, aanbod: Aanbod, user) -> Aanbod:
+    """Submit a draft (or a rejected aanbod) for moderation: status `ingediend`, `ingediend_op` now.
+
+    A trusted partner's aanbod is published at once instead (no mail: the partner did it themselves).
+    Raises ValidationError for an aanbod in another status.
+    """
+    if aanbod.status not in (Aanbod.Status.CONCEPT, Aanbod.Status.AFGEWEZEN, Aanbod.Status.INGEDIEND):
+        raise ValidationError(_("Only a draft or a rejected aanbod can be submitted."))
+    if aanbod.partner.vertrouwd:
+        aanbod.ingediend_op = timezone.now()
+        return _publish(aanbod, notify=False)
+    if aanbod.status == Aanbod.Status.INGEDIEND:
+        return aanbod  # submitted twice: nothing changes
+    aanbod.status = Aanbod.Status.INGEDIEND
+    aanbod.ingediend_op = timezone.now()
+    aanbod.save(update_fields=["status", "ingediend_op", "bijgewerkt_op"])
+    logger.info("aanbod %s submitted by user %s", aanbod.pk, getattr(user, "pk", None))
+    return aanbod
+
+
+def aanbod_propose_change(*, aanbod: Aanbod, data: dict, user) -> Aanbod:
+    """Store an edit (a ModelForm's cleaned_data) of an aanbod.
+
+    For a published aanbod of an untrusted partner the edit is kept in `voorgestelde_wijziging` (only the
+    fields that differ from the published version; M2M as lists of pks; images are not part of it) and the
+    published fields stay as they are, so the published version stays online until a coordinator decides.
+    A new proposal replaces an older pending one; an edit back to the published version withdraws it.
+    For a trusted partner or an aanbod that is not published the data is applied directly (and a pending
+    change is dropped). No mail is sent.
+    """
+    if aanbod.status == Aanbod.Status.GEPUBLICEERD and not aanbod.partner.vertrouwd:
+        wijziging = wijziging_from_data(aanbod=aanbod, data=data)
+        aanbod.voorgestelde_wijziging = wijziging or None
+        fields = ["voorgestelde_wijziging", "bijgewerkt_op"]
+        if wijziging:
+            aanbod.ingediend_op = timezone.now()
+            aanbod.afwijsreden = ""  # an older rejection no longer applies
+            fields += ["ingediend_op", "afwijsreden"]
+        aanbod.save(update_fields=fields)
+        logger.info("aanbod %s: change proposed by user %s", aanbod.pk, getattr(user, "pk", None))
+        return aanbod
+    with transaction.atomic():
+        m2m = _apply_data(aanbod, data)
+        aanbod.voorgestelde_wijziging = None
+        aanbod.save()
+        for field, values in m2m:
+            getattr(aanbod, field.name).set(values)
+    return aanbod
+
+
+def aanbod_publish(*, aanbod: Aanbod, user) -> Aanbod:
+    """Publish an aanbod, applying and clearing a pending `voorgestelde_wijziging`.
+
+    Sets status `gepubliceerd`, `gepubliceerd_op` (first publication), `nagekeken_op` today, clears
+    `afwijsreden`; validates with full_clean (ValidationError if the result is invalid). Mails the partner
+    after commit.
+    """
+    if aanbod.status == Aanbod.Status.GEPUBLICEERD and not aanbod.voorgestelde_wijziging:
+        return aanbod  # nothing to decide
+    _publish(aanbod, notify=True)
+    logger.info("aanbod %s published by user %s", aanbod.pk, getattr(user, "pk", None))
+    return aanbod
+
+
+def aanbod_reject(*, aanbod: Aanbod, user, reden: str) -> Aanbod:
+    """Reject a submitted aanbod (status `afgewezen`) or the pending change of a published one.
+
+    A rejected change is dropped and the aanbod stays published. The reason is required and is stored in
+    `afwijsreden` so the partner sees it. Mails the partner after commit. ValidationError when there is no
+    reason or nothing to reject.
+    """
+    reden = (reden or "").strip()
+    if not reden:
+        raise ValidationError(_("Give a reason, so the partner knows what to change."))
+    with transaction.atomic():
+        if aanbod.status == Aanbod.Status.GEPUBLICEERD and aanbod.voorgestelde_wijziging:
+            aanbod.voorgestelde_wijziging = None
+            besluit = Besluit.WIJZIGING_AFGEWEZEN
+        elif aanbod.status == Aanbod.Status.INGEDIEND:
+            aanbod.status = Aanbod.Status.AFGEWEZEN
+            besluit = Besluit.AFGEWEZEN
+        else:
+            raise ValidationError(_("Only a submitted aanbod or a proposed change can be rejected."))
+        aanbod.afwijsreden = reden
+        aanbod.save(update_fields=["status", "voorgestelde_wijziging", "afwijsreden", "bijgewerkt_op"])
+        _enqueue_mail(aanbod, besluit)
+    logger.info("aanbod %s rejected by user %s", aanbod.pk, getattr(user, "pk", None))
+    return aanbod
+
+
+def aanbod_archive(*, aanbod: Aanbod, user) -> Aanbod:
+    """Take an aanbod offline for good (status `gearchiveerd`); a pending change is dropped. No mail."""
+    aanbod.status = Aanbod.Status.GEARCHIVEERD
+    aanbod.voorgestelde_wijziging = None
+    aanbod.save(update_fields=["status", "voorgestelde_wijziging", "bijgewerkt_op"])
+    logger.info("aanbod %s archived by user %s", aanbod.pk, getattr(user, "pk", None))
+    return aanbod
+
+
+def aanbod_confirm(*, aanbod: Aanbod, user=None) -> Aanbod:
+    """Record that the aanbod is still correct: `nagekeken_op` today. No mail."""
+    aanbod.nagekeken_op = timezone.localdate()
+    aanbod.save(update_fields=["nagekeken_op", "bijgewerkt_op"])
+    return aanbod
+
+
+# --- The moderation mail --------------------------------------------------------------------------------
+
+
+def aanbod_ontvangers(aanbod: Aanbod) -> list[str]:
+    """The partner's e-mail and its active beheerders', without duplicates."""
+    adressen = [aanbod.partner.email] if aanbod.partner.email else []
+    adressen += Lidmaatschap.objects.filter(
+        partner=aanbod.partner, rol=Lidmaatschap.Rol.BEHEERDER, user__is_active=True
+    ).values_list("user__email", flat=True)
+    gezien: dict[str, None] = {}
+    for adres in adressen:
+        gezien.setdefault(adres.lower(), None)
+    return list(gezien)
+
+
+def _absolute(name: str, **kwargs) -> str:
+    try:
+        return settings.SITE_URL + reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return settings.SITE_URL + "/"
+
+
+def aanbod_mail_besluit(*, aanbod: Aanbod, besluit: str) -> int:
+    """Mail the partner (its e-mail and beheerders) a moderation decision. Returns the number of mails."""
+    if besluit not in Besluit.ALL:
+        raise ValueError(f"unknown besluit {besluit!r}")
+    ontvangers = aanbod_ontvangers(aanbod)
+    if not ontvangers:
+        return 0
+    template = (
+        "aanbod_gepubliceerd"
+        if besluit in (Besluit.GEPUBLICEERD, Besluit.WIJZIGING_GEPUBLICEERD)
+        else ("aanbod_afgewezen")
+    )
+    from partners.models import Netwerk
+
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "aanbod": aanbod,
+            "partner": aanbod.partner,
+            "netwerk": Netwerk.load(),
+            "wijziging": besluit in (Besluit.WIJZIGING_GEPUBLICEERD, Besluit.WIJZIGING_AFGEWEZEN),
+            "reden": aanbod.afwijsreden,
+            "aanbod_url": _absolute("aanbod_detail", slug=aanbod.slug),
+            "portal_url": _absolute("partner_dashboard"),
+        }
+        subject = " ".join(render_to_string(f"aanbod/emails/{template}_subject.txt", context).split())
+        text = render_to_string(f"aanbod/emails/{template}.txt", context)
+        html = render_to_string(f"aanbod/emails/{template}.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=ontvangers)
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return 1
+
+
+# --- Weekly copies of an activity ----------------------------------------------------------------------
+
+
+def _shift_local(moment: dt.datetime | None, weeks: int) -> dt.datetime | None:
+    """The same local wall-clock time `weeks` weeks later (so 19:00 stays 19:00 across a DST change)."""
+    if moment is None:
+        return None
+    zone = timezone.get_default_timezone()
+    lokaal = timezone.localtime(moment, zone).replace(tzinfo=None)
+    return timezone.make_aware(lokaal + dt.timedelta(weeks=weeks), zone)
+
+
+def activiteit_copy_weekly(
+    *, activiteit: Activiteit, weken: int, skip_dates: Iterable[dt.date] = ()
+) -> list[Activiteit]:
+    """Copy an activity to the same local time each following week for `weken` weeks (1–52).
+
+    Start, end and registration deadline keep their wall-clock time in the network's time zone
+    (Europe/Brussels) across DST changes. Dates in `skip_dates` (local dates, e.g. holidays) and weeks that
+    already have an activity of the same aanbod at that start are skipped. Registrations and cancellation
+    are not copied. Creates rows; returns the new activities. No mail.
+    """
+    if not 1 <= weken <= MAX_WEKEN:
+        raise ValidationError(_("Choose between 1 and %(max)d weeks.") % {"max": MAX_WEKEN})
+    skip = set(skip_dates)
+    kandidaten = []
+    for week in range(1, weken + 1):
+        start = _shift_local(activiteit.start, week)
+        if timezone.localtime(start).date() in skip:
+            continue
+        kandidaten.append(
+            Activiteit(
+                aanbod_id=activiteit.aanbod_id,
+                titel=activiteit.titel,
+                start=start,
+                einde=_shift_local(activiteit.einde, week),
+                locatie_id=activiteit.locatie_id,
+                online=activiteit.online,
+                capaciteit=activiteit.capaciteit,
+                max_personen_per_inschrijving=activiteit.max_personen_per_inschrijving,
+                inschrijving_nodig=activiteit.inschrijving_nodig,
+                inschrijven_tot=_shift_local(activiteit.inschrijven_tot, week),
+            )
+        )
+    if not kandidaten:
+        return []
+    bestaand = set(
+        Activiteit.objects.filter(
+            Q(aanbod_id=activiteit.aanbod_id), Q(start__in=[a.start for a in kandidaten])
+        ).values_list("start", flat=True)
+    )
+    nieuw = [a for a in kandidaten if a.start not in bestaand]
+    with transaction.atomic():
+        for kopie in nieuw:
+            kopie.save()
+    return nieuw
