@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
+    "import_export",
     "allauth",
     "allauth.account",
     "allauth.mfa",
