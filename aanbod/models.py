@@ -266,6 +266,24 @@ class Aanbod(models.Model):
         return self.leeftijd_van <= jaren <= self.leeftijd_tot
 
 
+class LocatieQuerySet(models.QuerySet):
+    def for_user(self, user) -> "LocatieQuerySet":
+        """The locations a logged-in user may manage: their partners' own; coordinators all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(partner__lidmaatschappen__user=user)
+
+    def selectable_for(self, user) -> "LocatieQuerySet":
+        """Locations a user may pick for an activity: their partners' own and the shared ones."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self.all()
+        return self.filter(Q(partner__lidmaatschappen__user=user) | Q(partner__isnull=True)).distinct()
+
+
 class Locatie(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(
@@ -287,6 +305,8 @@ class Locatie(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     rolstoeltoegankelijk = models.BooleanField(_("wheelchair accessible"), default=False)
     toelichting = models.CharField(_("directions"), max_length=250, blank=True)
+
+    objects = LocatieQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("location")
