@@ -142,7 +142,7 @@ def uitnodiging_mail(*, uitnodiging: Uitnodiging, token: str, taal: str | None =
     return message.send()
 
 
-def _check_open(uitnodiging: Uitnodiging | None) -> Uitnodiging:
+def uitnodiging_check_open(uitnodiging: Uitnodiging | None) -> Uitnodiging:
     if uitnodiging is None:
         raise UitnodigingError(_("This invitation link is not valid."), code="unknown")
     if uitnodiging.gebruikt_op is not None:
@@ -164,7 +164,7 @@ def uitnodiging_accept(
     used, expired, or for another e-mail address. The claim is atomic: used once, even when two requests
     race.
     """
-    uitnodiging = _check_open(uitnodiging_for_token(token))
+    uitnodiging = uitnodiging_check_open(uitnodiging_for_token(token))
     if user is not None and user.email.lower() != uitnodiging.email.lower():
         raise UitnodigingError(
             _("This invitation is for another e-mail address. Log out and open the link again."),
@@ -234,18 +234,14 @@ def lidmaatschap_remove(*, lidmaatschap: Lidmaatschap, door: User) -> None:
     logger.info("membership %s removed by user %s", pk, door.pk)
 
 
-def partner_set_image(*, partner: Partner, upload, door: User | None = None) -> Partner:
-    """Store a new logo (already checked by partners.images.clean_image) and its thumbnail, once.
-
-    Deletes the old logo file. Saves the partner.
-    """
-    old = partner.logo.name if partner.logo else ""
-    partner.logo.save(upload.name, upload, save=False)
-    partner.save(update_fields=["logo", "bijgewerkt_op"])
-    save_thumbnail(partner.logo)
-    if old and old != partner.logo.name:
-        delete_with_thumbnail(partner.logo.storage, old)
-    return partner
+def partner_logo_stored(*, partner: Partner, oud: str = "") -> None:
+    """After a profile form saved a logo (already cleaned by partners.images.clean_image): make its
+    thumbnail once and delete the replaced or cleared file with its thumbnail."""
+    nieuw = partner.logo.name if partner.logo else ""
+    if nieuw and nieuw != oud:
+        save_thumbnail(partner.logo)
+    if oud and oud != nieuw:
+        delete_with_thumbnail(partner.logo.storage, oud)
 
 
 def thumbnail_name(name: str) -> str:

@@ -1,0 +1,33 @@
+"""Celery tasks of the partners app (thin: each calls a service)."""
+
+import logging
+import smtplib
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    name="partners.send_uitnodiging",
+    autoretry_for=(smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_uitnodiging(*, uitnodiging_id: int, token: str, taal: str | None = None) -> None:
+    """Mail an invitation link.
+
+    The plain token travels with the message because only its hash is stored: a link cannot be rebuilt
+    from the database. A lost message means a coordinator or beheerder sends the invitation again.
+    """
+    from .models import Uitnodiging
+    from .services import uitnodiging_mail
+
+    uitnodiging = (
+        Uitnodiging.objects.select_related("partner", "gemeente", "aangemaakt_door")
+        .filter(pk=uitnodiging_id)
+        .first()
+    )
+    if uitnodiging is None or not uitnodiging.is_open:
+        return
+    uitnodiging_mail(uitnodiging=uitnodiging, token=token, taal=taal)
