@@ -554,10 +554,11 @@ class Inschrijving(models.Model):
     geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
-    # The status mail (confirmation, or "you moved up") is claimed and marked like the reminder, so the
-    # periodic scan can deliver one that a lost Celery message or a broker outage left unsent.
-    confirmation_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    confirmation_sent_at = models.DateTimeField(_("confirmation sent at"), null=True, blank=True)
+    # The status mail (confirmation, waiting list, moved up, activity cancelled) tells the parent the
+    # registration's current state. It is claimed and marked like the reminder, so the periodic scan
+    # delivers one that a lost Celery message or a broker outage left unsent; NULL = not yet told.
+    status_mail_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_mail_sent_at = models.DateTimeField(_("status e-mail sent at"), null=True, blank=True)
     promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
     aanwezig = models.BooleanField(_("attended"), null=True, blank=True)
     gewist_op = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
@@ -576,8 +577,8 @@ class Inschrijving(models.Model):
             ),
             models.Index(
                 fields=["activiteit"],
-                condition=Q(confirmation_sent_at__isnull=True),
-                name="inschrijving_confirm_due_idx",
+                condition=Q(status_mail_sent_at__isnull=True),
+                name="inschrijving_status_mail_idx",
             ),
         ]
         constraints = [

@@ -7,8 +7,8 @@ def mark_existing_confirmed(apps, schema_editor):
     # Registrations made before this field existed were confirmed by the old code path: do not let the
     # periodic scan mail them all again.
     Inschrijving = apps.get_model("aanbod", "Inschrijving")
-    Inschrijving.objects.filter(confirmation_sent_at__isnull=True).update(
-        confirmation_sent_at=models.F("aangemaakt_op")
+    Inschrijving.objects.filter(status_mail_sent_at__isnull=True).update(
+        status_mail_sent_at=models.F("aangemaakt_op")
     )
 
 
@@ -21,13 +21,13 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='inschrijving',
-            name='confirmation_claimed_at',
+            name='status_mail_claimed_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='inschrijving',
-            name='confirmation_sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='confirmation sent at'),
+            name='status_mail_sent_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='status e-mail sent at'),
         ),
         migrations.AddField(
             model_name='inschrijving',
@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(mark_existing_confirmed, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='inschrijving',
-            index=models.Index(condition=models.Q(('confirmation_sent_at__isnull', True)), fields=['activiteit'], name='inschrijving_confirm_due_idx'),
+            index=models.Index(condition=models.Q(('status_mail_sent_at__isnull', True)), fields=['activiteit'], name='inschrijving_status_mail_idx'),
         ),
     ]
