@@ -160,7 +160,8 @@ class RateLimit:
             return
         window = self._window(time.time())
         try:
-            caches[self._cache_alias()].delete_many([self._key(digest, window), self._key(digest, window - 1)])
+            keys = [self._key(digest, window), self._key(digest, window - 1)]
+            caches[self._cache_alias()].delete_many(keys)
         except Exception:
             logger.warning("ratelimit: cache unavailable, could not reset %s", self.purpose, exc_info=True)
 
