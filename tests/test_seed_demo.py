@@ -1,0 +1,156 @@
+"""`manage.py seed_demo`: a believable demo network, one account per role, and nothing doubled on a rerun.
+
+The command runs twice once for the whole module (inside a transaction that is rolled back at the end),
+and the tests read what it made.
+"""
+
+import io
+from datetime import time, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur
+from partners.models import COORDINATOR_GROUP, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, User
+from vragen.management.demo_data import ACCOUNTS, DEMO_PASSWORD
+from vragen.models import Kanaal, Signaal, Vraag
+
+MODELS = [Partner, Locatie, Aanbod, Openingsuur, Activiteit, Inschrijving, Vraag, Vraag.themas.through,
+          Signaal, User, Lidmaatschap, Gemeentetoegang]  # fmt: skip
+
+
+def counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in MODELS}
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed twice; yield the counts after each run and the first run's output. Rolled back afterwards.
+
+    A fast password hasher for the module: hashing four demo passwords properly takes seconds.
+    """
+    fast_hasher = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with fast_hasher, django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_demo", force=True, stdout=out)
+        first = counts()
+        call_command("seed_demo", force=True, stdout=io.StringIO())
+        second = counts()
+        yield {"first": first, "second": second, "output": out.getvalue()}
+        transaction.set_rollback(True)
+
+
+def test_seed_demo_twice_creates_no_duplicates(seeded):
+    assert seeded["first"]["partners.Partner"] > 0
+    assert seeded["second"] == seeded["first"]
+
+
+def test_seed_demo_refuses_without_debug_or_force(db, settings):
+    settings.DEBUG = False
+    before = counts()
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_seed_demo_sets_up_the_network(seeded):
+    netwerk = Netwerk.load()
+    assert netwerk.naam == "Huis van het Kind Lochristi"
+    assert netwerk.privacyverklaring
+    assert sorted(netwerk.werkgebied.values_list("nis", flat=True)) == ["42010", "44013", "44087", "46029"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_partners_of_real_kinds(seeded):
+    assert Partner.objects.count() >= 12
+    kinds = set(Partner.objects.values_list("soort", flat=True))
+    for kind in ["consultatiebureau", "opvoedingswinkel", "bibliotheek", "caw", "ocmw", "kinderopvang",
+                 "school", "clb", "vrijwilligers", "jeugdhulp", "gemeente"]:  # fmt: skip
+        assert kind in kinds
+    assert Partner.objects.filter(vertrouwd=True).exists()
+    assert Partner.objects.filter(vertrouwd=False).exists()
+    assert not Locatie.objects.filter(latitude__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_covers_every_soort_and_status(seeded):
+    assert Aanbod.objects.count() >= 40
+    assert set(Aanbod.objects.values_list("soort", flat=True)) == set(Aanbod.Soort.values)
+    assert Aanbod.objects.filter(status=Aanbod.Status.INGEDIEND).count() >= 2
+    afgewezen = Aanbod.objects.get(status=Aanbod.Status.AFGEWEZEN)
+    assert afgewezen.afwijsreden
+    jaar_geleden = timezone.localdate() - timedelta(days=365)
+    assert Aanbod.objects.published().filter(nagekeken_op__lt=jaar_geleden).count() == 1
+    assert Aanbod.objects.filter(aanstaande_ouders=True).exists()
+    assert Aanbod.objects.filter(kosten=Aanbod.Kosten.GRATIS).exists()
+    assert Aanbod.objects.filter(kosten=Aanbod.Kosten.BETALEND, kansentarief=True).exists()
+    assert Aanbod.objects.filter(talen__code="ar").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_opens_the_spelotheek_on_wednesday_afternoon(seeded):
+    spelotheek = Aanbod.objects.get(soort=Aanbod.Soort.SPELOTHEEK)
+    slots = list(spelotheek.openingsuren.values_list("weekdag", "van", "tot"))
+    assert (Openingsuur.Weekdag.WOENSDAG, time(14), time(17)) in slots
+
+
+@pytest.mark.django_db
+def test_seed_demo_plans_activities_for_the_coming_three_months(seeded):
+    now = timezone.now()
+    coming = Activiteit.objects.filter(start__gt=now, start__lte=now + timedelta(days=92))
+    assert coming.count() >= 150
+    assert coming.filter(geannuleerd=True).exists()
+    met_bezetting = coming.with_bezetting()
+    assert any(act.is_volzet for act in met_bezetting)
+    assert met_bezetting.filter(wachtend__gt=0).exists()
+    emails = Inschrijving.objects.values_list("email", flat=True)
+    assert emails
+    assert all(email.endswith("@example.org") for email in emails)
+
+
+@pytest.mark.django_db
+def test_seed_demo_records_two_years_of_vragen(seeded):
+    today = timezone.localdate()
+    vragen = Vraag.objects.all()
+    assert vragen.count() >= 200
+    assert not vragen.filter(datum__gte=today).exists()
+    assert not vragen.filter(datum__lt=today - timedelta(days=731)).exists()
+    months = {(d.year, d.month) for d in vragen.values_list("datum", flat=True)}
+    assert len(months) >= 22
+    assert set(vragen.values_list("kanaal", flat=True)) == set(Kanaal.values)
+    assert not vragen.filter(themas__isnull=True).exists()
+    assert Signaal.objects.count() >= 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_one_account_per_role(seeded):
+    coordinator = User.objects.get(email=ACCOUNTS["coordinator"][0])
+    assert coordinator.is_staff
+    assert not coordinator.is_superuser
+    assert coordinator.groups.filter(name=COORDINATOR_GROUP).exists()
+    assert coordinator.is_coordinator
+
+    beheerder = User.objects.get(email=ACCOUNTS["beheerder"][0])
+    assert not beheerder.is_staff
+    assert list(beheerder.lidmaatschappen.values_list("partner__soort", "rol")) == [
+        ("opvoedingswinkel", Lidmaatschap.Rol.BEHEERDER)
+    ]
+
+    medewerker = User.objects.get(email=ACCOUNTS["medewerker"][0])
+    lidmaatschap = medewerker.lidmaatschappen.get()
+    assert lidmaatschap.rol == Lidmaatschap.Rol.MEDEWERKER
+    assert lidmaatschap.partner != beheerder.lidmaatschappen.get().partner
+
+    gemeente = User.objects.get(email=ACCOUNTS["gemeente"][0])
+    assert list(gemeente.gemeentetoegangen.values_list("gemeente__nis", flat=True)) == ["44087"]
+    assert not gemeente.lidmaatschappen.exists()
+    assert not gemeente.is_staff
+
+    for user in [coordinator, beheerder, medewerker, gemeente]:
+        assert user.check_password(DEMO_PASSWORD)
+        assert user.email in seeded["output"]
+    assert DEMO_PASSWORD in seeded["output"]
