@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path(".well-known/security.txt", wellknown.security_txt, name="security_txt"),
     path("admin/", admin.site.urls),
+    path("api/", include("aanbod.urls.api")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("theme.css", views.theme_css, name="netwerk_theme_css"),
 ]
