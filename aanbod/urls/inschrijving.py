@@ -1,8 +1,10 @@
 from django.urls import path
 
-from huisvanhetkind.stub import todo
+from aanbod.views import inschrijving as views
 
 urlpatterns = [
-    path("activiteiten/<int:pk>/inschrijven/", todo, name="activiteit_inschrijven"),
-    path("inschrijving/<str:token>/", todo, name="inschrijving_manage"),
+    path("activiteiten/<int:pk>/inschrijven/", views.activiteit_inschrijven, name="activiteit_inschrijven"),
+    path("inschrijving/<str:token>/", views.inschrijving_manage, name="inschrijving_manage"),
+    path("inschrijving/<str:token>/annuleren/", views.inschrijving_annuleren, name="inschrijving_annuleren"),
+    path("inschrijving/<str:token>/activiteit.ics", views.inschrijving_ics, name="inschrijving_ics"),
 ]

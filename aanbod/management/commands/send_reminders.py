@@ -1,0 +1,24 @@
+"""`manage.py send_reminders`: the periodic scan without a broker (cron, or `make run` on a laptop).
+
+Sends the due reminders and every status mail still due (confirmations a broker outage held back,
+waiting-list promotions, activity cancellations): the same work as the `aanbod.send_due_reminders`
+beat task, with the same claims, so it is safe next to a running worker.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from aanbod.services.inschrijvingen import MAIL_ERRORS, inschrijvingen_catch_up, send_due_reminders
+
+
+class Command(BaseCommand):
+    help = "Send due reminders and any registration mail still due (the periodic scan, without Celery)."
+
+    def handle(self, *args, **options):
+        try:
+            reminders = send_due_reminders()
+            status_mails = inschrijvingen_catch_up()
+        except MAIL_ERRORS as error:
+            # The claims are released: the next run sends what this one could not.
+            message = f"Sending failed ({type(error).__name__}); the next run will retry."
+            raise CommandError(message) from error
+        self.stdout.write(f"{reminders} reminder(s) sent, {status_mails} registration mail(s) caught up.")

@@ -1,0 +1,230 @@
+"""Registering for an activity, and the parent's own page to see, change or cancel a registration.
+
+No account: the manage page is reached with the long random token from the confirmation mail. The token
+is looked up through its unique index and then compared with `secrets.compare_digest`. The index lookup
+itself is not constant-time, but a token carries 256 random bits, so a timing difference could at most
+hint at a prefix of some token, which is worth nothing; malformed tokens are refused before any query.
+(The alternative, an id in the URL plus a constant-time compare, would publish how many registrations
+exist and need a model change, for no real gain.) A wrong or erased token is a 404. Token pages are
+never cached and never send the token on in a Referer header.
+"""
+
+import re
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from aanbod.forms.inschrijving import InschrijvingForm, InschrijvingWijzigenForm
+from aanbod.ical import calendar_for
+from aanbod.models import Activiteit, Inschrijving
+from aanbod.services.inschrijvingen import (
+    inschrijving_cancel,
+    inschrijving_change,
+    inschrijving_closed_reason,
+    inschrijving_create,
+    inschrijving_max_personen,
+)
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Headers for pages that carry a token: never stored, never passed on as a Referer."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _activiteit(pk: int) -> Activiteit:
+    return get_object_or_404(
+        Activiteit.objects.published()
+        .with_bezetting()
+        .select_related("aanbod__partner", "locatie__gemeente"),
+        pk=pk,
+    )
+
+
+def _inschrijving_for_token(token: str) -> Inschrijving:
+    if not TOKEN.match(token):
+        raise Http404
+    inschrijving = (
+        Inschrijving.objects.select_related("activiteit__aanbod__partner", "activiteit__locatie__gemeente")
+        .filter(token=token, gewist_op__isnull=True)
+        .first()
+    )
+    if inschrijving is None or not secrets.compare_digest(inschrijving.token, token):
+        raise Http404
+    return inschrijving
+
+
+def _add_service_error(form, error: ValidationError) -> None:
+    form.add_error("aantal_personen" if error.code in {"aantal", "volzet"} else None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def activiteit_inschrijven(request, pk: int):
+    activiteit = _activiteit(pk)
+    context = {
+        "activiteit": activiteit,
+        "aanbod": activiteit.aanbod,
+        "reden": inschrijving_closed_reason(activiteit),
+        "retention_days": settings.REGISTRATION_RETENTION_DAYS,
+    }
+    if context["reden"]:
+        return render(request, "aanbod/inschrijving/gesloten.html", context)
+
+    form = InschrijvingForm(request.POST or None, activiteit=activiteit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inschrijving, created = inschrijving_create(
+                activiteit=activiteit, taal=translation.get_language(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            if error.code != "gesloten":
+                _add_service_error(form, error)
+            else:  # closed between showing the form and sending it
+                activiteit = _activiteit(pk)
+                context.update(
+                    activiteit=activiteit, reden=inschrijving_closed_reason(activiteit) or "gesloten"
+                )
+                return render(request, "aanbod/inschrijving/gesloten.html", context)
+        else:
+            if not created:
+                # Anyone can type any address: say it is registered, show nothing of that registration,
+                # and send its link only to that address.
+                return render(request, "aanbod/inschrijving/al_ingeschreven.html", context)
+            _tell_result(request, inschrijving)
+            return _private(redirect(inschrijving))
+    context["form"] = form
+    return render(request, "aanbod/inschrijving/inschrijven.html", context)
+
+
+def _tell_result(request, inschrijving: Inschrijving) -> None:
+    if inschrijving.status == Inschrijving.Status.BEVESTIGD:
+        messages.success(request, _("You are registered. See you there!"))
+    else:
+        messages.warning(
+            request,
+            _(
+                "There are not enough places left, so you are on the waiting list. "
+                "We will e-mail you as soon as a place frees up."
+            ),
+        )
+    if getattr(inschrijving, "mail_delayed", False):
+        messages.info(
+            request,
+            _("Your registration is saved. The confirmation e-mail may take a little longer to arrive."),
+        )
+    else:
+        messages.info(request, _("We have sent a confirmation to your e-mail address."))
+
+
+def _wachtlijst_plaats(inschrijving: Inschrijving) -> int | None:
+    """1 for the first in line; None when not waiting."""
+    if inschrijving.status != Inschrijving.Status.WACHTLIJST:
+        return None
+    return (
+        Inschrijving.objects.filter(
+            activiteit_id=inschrijving.activiteit_id, status=Inschrijving.Status.WACHTLIJST
+        )
+        .filter(aangemaakt_op__lte=inschrijving.aangemaakt_op)
+        .exclude(aangemaakt_op=inschrijving.aangemaakt_op, pk__gt=inschrijving.pk)
+        .count()
+    )
+
+
+def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
+    activiteit = (
+        Activiteit.objects.with_bezetting()
+        .select_related("aanbod__partner", "locatie__gemeente")
+        .get(pk=inschrijving.activiteit_id)
+    )
+    inschrijving.activiteit = activiteit
+    kan_wijzigen = (
+        inschrijving.status != Inschrijving.Status.GEANNULEERD
+        and not activiteit.geannuleerd
+        and activiteit.start > timezone.now()
+    )
+    maximum = inschrijving_max_personen(inschrijving, activiteit)
+    if kan_wijzigen and form is None:
+        form = InschrijvingWijzigenForm(
+            activiteit=activiteit, maximum=maximum, initial={"aantal_personen": inschrijving.aantal_personen}
+        )
+    context = {
+        "inschrijving": inschrijving,
+        "activiteit": activiteit,
+        "aanbod": activiteit.aanbod,
+        "kan_wijzigen": kan_wijzigen,
+        "kan_bijschrijven": maximum > inschrijving.aantal_personen,
+        "form": form if kan_wijzigen else None,
+        "wachtlijst_plaats": _wachtlijst_plaats(inschrijving),
+        "retention_days": settings.REGISTRATION_RETENTION_DAYS,
+    }
+    return _private(render(request, "aanbod/inschrijving/beheren.html", context))
+
+
+@require_http_methods(["GET", "POST"])
+def inschrijving_manage(request, token: str):
+    inschrijving = _inschrijving_for_token(token)
+    if request.method != "POST":
+        return _manage_page(request, inschrijving)
+    activiteit = Activiteit.objects.with_bezetting().get(pk=inschrijving.activiteit_id)
+    form = InschrijvingWijzigenForm(
+        request.POST, activiteit=activiteit, maximum=inschrijving_max_personen(inschrijving, activiteit)
+    )
+    if form.is_valid():
+        try:
+            inschrijving = inschrijving_change(
+                inschrijving=inschrijving, aantal_personen=form.cleaned_data["aantal_personen"]
+            )
+        except ValidationError as error:
+            _add_service_error(form, error)
+        else:
+            aantal = inschrijving.aantal_personen
+            messages.success(
+                request,
+                ngettext(
+                    "Saved: your registration is now for %(n)d person.",
+                    "Saved: your registration is now for %(n)d persons.",
+                    aantal,
+                )
+                % {"n": aantal},
+            )
+            if inschrijving.status == Inschrijving.Status.BEVESTIGD and inschrijving.promoted_at:
+                messages.info(request, _("Good news: you now have a place."))
+            return _private(redirect(inschrijving))
+    return _manage_page(request, inschrijving, form)
+
+
+@require_http_methods(["GET", "POST"])
+def inschrijving_annuleren(request, token: str):
+    """A confirm step (GET) before cancelling (POST only)."""
+    inschrijving = _inschrijving_for_token(token)
+    if inschrijving.status == Inschrijving.Status.GEANNULEERD:
+        return _private(redirect(inschrijving))
+    if request.method == "POST":
+        inschrijving_cancel(inschrijving=inschrijving)
+        messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+        return _private(redirect(inschrijving))
+    context = {"inschrijving": inschrijving, "activiteit": inschrijving.activiteit}
+    return _private(render(request, "aanbod/inschrijving/annuleren.html", context))
+
+
+@require_GET
+def inschrijving_ics(request, token: str):
+    """The activity for the parent's own calendar."""
+    inschrijving = _inschrijving_for_token(token)
+    activiteit = inschrijving.activiteit
+    response = HttpResponse(
+        calendar_for([activiteit], naam=activiteit.naam), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="activiteit.ics"'
+    return _private(response)

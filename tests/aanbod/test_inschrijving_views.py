@@ -1,0 +1,297 @@
+"""The registration page and the parent's manage page (token), for every kind of visitor."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from aanbod.models import Inschrijving
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activiteit(partner_a):
+    return factories.ActiviteitFactory(
+        aanbod__partner=partner_a,
+        aanbod__titel="Slapen zonder tranen",
+        capaciteit=4,
+        max_personen_per_inschrijving=3,
+    )
+
+
+def url(activiteit):
+    return reverse("activiteit_inschrijven", kwargs={"pk": activiteit.pk})
+
+
+def data(**changes):
+    return {
+        "naam": "Sara Peeters",
+        "email": "sara@example.org",
+        "telefoon": "",
+        "aantal_personen": "1",
+        **changes,
+    }
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """POST and run what was queued after commit (the mails), like a real request."""
+
+    def send(path, payload=None, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, payload or {}, **kwargs)
+
+    return send
+
+
+# --- The registration page -----------------------------------------------------------------------------
+
+
+def test_register_page_shows_the_form_places_left_and_privacy_line(client, activiteit):
+    response = client.get(url(activiteit))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Slapen zonder tranen" in content
+    assert "4 places left" in content
+    assert "30 days after the activity" in content
+    assert 'name="email"' in content
+
+
+def test_register_creates_a_registration_and_redirects_to_its_page(post, activiteit):
+    response = post(url(activiteit), data(aantal_personen="2"))
+    inschrijving = Inschrijving.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == inschrijving.get_absolute_url()
+    assert inschrijving.aantal_personen == 2
+    assert inschrijving.taal == "nl-be"
+    assert len(mail.outbox) == 1
+
+
+def test_register_in_english_keeps_the_language(post, activiteit):
+    post("/en" + url(activiteit), data())
+    inschrijving = Inschrijving.objects.get()
+    assert inschrijving.taal == "en"
+    assert "/en/inschrijving/" in mail.outbox[0].body
+
+
+def test_register_page_then_manage_page_says_registered(client, post, activiteit):
+    response = post(url(activiteit), data())
+    page = client.get(response["Location"])
+    content = page.content.decode()
+    assert "You are registered" in content
+    assert "We have sent a confirmation" in content
+
+
+def test_register_when_full_offers_and_joins_the_waiting_list(client, post, activiteit):
+    factories.InschrijvingFactory(activiteit=activiteit, aantal_personen=4)
+    page = client.get(url(activiteit))
+    assert "Join the waiting list" in page.content.decode()
+    response = post(url(activiteit), data())
+    inschrijving = Inschrijving.objects.get(email="sara@example.org")
+    assert inschrijving.status == Inschrijving.Status.WACHTLIJST
+    manage = client.get(response["Location"]).content.decode()
+    assert "waiting list" in manage
+    assert "number 1 on the waiting list" in manage
+
+
+def test_register_twice_does_not_show_the_other_registrations_link(post, activiteit):
+    first = factories.InschrijvingFactory(activiteit=activiteit, email="sara@example.org")
+    response = post(url(activiteit), data(naam="Iemand Anders"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "already registered" in content
+    assert first.token not in content
+    assert Inschrijving.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["sara@example.org"]
+    assert first.token in mail.outbox[0].body
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"email": "not-an-address"}, "email"),
+        ({"aantal_personen": "0"}, "aantal_personen"),
+        ({"aantal_personen": "10000"}, "aantal_personen"),
+        ({"aantal_personen": "veel"}, "aantal_personen"),
+        ({"naam": "x" * 5000}, "naam"),
+        ({"naam": "   "}, "naam"),
+        ({"telefoon": "<script>"}, "telefoon"),
+    ],
+)
+def test_register_bad_input_is_a_form_error(client, activiteit, changes, field):
+    response = client.post(url(activiteit), data(**changes))
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert Inschrijving.objects.count() == 0
+
+
+def test_register_without_csrf_token_is_403(activiteit):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(url(activiteit), data())
+    assert response.status_code == 403
+    assert Inschrijving.objects.count() == 0
+
+
+def test_register_unknown_or_unpublished_activity_is_404(client, activiteit):
+    assert client.get(reverse("activiteit_inschrijven", kwargs={"pk": 999999})).status_code == 404
+    concept = factories.ActiviteitFactory(aanbod__status="concept")
+    assert client.get(url(concept)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("changes", "text"),
+    [
+        ({"inschrijven_tot": timezone.now() - timedelta(hours=1)}, "Registration is closed"),
+        ({"geannuleerd": True, "annulering_reden": "De spreker is ziek."}, "De spreker is ziek."),
+        ({"inschrijving_nodig": False}, "You do not need to register"),
+    ],
+    ids=["deadline", "cancelled", "no-registration"],
+)
+def test_register_closed_says_so_plainly(client, changes, text):
+    activiteit = factories.ActiviteitFactory(**changes)
+    for response in (client.get(url(activiteit)), client.post(url(activiteit), data())):
+        assert response.status_code == 200
+        assert text in response.content.decode()
+        assert "form" not in (response.context or {}) or response.context.get("form") is None
+    assert Inschrijving.objects.count() == 0
+
+
+def test_register_past_activity_says_it_took_place(client):
+    start = timezone.now() - timedelta(days=1)
+    activiteit = factories.ActiviteitFactory(start=start, einde=start + timedelta(hours=2))
+    response = client.get(url(activiteit))
+    assert "already taken place" in response.content.decode()
+
+
+def test_register_works_for_logged_in_partner_staff_of_another_partner(
+    charlie, activiteit, django_capture_on_commit_callbacks
+):
+    client = Client()
+    client.force_login(charlie)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(activiteit), data())
+    assert response.status_code == 302
+
+
+# --- The manage page -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def inschrijving(activiteit):
+    return factories.InschrijvingFactory(activiteit=activiteit, aantal_personen=1, email="sara@example.org")
+
+
+def manage_url(inschrijving):
+    return reverse("inschrijving_manage", kwargs={"token": inschrijving.token})
+
+
+def test_manage_page_shows_the_registration_privately(client, inschrijving):
+    response = client.get(manage_url(inschrijving))
+    assert response.status_code == 200
+    assert "sara@example.org" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["wrong", "x" * 43, "a" * 200, "%00", "..%2F..%2Fetc"],
+)
+def test_manage_page_wrong_token_is_404(client, inschrijving, token):
+    assert client.get(f"/inschrijving/{token}/").status_code == 404
+
+
+def test_manage_page_tampered_token_is_404(client, inschrijving):
+    tampered = inschrijving.token[:-1] + ("A" if inschrijving.token[-1] != "A" else "B")
+    assert client.get(f"/inschrijving/{tampered}/").status_code == 404
+    assert client.post(f"/inschrijving/{tampered}/annuleren/").status_code == 404
+
+
+def test_manage_page_outsider_with_a_wrong_token_is_404(client, charlie, inschrijving):
+    client.force_login(charlie)
+    assert client.get(f"/inschrijving/{'b' * 43}/").status_code == 404
+
+
+def test_manage_page_of_an_erased_registration_is_404(client, inschrijving):
+    Inschrijving.objects.filter(pk=inschrijving.pk).update(naam="", email="", gewist_op=timezone.now())
+    assert client.get(manage_url(inschrijving)).status_code == 404
+
+
+def test_manage_change_persons(client, post, inschrijving):
+    response = post(manage_url(inschrijving), {"aantal_personen": "3"})
+    assert response.status_code == 302
+    inschrijving.refresh_from_db()
+    assert inschrijving.aantal_personen == 3
+    assert "now for 3 persons" in client.get(manage_url(inschrijving)).content.decode()
+
+
+def test_manage_change_beyond_the_places_left_is_a_form_error(client, activiteit, inschrijving):
+    factories.InschrijvingFactory(activiteit=activiteit, aantal_personen=2)
+    response = client.post(manage_url(inschrijving), {"aantal_personen": "3"})
+    assert response.status_code == 200
+    assert "aantal_personen" in response.context["form"].errors
+    inschrijving.refresh_from_db()
+    assert inschrijving.aantal_personen == 1
+
+
+@pytest.mark.parametrize("value", ["0", "10000", "", "drie"])
+def test_manage_change_bad_input_is_a_form_error(client, inschrijving, value):
+    response = client.post(manage_url(inschrijving), {"aantal_personen": value})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_manage_cancel_asks_first_then_cancels_on_post(client, post, activiteit, inschrijving):
+    waiting = factories.InschrijvingFactory(
+        activiteit=activiteit, aantal_personen=1, status=Inschrijving.Status.WACHTLIJST
+    )
+    factories.InschrijvingFactory(activiteit=activiteit, aantal_personen=3)
+    cancel_url = reverse("inschrijving_annuleren", kwargs={"token": inschrijving.token})
+    confirm = client.get(cancel_url)
+    assert confirm.status_code == 200
+    assert "Yes, cancel my registration" in confirm.content.decode()
+    assert confirm["Cache-Control"] == "no-store"
+    inschrijving.refresh_from_db()
+    assert inschrijving.status == Inschrijving.Status.BEVESTIGD
+
+    response = post(cancel_url)
+    assert response.status_code == 302
+    inschrijving.refresh_from_db()
+    waiting.refresh_from_db()
+    assert inschrijving.status == Inschrijving.Status.GEANNULEERD
+    assert waiting.status == Inschrijving.Status.BEVESTIGD
+    assert [message.to for message in mail.outbox] == [[waiting.email]]
+    page = client.get(manage_url(inschrijving)).content.decode()
+    assert "Your registration is cancelled" in page
+
+
+def test_manage_cancel_without_csrf_token_is_403(inschrijving):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("inschrijving_annuleren", kwargs={"token": inschrijving.token}))
+    assert response.status_code == 403
+    inschrijving.refresh_from_db()
+    assert inschrijving.status == Inschrijving.Status.BEVESTIGD
+
+
+def test_manage_page_of_a_cancelled_activity_says_so_and_offers_no_change(client, activiteit, inschrijving):
+    activiteit.geannuleerd = True
+    activiteit.save()
+    response = client.get(manage_url(inschrijving))
+    assert "cancelled this activity" in response.content.decode()
+    assert response.context["form"] is None
+    assert client.post(manage_url(inschrijving), {"aantal_personen": "2"}).status_code == 200
+    inschrijving.refresh_from_db()
+    assert inschrijving.aantal_personen == 1
+
+
+def test_manage_ics_download(client, inschrijving):
+    response = client.get(reverse("inschrijving_ics", kwargs={"token": inschrijving.token}))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in response.content
