@@ -1,7 +1,83 @@
+"""The partners' portal front page, /partner/: what needs the partner's attention today."""
+
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from aanbod.models import Aanbod, Activiteit, Inschrijving
+from aanbod.services import freshness
+from partners.models import Partner
+from partners.views.access import (
+    gekozen_partner,
+    is_portal_user,
+    rapporten_url,
+    scope_to_partner,
+    user_partners,
+)
+
+KOMEND_DAGEN = 30
+MAX_RIJEN = 10
 
 
 @login_required
+@require_safe
 def dashboard(request):
-    return render(request, "portal/dashboard.html", {})
+    if not is_portal_user(request.user):
+        # Municipality staff and people who no longer work for a partner: point them the right way.
+        return render(request, "portal/geen_partner.html", {"rapporten_url": rapporten_url()})
+    partner = gekozen_partner(request)
+    partners = list(user_partners(request.user)) if not request.user.is_coordinator else []
+    aanbod = scope_to_partner(Aanbod.objects.for_user(request.user), partner).select_related("partner")
+    activiteiten = scope_to_partner(Activiteit.objects.for_user(request.user), partner, "aanbod__partner")
+    now = timezone.now()
+
+    komend = (
+        activiteiten.filter(einde__gte=now, start__lte=now + timedelta(days=KOMEND_DAGEN))
+        .with_bezetting()
+        .select_related("aanbod", "locatie")
+        .order_by("start")
+    )
+    aanwezigheid = (
+        activiteiten.filter(start__lte=now, start__gte=now - timedelta(days=14), geannuleerd=False)
+        .annotate(
+            open_aanwezig=Count(
+                "inschrijvingen",
+                filter=Q(
+                    inschrijvingen__status=Inschrijving.Status.BEVESTIGD,
+                    inschrijvingen__aanwezig__isnull=True,
+                ),
+            )
+        )
+        .filter(open_aanwezig__gt=0)
+        .select_related("aanbod")
+        .order_by("-start")
+    )
+    te_bevestigen = aanbod.filter(pk__in=freshness.aanbod_te_bevestigen().values("pk")).order_by(
+        "nagekeken_op"
+    )
+    lang = set(freshness.aanbod_lang_niet_bevestigd(aanbod).values_list("pk", flat=True))
+    context = {
+        "partner": partner,
+        "partners": partners,
+        "komend": komend[:MAX_RIJEN],
+        "komend_dagen": KOMEND_DAGEN,
+        "ter_moderatie": aanbod.te_modereren().order_by("-ingediend_op")[:MAX_RIJEN],
+        "afgewezen": aanbod.exclude(afwijsreden="")
+        .filter(
+            Q(status=Aanbod.Status.AFGEWEZEN)
+            | Q(status=Aanbod.Status.GEPUBLICEERD, voorgestelde_wijziging=None)
+        )
+        .order_by("-bijgewerkt_op")[:MAX_RIJEN],
+        "concepten": aanbod.filter(status=Aanbod.Status.CONCEPT).order_by("-bijgewerkt_op")[:MAX_RIJEN],
+        "te_bevestigen": te_bevestigen[:MAX_RIJEN],
+        "lang_niet_bevestigd": lang,
+        "aanwezigheid": aanwezigheid[:MAX_RIJEN],
+        "maanden": settings.AANBOD_CONFIRM_MONTHS,
+        "beheerder_van": list(Partner.objects.beheerd_door(request.user).distinct()) if partners else [],
+    }
+    return render(request, "portal/dashboard.html", context)

@@ -1,4 +1,6 @@
-"""The partners' portal under /partner/: the dashboard here, each app's own pages from its urls."""
+"""The partners' portal under /partner/: the dashboard here; each app's own portal pages live in its urls
+(partners.urls.portal: /partner/organisatie/…, /partner/uitnodiging/…; aanbod.urls.portal:
+/partner/aanbod/…, /partner/activiteiten/…, /partner/locaties/…)."""
 
 from django.urls import path
 

@@ -100,17 +100,27 @@ def uitnodiging_create(
         uitnodiging.full_clean(exclude=["token_hash"])
         uitnodiging.save()
         if send:
-            from .tasks import send_uitnodiging
-
             taal = taal or translation.get_language() or settings.LANGUAGE_CODE
             uitnodiging_id = uitnodiging.pk
-            transaction.on_commit(
-                lambda: send_uitnodiging.delay(uitnodiging_id=uitnodiging_id, token=token, taal=taal)
-            )
+            transaction.on_commit(lambda: _enqueue_mail(uitnodiging_id, token, taal))
     logger.info(
         "invitation %s created by user %s", uitnodiging.pk, getattr(door, "pk", None)
     )  # never the token
     return uitnodiging, token
+
+
+def _enqueue_mail(uitnodiging_id: int, token: str, taal: str) -> None:
+    """Hand the mail to Celery; when the broker is away, send it now instead.
+
+    No periodic scan can resend an invitation (its token is not stored), so it must not be dropped.
+    """
+    from .tasks import send_uitnodiging
+
+    try:
+        send_uitnodiging.apply_async(kwargs={"uitnodiging_id": uitnodiging_id, "token": token, "taal": taal})
+    except Exception as error:  # noqa: BLE001 - kombu/redis raise many kinds; all mean "not sent"
+        logger.warning("could not enqueue invitation mail (%s); sending it now", type(error).__name__)
+        send_uitnodiging.run(uitnodiging_id=uitnodiging_id, token=token, taal=taal)
 
 
 def uitnodiging_revoke(*, uitnodiging: Uitnodiging, door: User | None = None) -> Uitnodiging:

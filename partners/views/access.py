@@ -24,8 +24,20 @@ def is_portal_user(user) -> bool:
     return user.is_authenticated and (user.is_coordinator or user.lidmaatschappen.exists())
 
 
+def rapporten_url() -> str:
+    """The municipality reports (built by the vragen app; a plain path until its URL name exists)."""
+    from django.urls import NoReverseMatch, reverse
+
+    for name in ("rapporten", "rapporten_index", "rapport_index"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/rapporten/"
+
+
 def geen_toegang(request, *, status: int = 403):
-    return render(request, "portal/geen_partner.html", {}, status=status)
+    return render(request, "portal/geen_partner.html", {"rapporten_url": rapporten_url()}, status=status)
 
 
 def partner_required(view):

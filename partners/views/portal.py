@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from partners import services
 from partners.forms import PartnerProfielForm, UitnodigingAcceptForm, UitnodigingForm
 from partners.models import Lidmaatschap, User
 
-from .access import is_beheerder, partner_required, user_partners
+from .access import is_beheerder, partner_required, rapporten_url, user_partners
 
 
 def _partner_for(request, slug: str, *, beheerder: bool = False):
@@ -28,6 +28,7 @@ def _partner_for(request, slug: str, *, beheerder: bool = False):
 
 
 @partner_required
+@require_safe
 def organisatie_index(request):
     partners = list(user_partners(request.user))
     if len(partners) == 1:
@@ -62,6 +63,7 @@ def partner_profiel(request, slug: str):
 
 
 @partner_required
+@require_safe
 def leden(request, slug: str):
     partner = _partner_for(request, slug, beheerder=True)
     lidmaatschappen = partner.lidmaatschappen.select_related("user").order_by(
@@ -132,8 +134,8 @@ def lid_verwijderen(request, slug: str, pk: int):
     )
 
 
-@require_POST
 @partner_required
+@require_POST
 def uitnodiging_intrekken(request, slug: str, pk: int):
     partner = _partner_for(request, slug, beheerder=True)
     uitnodiging = get_object_or_404(partner.uitnodigingen, pk=pk)
@@ -187,7 +189,7 @@ def uitnodiging_accept(request, token: str):
             messages.success(request, _("Welcome! Your account is ready."))
             if uitnodiging.partner_id:
                 return redirect("partner_dashboard")
-            return redirect(_rapporten_url())
+            return redirect(rapporten_url())
     context["form"] = form
     return render(
         request,
@@ -195,12 +197,3 @@ def uitnodiging_accept(request, token: str):
         context,
         status=400 if form and form.errors else 200,
     )
-
-
-def _rapporten_url() -> str:
-    from django.urls import NoReverseMatch
-
-    try:
-        return reverse("rapporten")
-    except NoReverseMatch:
-        return "/rapporten/"

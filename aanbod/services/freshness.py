@@ -1,0 +1,126 @@
+"""Freshness of the wegwijzer: partners confirm now and then that their aanbod is still correct.
+
+Once a month each partner gets one mail listing its published aanbod not confirmed for
+settings.AANBOD_CONFIRM_MONTHS months. Per aanbod the mail has two links:
+
+- "still correct": a signed link (django.core.signing, expires after CONFIRM_LINK_DAYS) that works without
+  logging in. The mail often goes to a shared address of the organisation and the person reading it may
+  have no account or have forgotten the password; a login would turn a one-click answer into a chore, and
+  the answer would not come. The link can do one harmless thing only (set `nagekeken_op` of that one
+  aanbod to today) and it asks for a click on a button first, so a mail scanner that opens links does not
+  confirm anything by itself.
+- "edit": the normal portal page, behind the login.
+
+Aanbod not confirmed for a year is flagged on the dashboard (and filtered in the admin).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from aanbod.models import Aanbod
+from partners.models import Lidmaatschap, Partner
+
+logger = logging.getLogger(__name__)
+
+SALT = "aanbod.freshness.confirm"
+CONFIRM_LINK_DAYS = 45
+JAAR_DAGEN = 365
+
+
+def confirm_days() -> int:
+    """settings.AANBOD_CONFIRM_MONTHS in days (a month counted as 1/12 of a year)."""
+    return round(settings.AANBOD_CONFIRM_MONTHS * 365.25 / 12)
+
+
+def aanbod_te_bevestigen(partner: Partner | None = None):
+    """Published aanbod not confirmed for AANBOD_CONFIRM_MONTHS months (of one partner, or of all)."""
+    qs = Aanbod.objects.published().niet_nagekeken_sinds(confirm_days())
+    if partner is not None:
+        qs = qs.filter(partner=partner)
+    return qs.order_by("nagekeken_op", "titel")
+
+
+def aanbod_lang_niet_bevestigd(queryset=None):
+    """Published aanbod not confirmed for a year: flagged on the dashboard."""
+    qs = queryset if queryset is not None else Aanbod.objects.all()
+    return qs.filter(status=Aanbod.Status.GEPUBLICEERD).niet_nagekeken_sinds(JAAR_DAGEN)
+
+
+def freshness_token(aanbod: Aanbod) -> str:
+    return signing.dumps({"a": aanbod.pk}, salt=SALT, compress=True)
+
+
+def freshness_aanbod(token: str) -> Aanbod | None:
+    """The aanbod of a valid, unexpired confirm link, or None."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=timedelta(days=CONFIRM_LINK_DAYS))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    pk = data.get("a") if isinstance(data, dict) else None
+    if not isinstance(pk, int):
+        return None
+    return (
+        Aanbod.objects.select_related("partner")
+        .exclude(status=Aanbod.Status.GEARCHIVEERD)
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def freshness_urls(aanbod: Aanbod) -> dict[str, str]:
+    return {
+        "bevestig_url": settings.SITE_URL
+        + reverse("portal_aanbod_nagekeken_link", kwargs={"token": freshness_token(aanbod)}),
+        "bewerk_url": settings.SITE_URL + reverse("portal_aanbod_bewerken", kwargs={"pk": aanbod.pk}),
+    }
+
+
+def partner_ontvangers(partner: Partner) -> list[str]:
+    """The partner's general address and its beheerders', without duplicates."""
+    adressen = [partner.email] if partner.email else []
+    adressen += Lidmaatschap.objects.filter(
+        partner=partner, rol=Lidmaatschap.Rol.BEHEERDER, user__is_active=True
+    ).values_list("user__email", flat=True)
+    return list(dict.fromkeys(a.lower() for a in adressen if a))
+
+
+def partners_met_te_bevestigen() -> list[int]:
+    return list(
+        Partner.objects.actief()
+        .filter(pk__in=aanbod_te_bevestigen().values("partner_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def freshness_remind_partner(*, partner: Partner) -> int:
+    """Mail `partner` the list of its aanbod to confirm, with a confirm and an edit link per aanbod.
+
+    Returns the number of mails sent (0 when nothing is due or nobody can receive it).
+    """
+    from aanbod.mail import mail_send
+
+    items = list(aanbod_te_bevestigen(partner))
+    ontvangers = partner_ontvangers(partner)
+    if not items or not ontvangers:
+        return 0
+    context = {
+        "partner": partner,
+        "items": [{"aanbod": aanbod, **freshness_urls(aanbod)} for aanbod in items],
+        "maanden": settings.AANBOD_CONFIRM_MONTHS,
+        "link_dagen": CONFIRM_LINK_DAYS,
+        "portal_url": settings.SITE_URL + reverse("partner_dashboard"),
+    }
+    sent = mail_send(template="aanbod/emails/freshness_reminder", to=ontvangers, context=context)
+    logger.info("freshness reminder for partner %s: %d aanbod", partner.pk, len(items))
+    return sent
+
+
+def claim_key(partner_id: int) -> str:
+    today = timezone.localdate()
+    return f"freshness:{partner_id}:{today:%Y-%m}"

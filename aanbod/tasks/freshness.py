@@ -1,0 +1,42 @@
+"""Tasks for the monthly freshness reminder (thin: find who is due, claim, call one service)."""
+
+import smtplib
+
+from celery import shared_task
+from django.core.cache import cache
+
+from aanbod.services import freshness
+from partners.models import Partner
+
+TRANSIENT = (ConnectionError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+CLAIM_SECONDS = 40 * 86400
+
+
+@shared_task(name="aanbod.remind_unconfirmed_aanbod")
+def remind_unconfirmed_aanbod() -> int:
+    """Monthly (Celery beat): one reminder task per partner with aanbod to confirm."""
+    partner_ids = freshness.partners_met_te_bevestigen()
+    for partner_id in partner_ids:
+        remind_partner.delay(partner_id=partner_id)
+    return len(partner_ids)
+
+
+@shared_task(
+    name="aanbod.remind_unconfirmed_aanbod_partner",
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=5,
+)
+def remind_partner(*, partner_id: int) -> int:
+    """Mail one partner, at most once per calendar month even if the beat or a message runs twice."""
+    partner = Partner.objects.actief().filter(pk=partner_id).first()
+    if partner is None:
+        return 0
+    key = freshness.claim_key(partner_id)
+    if not cache.add(key, 1, CLAIM_SECONDS):
+        return 0
+    try:
+        return freshness.freshness_remind_partner(partner=partner)
+    except Exception:
+        cache.delete(key)  # not sent: the retry (or next run) may try again
+        raise

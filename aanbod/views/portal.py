@@ -1,0 +1,304 @@
+"""The partners' portal for aanbod: list, create, edit, submit, archive, confirm, opening hours, locations.
+
+Every object is fetched through `for_user(request.user)`: another partner's id answers 404.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from aanbod.forms.portal import AanbodForm, LocatieForm, OpeningsuurFormSet
+from aanbod.models import Aanbod, Activiteit, Locatie
+from aanbod.services import freshness, moderatie
+from partners.services import delete_with_thumbnail, save_thumbnail
+from partners.views.access import gekozen_partner, partner_required, scope_to_partner, user_partners
+
+PER_PAGE = 20
+STATUS_FILTERS = {
+    "": None,
+    "concept": [Aanbod.Status.CONCEPT],
+    "ingediend": [Aanbod.Status.INGEDIEND],
+    "gepubliceerd": [Aanbod.Status.GEPUBLICEERD],
+    "afgewezen": [Aanbod.Status.AFGEWEZEN],
+    "gearchiveerd": [Aanbod.Status.GEARCHIVEERD],
+}
+
+
+def get_aanbod(request, pk: int) -> Aanbod:
+    return get_object_or_404(Aanbod.objects.for_user(request.user).select_related("partner"), pk=pk)
+
+
+def _partner_for_new(request, form):
+    """The partner a new object belongs to: chosen in the form, else the chosen or the only one."""
+    if "partner" in form.cleaned_data:
+        return form.cleaned_data["partner"]
+    return gekozen_partner(request) or user_partners(request.user).first()
+
+
+@partner_required
+@require_safe
+def aanbod_list(request):
+    partner = gekozen_partner(request)
+    status = request.GET.get("status", "")
+    qs = scope_to_partner(Aanbod.objects.for_user(request.user), partner).select_related("partner")
+    if STATUS_FILTERS.get(status):
+        qs = qs.filter(status__in=STATUS_FILTERS[status])
+    elif status not in STATUS_FILTERS:
+        status = ""
+    if not status:
+        qs = qs.exclude(status=Aanbod.Status.GEARCHIVEERD)
+    qs = qs.annotate(
+        komende=Count(
+            "activiteiten", filter=Q(activiteiten__einde__gte=timezone.now(), activiteiten__geannuleerd=False)
+        )
+    ).order_by("titel", "pk")
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    oud = set(
+        freshness.aanbod_lang_niet_bevestigd(Aanbod.objects.filter(pk__in=[a.pk for a in page])).values_list(
+            "pk", flat=True
+        )
+    )
+    return render(
+        request,
+        "aanbod/portal/aanbod_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statussen": Aanbod.Status.choices,
+            "lang_niet_bevestigd": oud,
+            "partner": partner,
+            "partners": user_partners(request.user),
+        },
+    )
+
+
+@partner_required
+def aanbod_nieuw(request):
+    partners = list(user_partners(request.user))
+    form = AanbodForm(request.POST or None, request.FILES or None, user=request.user, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            aanbod = form.save(commit=False)
+            aanbod.partner = _partner_for_new(request, form)
+            aanbod.status = Aanbod.Status.CONCEPT
+            aanbod.nagekeken_op = timezone.localdate()
+            aanbod.save()
+            form.save_m2m()
+            if aanbod.afbeelding:
+                transaction.on_commit(lambda: save_thumbnail(aanbod.afbeelding))
+            if "indienen" in request.POST:
+                moderatie.aanbod_submit(aanbod=aanbod, user=request.user)
+        _message_after_save(request, aanbod, submitted="indienen" in request.POST)
+        return redirect("portal_aanbod_detail", pk=aanbod.pk)
+    return render(
+        request,
+        "aanbod/portal/aanbod_form.html",
+        {"form": form, "nieuw": True},
+        status=400 if form.errors else 200,
+    )
+
+
+def _message_after_save(request, aanbod: Aanbod, *, submitted: bool) -> None:
+    if aanbod.status == Aanbod.Status.GEPUBLICEERD and aanbod.voorgestelde_wijziging:
+        messages.success(
+            request,
+            _(
+                "Your changes are sent to the coordinators. "
+                "Until they approve them, parents see the current version."
+            ),
+        )
+    elif aanbod.status == Aanbod.Status.GEPUBLICEERD:
+        messages.success(request, _("Saved. Parents can find this in the wegwijzer."))
+    elif submitted and aanbod.status == Aanbod.Status.INGEDIEND:
+        messages.success(
+            request, _("Thank you! A coordinator will look at it soon. We will let you know by e-mail.")
+        )
+    else:
+        messages.success(request, _("Saved as a draft. Submit it when it is ready."))
+
+
+@partner_required
+@require_safe
+def aanbod_detail(request, pk: int):
+    aanbod = get_aanbod(request, pk)
+    komende = (
+        Activiteit.objects.for_user(request.user)
+        .filter(aanbod=aanbod)
+        .upcoming()
+        .with_bezetting()
+        .select_related("locatie", "aanbod")
+        .order_by("start")
+    )
+    return render(
+        request,
+        "aanbod/portal/aanbod_detail.html",
+        {
+            "aanbod": aanbod,
+            "activiteiten": komende[:50],
+            "aantal_komend": komende.count(),
+            "openingsuren": aanbod.openingsuren.select_related("locatie"),
+            "wijziging": moderatie.voorgestelde_wijziging_diff(aanbod),
+            "lang_niet_bevestigd": freshness.aanbod_lang_niet_bevestigd(
+                Aanbod.objects.filter(pk=aanbod.pk)
+            ).exists(),
+        },
+    )
+
+
+@partner_required
+def aanbod_bewerken(request, pk: int):
+    aanbod = get_aanbod(request, pk)
+    if aanbod.status == Aanbod.Status.GEARCHIVEERD:
+        messages.warning(
+            request, _("This aanbod is archived. Ask a coordinator if you want to use it again.")
+        )
+        return redirect("portal_aanbod_detail", pk=aanbod.pk)
+    # Continue from a pending proposal, not from the published version.
+    initial = dict(aanbod.voorgestelde_wijziging or {})
+    form = AanbodForm(
+        request.POST or None, request.FILES or None, instance=aanbod, initial=initial, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        vers = Aanbod.objects.select_related("partner").get(pk=aanbod.pk)  # the form changed `aanbod`
+        oud_beeld = vers.afbeelding.name if vers.afbeelding else ""
+        data = {k: v for k, v in form.cleaned_data.items() if k != "afbeelding"}
+        with transaction.atomic():
+            vers = moderatie.aanbod_propose_change(aanbod=vers, data=data, user=request.user)
+            if "afbeelding" in form.changed_data:
+                # Pictures are not part of a proposed change: a new one is used at once.
+                Aanbod._meta.get_field("afbeelding").save_form_data(vers, form.cleaned_data["afbeelding"])
+                vers.save(update_fields=["afbeelding", "bijgewerkt_op"])
+            if "indienen" in request.POST and vers.status in (Aanbod.Status.CONCEPT, Aanbod.Status.AFGEWEZEN):
+                moderatie.aanbod_submit(aanbod=vers, user=request.user)
+        nieuw_beeld = vers.afbeelding.name if vers.afbeelding else ""
+        if nieuw_beeld != oud_beeld:
+            if nieuw_beeld:
+                save_thumbnail(vers.afbeelding)
+            if oud_beeld:
+                delete_with_thumbnail(vers.afbeelding.storage, oud_beeld)
+        _message_after_save(request, vers, submitted="indienen" in request.POST)
+        return redirect("portal_aanbod_detail", pk=vers.pk)
+    return render(
+        request,
+        "aanbod/portal/aanbod_form.html",
+        {"form": form, "aanbod": aanbod, "nieuw": False},
+        status=400 if form.errors else 200,
+    )
+
+
+@partner_required
+@require_POST
+def aanbod_indienen(request, pk: int):
+    aanbod = get_aanbod(request, pk)
+    try:
+        moderatie.aanbod_submit(aanbod=aanbod, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _message_after_save(request, aanbod, submitted=True)
+    return redirect("portal_aanbod_detail", pk=aanbod.pk)
+
+
+@partner_required
+def aanbod_archiveren(request, pk: int):
+    aanbod = get_aanbod(request, pk)
+    if request.method == "POST":
+        moderatie.aanbod_archive(aanbod=aanbod, user=request.user)
+        messages.success(
+            request, _("“%(titel)s” is archived: parents no longer see it.") % {"titel": aanbod.titel}
+        )
+        return redirect("portal_aanbod_list")
+    return render(request, "aanbod/portal/aanbod_archiveren.html", {"aanbod": aanbod})
+
+
+@partner_required
+@require_POST
+def aanbod_nagekeken(request, pk: int):
+    aanbod = get_aanbod(request, pk)
+    moderatie.aanbod_confirm(aanbod=aanbod, user=request.user)
+    messages.success(
+        request, _("Thank you! We noted that “%(titel)s” is still correct.") % {"titel": aanbod.titel}
+    )
+    if request.POST.get("next") == "dashboard":
+        return redirect("partner_dashboard")
+    return redirect("portal_aanbod_detail", pk=aanbod.pk)
+
+
+@never_cache
+def aanbod_nagekeken_link(request, token: str):
+    """The "still correct" link from the freshness mail: no login, one button (see services.freshness)."""
+    aanbod = freshness.freshness_aanbod(token)
+    if aanbod is None:
+        return render(request, "aanbod/portal/nagekeken_ongeldig.html", status=410)
+    bevestigd = False
+    if request.method == "POST":
+        moderatie.aanbod_confirm(aanbod=aanbod, user=request.user if request.user.is_authenticated else None)
+        bevestigd = True
+    return render(
+        request,
+        "aanbod/portal/nagekeken_link.html",
+        {
+            "aanbod": aanbod,
+            "bevestigd": bevestigd,
+            "bewerk_url": freshness.freshness_urls(aanbod)["bewerk_url"],
+        },
+    )
+
+
+@partner_required
+def aanbod_openingsuren(request, pk: int):
+    aanbod = get_aanbod(request, pk)
+    formset = OpeningsuurFormSet(
+        request.POST or None, instance=aanbod, form_kwargs={"user": request.user}, prefix="uren"
+    )
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("The opening hours are saved."))
+        return redirect("portal_aanbod_detail", pk=aanbod.pk)
+    return render(
+        request,
+        "aanbod/portal/openingsuren.html",
+        {"aanbod": aanbod, "formset": formset},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# --- Locations ---------------------------------------------------------------------------------------
+
+
+@partner_required
+@require_safe
+def locatie_list(request):
+    partner = gekozen_partner(request)
+    qs = scope_to_partner(Locatie.objects.for_user(request.user), partner).select_related(
+        "gemeente", "partner"
+    )
+    page = Paginator(qs.order_by("naam", "pk"), PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "aanbod/portal/locatie_list.html", {"page": page})
+
+
+@partner_required
+def locatie_form(request, pk: int | None = None):
+    locatie = get_object_or_404(Locatie.objects.for_user(request.user), pk=pk) if pk else None
+    partners = list(user_partners(request.user))
+    form = LocatieForm(request.POST or None, instance=locatie, partners=partners)
+    if request.method == "POST" and form.is_valid():
+        locatie = form.save(commit=False)
+        if locatie.partner_id is None:
+            locatie.partner = _partner_for_new(request, form)
+        locatie.save()
+        messages.success(request, _("The location “%(naam)s” is saved.") % {"naam": locatie.naam})
+        return redirect("portal_locatie_list")
+    return render(
+        request,
+        "aanbod/portal/locatie_form.html",
+        {"form": form, "locatie": locatie},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,246 @@
+"""The partners' portal for activities: list, create one or a weekly series, edit, cancel; the
+registrations of an activity (list, CSV export, attendance).
+
+Every object is fetched through `for_user(request.user)`: another partner's id answers 404.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from aanbod.forms.portal import ActiviteitForm, AnnuleerForm, ReeksForm
+from aanbod.models import Activiteit, Inschrijving
+from aanbod.services.portal import activiteit_create_series, inschrijvingen_mark_attendance
+from partners.views.access import gekozen_partner, partner_required, scope_to_partner
+
+from .portal import get_aanbod
+
+PER_PAGE = 25
+
+
+def get_activiteit(request, pk: int) -> Activiteit:
+    return get_object_or_404(
+        Activiteit.objects.for_user(request.user).select_related("aanbod__partner", "locatie__gemeente"),
+        pk=pk,
+    )
+
+
+@partner_required
+@require_safe
+def activiteit_list(request):
+    partner = gekozen_partner(request)
+    voorbij = request.GET.get("wanneer") == "voorbij"
+    qs = scope_to_partner(Activiteit.objects.for_user(request.user), partner, "aanbod__partner")
+    now = timezone.now()
+    qs = (
+        qs.filter(einde__lt=now).order_by("-start")
+        if voorbij
+        else qs.filter(einde__gte=now).order_by("start")
+    )
+    qs = qs.with_bezetting().select_related("aanbod", "locatie")
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "aanbod/portal/activiteit_list.html", {"page": page, "voorbij": voorbij})
+
+
+@partner_required
+def activiteit_nieuw(request, aanbod_pk: int):
+    aanbod = get_aanbod(request, aanbod_pk)
+    form = ActiviteitForm(request.POST or None, user=request.user, aanbod=aanbod)
+    if request.method == "POST" and form.is_valid():
+        activiteit = form.save()
+        messages.success(
+            request,
+            _("The activity on %(datum)s is saved.")
+            % {"datum": timezone.localtime(activiteit.start).strftime("%d/%m/%Y %H:%M")},
+        )
+        return redirect("portal_aanbod_detail", pk=aanbod.pk)
+    return render(
+        request,
+        "aanbod/portal/activiteit_form.html",
+        {"form": form, "aanbod": aanbod, "nieuw": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@partner_required
+def activiteit_reeks(request, aanbod_pk: int):
+    aanbod = get_aanbod(request, aanbod_pk)
+    form = ReeksForm(request.POST or None, user=request.user, aanbod=aanbod)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            nieuw = activiteit_create_series(
+                aanbod=aanbod,
+                datums=data["datums"],
+                van=data["van"],
+                tot=data["tot"],
+                locatie=data["locatie"],
+                online=data["online"],
+                titel=data["titel"],
+                capaciteit=data["capaciteit"],
+                max_personen_per_inschrijving=data["max_personen_per_inschrijving"],
+                inschrijving_nodig=data["inschrijving_nodig"],
+                sluit_uren_voor=data["sluit_uren_voor"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            overgeslagen = len(data["datums"]) - len(nieuw)
+            messages.success(request, _("%(n)d activities are added.") % {"n": len(nieuw)})
+            if overgeslagen:
+                messages.info(
+                    request,
+                    _("%(n)d dates already had this activity and were left as they were.")
+                    % {"n": overgeslagen},
+                )
+            return redirect("portal_aanbod_detail", pk=aanbod.pk)
+    return render(
+        request,
+        "aanbod/portal/activiteit_reeks.html",
+        {"form": form, "aanbod": aanbod},
+        status=400 if form.errors else 200,
+    )
+
+
+@partner_required
+@require_safe
+def activiteit_detail(request, pk: int):
+    activiteit = get_activiteit(request, pk)
+    inschrijvingen = (
+        Inschrijving.objects.for_user(request.user)
+        .filter(activiteit=activiteit)
+        .order_by("status", "aangemaakt_op", "pk")
+    )
+    bezetting = Activiteit.objects.filter(pk=activiteit.pk).with_bezetting().values("bezet", "wachtend").get()
+    return render(
+        request,
+        "aanbod/portal/activiteit_detail.html",
+        {
+            "activiteit": activiteit,
+            "aanbod": activiteit.aanbod,
+            "inschrijvingen": inschrijvingen,
+            "bezet": bezetting["bezet"],
+            "wachtend": bezetting["wachtend"],
+            "vrij": None
+            if activiteit.capaciteit is None
+            else max(activiteit.capaciteit - bezetting["bezet"], 0),
+            "gestart": activiteit.start <= timezone.now(),
+        },
+    )
+
+
+@partner_required
+def activiteit_bewerken(request, pk: int):
+    activiteit = get_activiteit(request, pk)
+    if activiteit.geannuleerd:
+        messages.warning(request, _("This activity is cancelled and can no longer be changed."))
+        return redirect("portal_activiteit_detail", pk=activiteit.pk)
+    form = ActiviteitForm(
+        request.POST or None, instance=activiteit, user=request.user, aanbod=activiteit.aanbod
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The activity is saved."))
+        return redirect("portal_activiteit_detail", pk=activiteit.pk)
+    return render(
+        request,
+        "aanbod/portal/activiteit_form.html",
+        {"form": form, "aanbod": activiteit.aanbod, "activiteit": activiteit, "nieuw": False},
+        status=400 if form.errors else 200,
+    )
+
+
+@partner_required
+def activiteit_annuleren(request, pk: int):
+    activiteit = get_activiteit(request, pk)
+    form = AnnuleerForm(request.POST or None)
+    if activiteit.geannuleerd:
+        messages.info(request, _("This activity was already cancelled."))
+        return redirect("portal_activiteit_detail", pk=activiteit.pk)
+    if request.method == "POST" and form.is_valid():
+        from aanbod.services.inschrijvingen import activiteit_cancel
+
+        activiteit_cancel(activiteit=activiteit, reden=form.cleaned_data["reden"], user=request.user)
+        messages.success(request, _("The activity is cancelled. Everyone who registered gets an e-mail."))
+        return redirect("portal_activiteit_detail", pk=activiteit.pk)
+    aantal = activiteit.inschrijvingen.exclude(status=Inschrijving.Status.GEANNULEERD).count()
+    return render(
+        request,
+        "aanbod/portal/activiteit_annuleren.html",
+        {"form": form, "activiteit": activiteit, "aantal": aantal},
+        status=400 if form.errors else 200,
+    )
+
+
+def _csv_cell(value) -> str:
+    """Defuse spreadsheet formulas: a cell starting with = + - @ would be run by Excel."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+@partner_required
+@require_safe
+def activiteit_csv(request, pk: int):
+    activiteit = get_activiteit(request, pk)
+    rows = (
+        Inschrijving.objects.for_user(request.user)
+        .filter(activiteit=activiteit)
+        .order_by("aangemaakt_op", "pk")
+    )
+    start = timezone.localtime(activiteit.start)
+    filename = f"inschrijvingen-{slugify(activiteit.naam)[:50]}-{start:%Y-%m-%d}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")  # Excel needs the BOM to read UTF-8
+    writer = csv.writer(response, delimiter=";")  # what Excel expects in Belgium
+    writer.writerow(
+        [
+            _("Name"),
+            _("E-mail"),
+            _("Phone"),
+            _("Persons"),
+            _("Status"),
+            _("Registered at"),
+            _("Attended"),
+        ]
+    )
+    ja_nee = {True: _("yes"), False: _("no"), None: ""}
+    for r in rows:
+        writer.writerow(
+            [
+                _csv_cell(r.naam),
+                _csv_cell(r.email),
+                _csv_cell(r.telefoon),
+                r.aantal_personen,
+                r.get_status_display(),
+                timezone.localtime(r.aangemaakt_op).strftime("%d/%m/%Y %H:%M"),
+                ja_nee[r.aanwezig],
+            ]
+        )
+    return response
+
+
+@partner_required
+@require_POST
+def activiteit_aanwezigheid(request, pk: int):
+    activiteit = get_activiteit(request, pk)
+    ids = [v for v in request.POST.getlist("aanwezig") if v.isdigit()]
+    try:
+        n = inschrijvingen_mark_attendance(activiteit=activiteit, aanwezig_ids=ids, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Attendance is saved: %(n)d present.") % {"n": n})
+    return redirect("portal_activiteit_detail", pk=activiteit.pk)
