@@ -1,13 +1,39 @@
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from aanbod.models import Aanbod, Activiteit, Levensfase, Thema
 from partners.models import Netwerk
 
+THIS_WEEK_LIMIT = 6
 
+
+@require_safe
 def home(request):
-    return render(request, "home.html", {})
+    """The wegwijzer's front: search, quick choices by life stage and thema, what is on this week."""
+    now = timezone.now()
+    published = Aanbod.objects.published()
+    themas = Thema.objects.filter(actief=True).filter(Exists(published.filter(themas=OuterRef("pk"))))
+    deze_week = (
+        Activiteit.objects.published()
+        .filter(einde__gte=now, start__lt=now + timedelta(days=7), geannuleerd=False)
+        .select_related("aanbod", "locatie__gemeente")
+        .order_by("start", "pk")[:THIS_WEEK_LIMIT]
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "levensfasen": [(stage.value, stage.label) for stage in Levensfase],
+            "themas": themas,
+            "deze_week": deze_week,
+        },
+    )
 
 
 @require_GET

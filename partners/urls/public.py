@@ -1,8 +1,8 @@
 from django.urls import path
 
-from huisvanhetkind.stub import todo
+from ..views import public
 
 urlpatterns = [
-    path("partners/", todo, name="partner_list"),
-    path("partners/<slug:slug>/", todo, name="partner_detail"),
+    path("partners/", public.partner_list, name="partner_list"),
+    path("partners/<slug:slug>/", public.partner_detail, name="partner_detail"),
 ]

@@ -1,0 +1,381 @@
+"""The wegwijzer's filters (django-filter), shared by /aanbod/, /agenda/, /agenda.ics and the week poster.
+
+Every filter is forgiving: a value that cannot be understood (an unknown gemeente, an age of 200, a date
+that is not a date, `van` after `tot`) becomes a form error that the page shows next to the field, and
+that filter is left out; the other filters still apply. Nothing a visitor types can cause a 500.
+"""
+
+import re
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from partners.models import Gemeente
+
+from .models import MAX_LEEFTIJD, Aanbod, Activiteit, Levensfase, Openingsuur, Taal, Thema
+from .search import MAX_QUERY_LENGTH, clean_query, search_aanbod
+
+LEEFTIJDEN_IN_LIJST = range(0, 19)
+_POSTCODE = re.compile(r"^(?:B-?\s*)?([1-9][0-9]{3})$", re.IGNORECASE)
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    SOONEST = "soonest"
+    NAME = "name"
+    CHOICES = [
+        (RELEVANCE, _("Best match")),
+        (SOONEST, _("Soonest activity")),
+        (NAME, _("Name (A to Z)")),
+    ]
+
+
+# ---- Form fields ---------------------------------------------------------------------------------
+class SearchField(forms.CharField):
+    """Free text, cleaned rather than refused: NUL and control characters go, long text is cut."""
+
+    def to_python(self, value):
+        return clean_query(value)
+
+
+class GemeenteField(forms.CharField):
+    """A gemeente by name, slug or Belgian postcode; cleans to a list (a few postcodes span two)."""
+
+    default_error_messages = {
+        "unknown": _(
+            "We do not know “%(value)s”. Type the name of your municipality or its postcode, "
+            "for example Gent or 9000."
+        ),
+    }
+
+    def to_python(self, value):
+        return clean_query(value)[:100]
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return []
+        match = _POSTCODE.match(value)
+        if match:
+            gemeenten = list(Gemeente.objects.for_postcode(match.group(1)))
+        else:
+            gemeenten = list(
+                Gemeente.objects.filter(
+                    Q(slug=slugify(value)) | Q(naam__iexact=value) | Q(naam_fr__iexact=value)
+                )
+            )
+        if not gemeenten:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value}
+            )
+        return gemeenten
+
+
+def leeftijd_choices() -> list:
+    """Life stages, then ages; built per request so that the labels are in the visitor's language."""
+    ages = [("0", _("Under 1 year")), ("1", _("1 year old"))]
+    ages += [(str(n), _("%(n)s years old") % {"n": n}) for n in LEEFTIJDEN_IN_LIJST if n > 1]
+    return [
+        ("", _("Any age")),
+        (_("Life stage"), [(stage.value, stage.label) for stage in Levensfase]),
+        (_("Age of your child"), ages),
+    ]
+
+
+class LeeftijdField(forms.CharField):
+    """A child's age in whole years (0–25), or a life stage (`aanstaand`, `0-3`, …)."""
+
+    default_error_messages = {
+        "invalid": _("Choose a life stage, or an age between 0 and %(max)s years."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Select())
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return clean_query(value)[:20]
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if value in Levensfase.values:
+            return Levensfase(value)
+        try:
+            jaren = int(value)
+        except ValueError:
+            jaren = -1
+        if not 0 <= jaren <= MAX_LEEFTIJD:
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"max": MAX_LEEFTIJD}
+            )
+        return jaren
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = clean_query(value)[:30] if isinstance(value, str) else value
+        result = super().to_python(value)
+        if result is not None and not (date(2000, 1, 1) <= result <= date(2100, 12, 31)):
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."), code="out_of_range")
+        return result
+
+
+class BoolField(forms.BooleanField):
+    """A checkbox; any value but empty/0/false/off counts as ticked."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().lower() in ("", "0", "false", "off", "no", "nee"):
+            return False
+        return bool(value)
+
+
+class AanbodFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        van, tot = cleaned.get("van"), cleaned.get("tot")
+        if van and tot and van > tot:
+            self.add_error("tot", _("This date is before the ‘from’ date. Choose a later date."))
+        return cleaned
+
+
+class CheckFilter(django_filters.Filter):
+    field_class = BoolField
+
+
+class ValueFilter(django_filters.Filter):
+    """A filter whose field has its own class; the FilterSet applies it in `filter_queryset`."""
+
+    def __init__(self, *, field_class, **kwargs):
+        self.field_class = field_class
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        return qs
+
+
+# ---- The FilterSet -------------------------------------------------------------------------------
+class AanbodFilter(django_filters.FilterSet):
+    q = ValueFilter(
+        field_class=SearchField,
+        label=_("Search words"),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("for example: sleep, toddler, play"),
+                "maxlength": MAX_QUERY_LENGTH,
+                "autocomplete": "off",
+                "enterkeyhint": "search",
+                "form": "filters",
+            }
+        ),
+    )
+    gemeente = ValueFilter(
+        field_class=GemeenteField,
+        label=_("Municipality or postcode"),
+        widget=forms.TextInput(attrs={"list": "gemeenten", "autocomplete": "address-level2"}),
+    )
+    leeftijd = ValueFilter(field_class=LeeftijdField, label=_("Age of your child"))
+    thema = django_filters.ModelChoiceFilter(
+        queryset=Thema.objects.filter(actief=True),
+        to_field_name="slug",
+        field_name="themas",
+        label=_("Topic"),
+        empty_label=_("All topics"),
+    )
+    soort = django_filters.ChoiceFilter(
+        choices=Aanbod.Soort.choices, label=_("Kind of activity"), empty_label=_("All kinds")
+    )
+    taal = django_filters.ModelChoiceFilter(
+        queryset=Taal.objects.all(),
+        to_field_name="code",
+        method="filter_taal",
+        label=_("Language"),
+        empty_label=_("Any language"),
+    )
+    gratis = CheckFilter(method="filter_gratis", label=_("Only free"))
+    kansentarief = CheckFilter(
+        method="filter_kansentarief", label=_("Free or with a reduced rate (UiTPAS kansentarief)")
+    )
+    van = ValueFilter(field_class=DateField, label=pgettext_lazy("date", "From"))
+    tot = ValueFilter(field_class=DateField, label=pgettext_lazy("date", "Until"))
+    sort = ValueFilter(
+        field_class=forms.ChoiceField,
+        choices=Sort.CHOICES,
+        label=_("Sort by"),
+    )
+
+    # Applied by filter_queryset in a fixed order rather than one by one.
+    SPECIAL = ("q", "gemeente", "leeftijd", "van", "tot", "sort")
+    ACTIVITY_DATES = ("van", "tot")
+
+    class Meta:
+        model = Aanbod
+        fields: list[str] = []
+        form = AanbodFilterForm
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        if queryset is None:
+            queryset = Aanbod.objects.published()
+        super().__init__(data, queryset=queryset, **kwargs)
+        self.fuzzy = False
+        self.form.fields["sort"].required = False
+        self.form.fields["leeftijd"].widget.choices = leeftijd_choices()
+
+    # -- helpers for views --------------------------------------------------------------------
+    @property
+    def cleaned(self) -> dict:
+        self.errors  # noqa: B018 — validates the form once
+        return getattr(self.form, "cleaned_data", {})
+
+    @property
+    def search_text(self) -> str:
+        return self.cleaned.get("q") or ""
+
+    @property
+    def sort_order(self) -> str:
+        sort = self.cleaned.get("sort")
+        if sort:
+            return sort
+        return Sort.RELEVANCE if self.search_text else Sort.NAME
+
+    def active(self, *, exclude: tuple[str, ...] = ()) -> dict:
+        """The filters that are set and valid, without `sort`."""
+        return {
+            name: value
+            for name, value in self.cleaned.items()
+            if value not in (None, "", [], False) and name != "sort" and name not in exclude
+        }
+
+    # -- filtering ----------------------------------------------------------------------------
+    def filter_queryset(self, queryset):
+        return self.apply(queryset, dates=True, sort=True)
+
+    def apply(self, queryset: QuerySet, *, dates: bool, sort: bool) -> QuerySet:
+        data = self.cleaned
+        if data.get("q"):
+            result = search_aanbod(queryset, data["q"])
+            queryset, self.fuzzy = result.queryset, result.fuzzy
+        for name, value in data.items():
+            if name in self.SPECIAL or value in (None, "", False):
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        if data.get("gemeente"):
+            queryset = self.filter_gemeente(queryset, data["gemeente"])
+        if data.get("leeftijd") is not None:
+            queryset = self.filter_leeftijd(queryset, data["leeftijd"])
+        if dates and (data.get("van") or data.get("tot")):
+            queryset = self.filter_dates(queryset, data.get("van"), data.get("tot"))
+        if sort:
+            queryset = self.sort_queryset(queryset, self.sort_order)
+        return queryset
+
+    def filter_gemeente(self, queryset, gemeenten: list[Gemeente]):
+        """For the gemeente(n) named, or (when it names none) for the whole werkgebied."""
+        through = Aanbod.gemeenten.through
+        ids = [g.pk for g in gemeenten]
+        condition = Exists(through.objects.filter(aanbod_id=OuterRef("pk"), gemeente_id__in=ids))
+        if Gemeente.objects.werkgebied().filter(pk__in=ids).exists():
+            condition |= ~Exists(through.objects.filter(aanbod_id=OuterRef("pk")))
+        return queryset.filter(condition)
+
+    def filter_leeftijd(self, queryset, leeftijd: Levensfase | int):
+        """Aanbod whose age range contains the age (or overlaps the life stage); no range means all ages."""
+        if leeftijd == Levensfase.AANSTAAND:
+            return queryset.filter(aanstaande_ouders=True)
+        if isinstance(leeftijd, Levensfase):
+            low, high = leeftijd.leeftijden
+            # A stage is half-open: 0–3 means up to the third birthday, so 3–6 aanbod is not in it.
+            return queryset.filter(
+                Q(leeftijd_van__isnull=True) | Q(leeftijd_van__lt=high, leeftijd_tot__gte=low)
+            )
+        return queryset.filter(
+            Q(leeftijd_van__isnull=True) | Q(leeftijd_van__lte=leeftijd, leeftijd_tot__gte=leeftijd)
+        )
+
+    def filter_taal(self, queryset, name, taal: Taal):
+        talen = Aanbod.talen.through.objects.filter(aanbod_id=OuterRef("pk"))
+        condition = Exists(talen.filter(taal_id=taal.pk))
+        if taal.code == "nl":
+            # Aanbod that names no language is in Dutch, the network's working language.
+            condition |= ~Exists(talen)
+        return queryset.filter(condition)
+
+    def filter_gratis(self, queryset, name, value: bool):
+        return queryset.filter(kosten=Aanbod.Kosten.GRATIS) if value else queryset
+
+    def filter_kansentarief(self, queryset, name, value: bool):
+        if not value:
+            return queryset
+        return queryset.filter(Q(kosten=Aanbod.Kosten.GRATIS) | Q(kansentarief=True))
+
+    def filter_dates(self, queryset, van: date | None, tot: date | None):
+        """Aanbod with an activity in the period, or ongoing aanbod open on one of its weekdays."""
+        activiteiten = Activiteit.objects.filter(aanbod_id=OuterRef("pk"), geannuleerd=False)
+        activiteiten = activiteiten.filter(**period_lookups(van, tot))
+        condition = Exists(activiteiten)
+        openingsuren = Openingsuur.objects.filter(aanbod_id=OuterRef("pk"))
+        if van and tot and (tot - van).days < 6:
+            weekdays = {(van + timedelta(days=n)).weekday() for n in range((tot - van).days + 1)}
+            openingsuren = openingsuren.filter(weekdag__in=weekdays)
+        return queryset.filter(condition | Exists(openingsuren))
+
+    def sort_queryset(self, queryset, order: str):
+        if order == Sort.RELEVANCE and self.search_text:
+            return queryset.order_by("-rank", "titel", "pk")
+        if order == Sort.SOONEST:
+            return queryset.annotate(
+                next_start=Subquery(
+                    Activiteit.objects.filter(
+                        aanbod_id=OuterRef("pk"), geannuleerd=False, start__gte=timezone.now()
+                    )
+                    .order_by("start")
+                    .values("start")[:1]
+                )
+            ).order_by(F("next_start").asc(nulls_last=True), "titel", "pk")
+        return queryset.order_by("titel", "pk")
+
+    # -- the agenda -----------------------------------------------------------------------------
+    def activiteiten(self, *, default_days: int | None = None) -> QuerySet:
+        """The published, not yet ended activities of the filtered aanbod, within `van`/`tot`, by start.
+
+        With `default_days` and no `tot`, the period ends that many days after its start (the poster).
+        """
+        data = self.cleaned
+        van, tot = data.get("van"), data.get("tot")
+        if default_days and not tot:
+            tot = (van or timezone.localdate()) + timedelta(days=default_days - 1)
+        qs = Activiteit.objects.published().filter(einde__gte=timezone.now())
+        if van or tot:
+            qs = qs.filter(**period_lookups(van, tot))
+        if self.active(exclude=self.ACTIVITY_DATES):
+            aanbod = self.apply(self.queryset.all(), dates=False, sort=False)
+            qs = qs.filter(aanbod__in=aanbod.values("pk"))
+        return qs.order_by("start", "pk")
+
+
+def period_lookups(van: date | None, tot: date | None) -> dict:
+    """Lookups on `start` for whole local days from `van` up to and including `tot`."""
+    lookups = {}
+    if van:
+        lookups["start__gte"] = timezone.make_aware(datetime.combine(van, time.min))
+    if tot:
+        lookups["start__lt"] = timezone.make_aware(datetime.combine(tot + timedelta(days=1), time.min))
+    return lookups

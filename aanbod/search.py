@@ -1,0 +1,164 @@
+"""Full-text search over aanbod: ranked on PostgreSQL, a plain case-insensitive match on SQLite.
+
+On PostgreSQL the document (title, summary, description, thema names in three languages, partner name)
+is a stored `search_vector`, kept current by triggers (migration 0005_search) and GIN-indexed. A query
+matches when either
+- its `websearch` parse with the `hvhk_dutch` configuration matches (stemming: `slapen`, `slaap` → `slap`),
+- or every word is the beginning of a word in the document (`slaap` finds `slaapproblemen`); for a Dutch
+  verb or plural the open-syllable form is tried as well (`slapen` → `slaap*`).
+Only when nothing matches at all does a typo-tolerant pass run: pg_trgm word similarity against titles,
+summaries, partner and thema names (`peuetr` → `peuter`). That pass scans rather than uses an index, so it
+runs only when it is needed, and the caller is told (`SearchResult.fuzzy`) so the page can say so.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Greatest
+
+from .models import Aanbod, Thema
+
+MAX_QUERY_LENGTH = 200
+MAX_WORDS = 8
+MIN_PREFIX_LENGTH = 3
+TRIGRAM_THRESHOLD = 0.4
+CONFIG = "hvhk_dutch"
+SIMPLE_CONFIG = "hvhk_simple"
+
+_WORD = re.compile(r"[^\W_]+")
+_VOWELS = "aeiou"
+_DUTCH_ENDINGS = ("en", "es", "e", "s")
+
+
+@dataclass
+class SearchResult:
+    queryset: QuerySet
+    fuzzy: bool = False
+
+
+def clean_query(value: str | None) -> str:
+    """A search text safe for any database: no NUL or control characters, normalised, at most 200 chars.
+
+    PostgreSQL rejects NUL bytes in text; a 5,000-character paste is cut rather than refused.
+    """
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", str(value))
+    value = "".join(" " if unicodedata.category(ch)[0] in "CZ" else ch for ch in value)
+    value = " ".join(value.split())
+    return value[:MAX_QUERY_LENGTH].strip()
+
+
+def words_of(query: str) -> list[str]:
+    return _WORD.findall(query.lower())[:MAX_WORDS]
+
+
+def prefix_forms(word: str) -> list[str]:
+    """The beginnings a word may have inside a Dutch compound: `slapen` → slapen, slap, slaap."""
+    forms = [word]
+    for ending in _DUTCH_ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 4:
+            forms.append(stem)
+            # An open syllable loses its doubled vowel: slaap → slapen, boom → bomen, vuur → vuren.
+            if (
+                stem[-1] not in _VOWELS
+                and stem[-2] in _VOWELS
+                and stem[-3] not in _VOWELS
+                and stem[-2] != "i"
+            ):
+                forms.append(stem[:-1] + stem[-2] + stem[-1])
+            break
+    return list(dict.fromkeys(forms))
+
+
+def _prefix_query(words: list[str]) -> SearchQuery | None:
+    groups = []
+    for word in words:
+        if len(word) < MIN_PREFIX_LENGTH:
+            continue
+        groups.append("(" + " | ".join(f"'{form}':*" for form in prefix_forms(word)) + ")")
+    if not groups:
+        return None
+    return SearchQuery(" & ".join(groups), config=SIMPLE_CONFIG, search_type="raw")
+
+
+def search_aanbod(queryset: QuerySet, query: str) -> SearchResult:
+    """Narrow `queryset` (of Aanbod) to what matches `query`, annotated with a `rank` (higher is better)."""
+    query = clean_query(query)
+    words = words_of(query)
+    if not words:
+        return SearchResult(queryset.annotate(rank=Value(0.0, output_field=FloatField())))
+    if connection.vendor == "postgresql":
+        return _search_postgres(queryset, query, words)
+    return SearchResult(_search_fallback(queryset, query, words))
+
+
+def _search_postgres(queryset: QuerySet, query: str, words: list[str]) -> SearchResult:
+    text_query = SearchQuery(" ".join(words), config=CONFIG, search_type="websearch")
+    prefix_query = _prefix_query(words)
+    combined = text_query | prefix_query if prefix_query is not None else text_query
+    matched = queryset.filter(search_vector=combined)
+    if matched.exists():
+        return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
+
+    # Nothing matched: perhaps a typo. Compare with the words of titles, summaries and names.
+    phrase = " ".join(words)
+    thema_ids = list(
+        Thema.objects.annotate(
+            similarity=Greatest(
+                TrigramWordSimilarity(phrase, "naam"),
+                TrigramWordSimilarity(phrase, "naam_en"),
+                TrigramWordSimilarity(phrase, "naam_fr"),
+            )
+        )
+        .filter(similarity__gte=TRIGRAM_THRESHOLD)
+        .values_list("pk", flat=True)
+    )
+    similar = queryset.annotate(
+        rank=Greatest(
+            TrigramWordSimilarity(phrase, "titel"),
+            TrigramWordSimilarity(phrase, "samenvatting"),
+            TrigramWordSimilarity(phrase, "partner__naam"),
+        )
+    )
+    condition = Q(rank__gte=TRIGRAM_THRESHOLD)
+    if thema_ids:
+        condition |= Exists(
+            Aanbod.themas.through.objects.filter(aanbod_id=OuterRef("pk"), thema_id__in=thema_ids)
+        )
+    return SearchResult(similar.filter(condition), fuzzy=True)
+
+
+def _search_fallback(queryset: QuerySet, query: str, words: list[str]) -> QuerySet:
+    """SQLite (a laptop): every word must occur somewhere, case-insensitively (ASCII case folding)."""
+    through = Aanbod.themas.through
+    for word in words:
+        in_thema = Exists(
+            through.objects.filter(aanbod_id=OuterRef("pk")).filter(
+                Q(thema__naam__icontains=word)
+                | Q(thema__naam_en__icontains=word)
+                | Q(thema__naam_fr__icontains=word)
+            )
+        )
+        queryset = queryset.filter(
+            Q(titel__icontains=word)
+            | Q(samenvatting__icontains=word)
+            | Q(beschrijving__icontains=word)
+            | Q(partner__naam__icontains=word)
+            | in_thema
+        )
+    first = words[0]
+    return queryset.annotate(
+        rank=Case(
+            When(titel__icontains=query, then=Value(4)),
+            When(titel__icontains=first, then=Value(3)),
+            When(samenvatting__icontains=first, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )

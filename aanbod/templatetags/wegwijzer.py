@@ -1,0 +1,222 @@
+"""Template helpers for the wegwijzer: pictures, structured data, language links and plain labels."""
+
+import json
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from aanbod.models import Aanbod, Activiteit, Levensfase
+from aanbod.thumbnails import CROP, FIT, thumbnail
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def thumbnail_img(field, width, height=None, *, alt="", mode=FIT, css_class="", sizes=None, lazy=True):
+    """An <img> of a thumbnail with width/height, a 2× `srcset` and lazy loading ('' without a file)."""
+    width = int(width)
+    height = int(height) if height else None
+    small = thumbnail(field, width, height, mode=mode)
+    if small is None:
+        return ""
+    large = thumbnail(field, width * 2, (height * 2) if height else None, mode=mode)
+    srcset = f"{small.url} {small.width}w"
+    if large is not None and large.width > small.width:
+        srcset += f", {large.url} {large.width}w"
+    return format_html(
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{} decoding="async">',
+        small.url,
+        srcset,
+        sizes or f"{small.width}px",
+        small.width,
+        small.height,
+        alt,
+        mark_safe(' loading="lazy"') if lazy else "",
+        format_html(' class="{}"', css_class) if css_class else "",
+    )
+
+
+@register.simple_tag
+def card_img(field, *, alt=""):
+    """A 16:9 picture for an aanbod card or page."""
+    return thumbnail_img(field, 480, 270, alt=alt, mode=CROP, sizes="(min-width: 60rem) 30rem, 100vw")
+
+
+@register.simple_tag(takes_context=True)
+def jsonld(context, data):
+    """Structured data as <script type="application/ld+json">, escaped and carrying the CSP nonce."""
+    payload = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES)
+    nonce = context.get("csp_nonce")
+    return format_html(
+        '<script type="application/ld+json"{}>{}</script>',
+        format_html(' nonce="{}"', nonce) if nonce else "",
+        mark_safe(payload),  # noqa: S308 — JSON with <, > and & escaped as above
+    )
+
+
+def _iso(dt) -> str:
+    return timezone.localtime(dt).isoformat()
+
+
+def event_data(activiteit: Activiteit, aanbod: Aanbod | None = None) -> dict:
+    """schema.org Event for one activity (https://schema.org/Event)."""
+    aanbod = aanbod or activiteit.aanbod
+    base = settings.SITE_URL
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": activiteit.naam,
+        "description": aanbod.samenvatting,
+        "startDate": _iso(activiteit.start),
+        "endDate": _iso(activiteit.einde),
+        "eventStatus": "https://schema.org/EventCancelled"
+        if activiteit.geannuleerd
+        else "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode"
+        if activiteit.online
+        else "https://schema.org/OfflineEventAttendanceMode",
+        "url": base + activiteit.get_absolute_url(),
+        "inLanguage": [taal.code for taal in aanbod.talen.all()] or ["nl"],
+        "organizer": {
+            "@type": "Organization",
+            "name": aanbod.partner.naam,
+            "url": base + aanbod.partner.get_absolute_url(),
+        },
+        "isAccessibleForFree": aanbod.is_gratis,
+    }
+    if activiteit.locatie_id:
+        locatie = activiteit.locatie
+        data["location"] = {
+            "@type": "Place",
+            "name": locatie.naam,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": locatie.straat,
+                "postalCode": locatie.postcode,
+                "addressLocality": locatie.gemeente.naam,
+                "addressCountry": "BE",
+            },
+        }
+        if locatie.latitude is not None and locatie.longitude is not None:
+            data["location"]["geo"] = {
+                "@type": "GeoCoordinates",
+                "latitude": float(locatie.latitude),
+                "longitude": float(locatie.longitude),
+            }
+    elif activiteit.online:
+        data["location"] = {"@type": "VirtualLocation", "url": data["url"]}
+    if activiteit.capaciteit is not None or aanbod.prijs is not None or aanbod.is_gratis:
+        offer = {
+            "@type": "Offer",
+            "price": "0" if aanbod.is_gratis else str(aanbod.prijs or 0),
+            "priceCurrency": "EUR",
+            "url": data["url"],
+        }
+        if activiteit.capaciteit is not None:
+            offer["availability"] = (
+                "https://schema.org/SoldOut" if activiteit.is_volzet else "https://schema.org/InStock"
+            )
+        data["offers"] = offer
+    return data
+
+
+@register.simple_tag(takes_context=True)
+def events_jsonld(context, activiteiten, aanbod=None):
+    events = [event_data(a, aanbod) for a in activiteiten]
+    return jsonld(context, events) if events else ""
+
+
+@register.simple_tag(takes_context=True)
+def translated_path(context, language_code):
+    """The current page in another language (`/aanbod/?q=x` → `/fr/aanbod/?q=x`)."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    return translate_url(request.get_full_path(), language_code)
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, *names):
+    """aria-current="page" when the page's URL name is one of `names`."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match and match.url_name in names:
+        return mark_safe(' aria-current="page"')
+    return ""
+
+
+@register.filter
+def leeftijd_label(aanbod: Aanbod) -> str:
+    """For whom, in words: ‘Parents-to-be and children 0 to 3 years’, ‘All ages’."""
+    parts = []
+    if aanbod.aanstaande_ouders:
+        parts.append(str(Levensfase.AANSTAAND.label))
+    if aanbod.leeftijd_van is not None:
+        if aanbod.leeftijd_van == aanbod.leeftijd_tot:
+            parts.append(_("children of %(n)s") % {"n": aanbod.leeftijd_van})
+        else:
+            parts.append(
+                _("children %(van)s to %(tot)s years")
+                % {"van": aanbod.leeftijd_van, "tot": aanbod.leeftijd_tot}
+            )
+    elif not parts:
+        parts.append(_("all ages"))
+    if len(parts) == 2:
+        text = _("%(first)s and %(second)s") % {"first": parts[0], "second": parts[1]}
+    else:
+        text = parts[0]
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def kosten_label(aanbod: Aanbod) -> str:
+    if aanbod.is_gratis:
+        return _("Free")
+    if aanbod.prijs is None:
+        return _("Paid")
+    return _("€ %(prijs)s") % {"prijs": f"{aanbod.prijs:.2f}".replace(".", ",").replace(",00", "")}
+
+
+@register.simple_tag
+def places_label(activiteit: Activiteit) -> str:
+    if activiteit.geannuleerd:
+        return _("Cancelled")
+    vrij = activiteit.plaatsen_vrij
+    if vrij is None:
+        return ""
+    if vrij == 0:
+        return _("Full — waiting list")
+    if vrij == 1:
+        return _("1 place left")
+    return _("%(n)s places left") % {"n": vrij}
+
+
+@register.simple_tag
+def birth_years():
+    """Next year (an expected baby) down to 18 years ago, for ‘My children’."""
+    this_year = timezone.localdate().year
+    return list(range(this_year + 1, this_year - 19, -1))
+
+
+@register.simple_tag
+def month_names():
+    return list(MONTHS.items())
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context, *names):
+    """This page's URL without the given parameters (and without `page`)."""
+    request = context["request"]
+    query = request.GET.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    encoded = query.urlencode()
+    return request.path + (f"?{encoded}" if encoded else "")

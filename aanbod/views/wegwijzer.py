@@ -1,0 +1,203 @@
+"""The wegwijzer: parents find aanbod and activities. Public, no login; only published aanbod."""
+
+from datetime import timedelta
+from itertools import groupby
+
+import segno
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from partners.models import Gemeente, Netwerk
+
+from ..filters import AanbodFilter, Sort
+from ..ical import calendar_for
+from ..models import Aanbod, Activiteit, Locatie, Openingsuur
+
+PAGE_SIZE = 20
+AGENDA_PAGE_SIZE = 50
+DETAIL_ACTIVITIES = 12
+FEED_LIMIT = 500
+POSTER_DAYS = 7
+POSTER_LIMIT = 60
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> Page:
+    """A page of results; a page number past the end shows the last page, nonsense shows the first."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def komende_activiteiten() -> QuerySet:
+    return (
+        Activiteit.objects.filter(einde__gte=timezone.now(), geannuleerd=False)
+        .select_related("locatie__gemeente")
+        .order_by("start", "pk")
+    )
+
+
+def with_card_data(queryset: QuerySet) -> QuerySet:
+    """What an aanbod card shows, in a fixed number of queries: partner, next activity, opening hours."""
+    return queryset.select_related("partner").prefetch_related(
+        Prefetch("activiteiten", queryset=komende_activiteiten()[:1], to_attr="volgende"),
+        Prefetch("openingsuren", queryset=Openingsuur.objects.order_by("weekdag", "van")),
+    )
+
+
+def filter_context(filterset: AanbodFilter) -> dict:
+    return {
+        "filter": filterset,
+        "form": filterset.form,
+        "sort_choices": Sort.CHOICES,
+        "sort": filterset.sort_order,
+        "active_filters": active_filter_labels(filterset),
+        "gemeenten": Gemeente.objects.werkgebied().values_list("naam", flat=True),
+    }
+
+
+def active_filter_labels(filterset: AanbodFilter) -> list[tuple[str, str]]:
+    """(parameter, label) of each active filter, for ‘remove this filter’ links."""
+    labels = []
+    for name, value in filterset.active().items():
+        if name == "gemeente":
+            text = ", ".join(g.naam for g in value)
+        elif name == "leeftijd":
+            field = filterset.form.fields["leeftijd"]
+            text = dict(c for group in field.widget.choices[1:] for c in group[1]).get(str(value), str(value))
+        elif name in ("gratis", "kansentarief"):
+            text = str(filterset.form.fields[name].label)
+        elif name in ("van", "tot"):
+            text = f"{filterset.form.fields[name].label} {value:%d/%m/%Y}"
+        elif name == "soort":
+            text = str(Aanbod.Soort(value).label)
+        elif name == "q":
+            text = f"“{value}”"
+        else:
+            text = str(value)
+        labels.append((name, text))
+    return labels
+
+
+@require_safe
+def aanbod_list(request: HttpRequest) -> HttpResponse:
+    filterset = AanbodFilter(request.GET)
+    page = paginate(request, with_card_data(filterset.qs), PAGE_SIZE)
+    return render(
+        request,
+        "aanbod/wegwijzer/aanbod_list.html",
+        {"page": page, "fuzzy": filterset.fuzzy, **filter_context(filterset)},
+    )
+
+
+@require_safe
+def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    aanbod = get_object_or_404(
+        Aanbod.objects.published()
+        .select_related("partner")
+        .prefetch_related(
+            "themas",
+            "talen",
+            "gemeenten",
+            Prefetch("locaties", queryset=Locatie.objects.select_related("gemeente")),
+            Prefetch("openingsuren", queryset=Openingsuur.objects.select_related("locatie__gemeente")),
+        ),
+        slug=slug,
+    )
+    activiteiten = list(
+        aanbod.activiteiten.filter(einde__gte=timezone.now())
+        .select_related("locatie__gemeente")
+        .with_bezetting()
+        .order_by("start", "pk")[: DETAIL_ACTIVITIES + 1]
+    )
+    for activiteit in activiteiten:
+        activiteit.aanbod = aanbod  # spare a query per activity in the template
+    return render(
+        request,
+        "aanbod/wegwijzer/aanbod_detail.html",
+        {
+            "aanbod": aanbod,
+            "activiteiten": activiteiten[:DETAIL_ACTIVITIES],
+            "meer_activiteiten": len(activiteiten) > DETAIL_ACTIVITIES,
+        },
+    )
+
+
+def agenda_queryset(filterset: AanbodFilter, **kwargs) -> QuerySet:
+    return filterset.activiteiten(**kwargs).select_related("aanbod__partner", "locatie__gemeente")
+
+
+def by_day(activiteiten) -> list[tuple]:
+    """[(date, [activiteit, …]), …] in local time."""
+    return [
+        (day, list(items))
+        for day, items in groupby(activiteiten, key=lambda a: timezone.localtime(a.start).date())
+    ]
+
+
+@require_safe
+def agenda(request: HttpRequest) -> HttpResponse:
+    filterset = AanbodFilter(request.GET)
+    page = paginate(request, agenda_queryset(filterset).with_bezetting(), AGENDA_PAGE_SIZE)
+    return render(
+        request,
+        "aanbod/wegwijzer/agenda.html",
+        {"page": page, "days": by_day(page.object_list), **filter_context(filterset)},
+    )
+
+
+def ics_response(body: bytes, filename: str, *, attachment: bool) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@require_safe
+@cache_control(max_age=900, public=True)
+def agenda_ics(request: HttpRequest) -> HttpResponse:
+    filterset = AanbodFilter(request.GET)
+    activiteiten = agenda_queryset(filterset)[:FEED_LIMIT]
+    naam = _("%(netwerk)s — calendar") % {"netwerk": Netwerk.load().naam}
+    return ics_response(calendar_for(activiteiten, naam=naam), "agenda.ics", attachment=False)
+
+
+@require_safe
+def activiteit_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    activiteit = get_object_or_404(
+        Activiteit.objects.published().select_related("aanbod__partner", "locatie__gemeente"), pk=pk
+    )
+    return ics_response(
+        calendar_for([activiteit], naam=activiteit.naam), f"activiteit-{activiteit.pk}.ics", attachment=True
+    )
+
+
+@require_safe
+def agenda_afdruk(request: HttpRequest) -> HttpResponse:
+    """An A4 poster of the coming week's activities, with a QR code to the same agenda online."""
+    filterset = AanbodFilter(request.GET)
+    activiteiten = list(agenda_queryset(filterset, default_days=POSTER_DAYS)[: POSTER_LIMIT + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    online = settings.SITE_URL + reverse("agenda") + (f"?{query.urlencode()}" if query else "")
+    qr = segno.make(online, error="m")
+    van = filterset.cleaned.get("van") or timezone.localdate()
+    return render(
+        request,
+        "aanbod/wegwijzer/agenda_afdruk.html",
+        {
+            "days": by_day(activiteiten[:POSTER_LIMIT]),
+            "meer": len(activiteiten) > POSTER_LIMIT,
+            "online_url": online,
+            "qr_data_uri": qr.svg_data_uri(scale=4, border=2),
+            "qr_size": qr.symbol_size(scale=4, border=2)[0],
+            "van": van,
+            "tot": filterset.cleaned.get("tot") or van + timedelta(days=POSTER_DAYS - 1),
+            **filter_context(filterset),
+        },
+    )
