@@ -22,7 +22,6 @@ MAX_PIXELS = 40_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
-THUMBNAIL_SIZE = (480, 480)
 
 MESSAGES = {
     "too_big": _("This file is larger than 5 MB. Please choose a smaller picture."),
@@ -110,14 +109,3 @@ def _safe_stem(stem: str) -> str:
     from django.utils.text import slugify
 
     return slugify(stem) or "image"
-
-
-def make_thumbnail(data: bytes, size: tuple[int, int] = THUMBNAIL_SIZE) -> bytes:
-    """A WebP thumbnail of an image that already passed `clean_image` (fits inside `size`)."""
-    image = _open_checked(data)
-    image.thumbnail(size)
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
-    out = io.BytesIO()
-    image.save(out, format="WEBP", quality=80, method=4)
-    return out.getvalue()

@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -245,40 +244,16 @@ def lidmaatschap_remove(*, lidmaatschap: Lidmaatschap, door: User) -> None:
 
 
 def partner_logo_stored(*, partner: Partner, oud: str = "") -> None:
-    """After a profile form saved a logo (already cleaned by partners.images.clean_image): make its
-    thumbnail once and delete the replaced or cleared file with its thumbnail."""
+    """After a profile form saved a logo (already cleaned by partners.images.clean_image): delete the
+    replaced or cleared file. Thumbnails are made once, on first use, by the pages that show them
+    (aanbod.thumbnails); a new logo has a new random name, so it never shows a stale thumbnail."""
     nieuw = partner.logo.name if partner.logo else ""
-    if nieuw and nieuw != oud:
-        save_thumbnail(partner.logo)
     if oud and oud != nieuw:
-        delete_with_thumbnail(partner.logo.storage, oud)
+        delete_file(partner.logo.storage, oud)
 
 
-def thumbnail_name(name: str) -> str:
-    stem = name.rsplit(".", 1)[0]
-    folder, _sep, base = stem.rpartition("/")
-    return f"{folder}/thumbs/{base}.webp" if folder else f"thumbs/{base}.webp"
-
-
-def save_thumbnail(field_file) -> str:
-    """Make the thumbnail of a stored image once; returns its storage name."""
-    from .images import make_thumbnail
-
-    name = thumbnail_name(field_file.name)
-    storage = field_file.storage
-    if not storage.exists(name):
-        field_file.open("rb")
-        try:
-            data = field_file.read()
-        finally:
-            field_file.close()
-        storage.save(name, ContentFile(make_thumbnail(data)))
-    return name
-
-
-def delete_with_thumbnail(storage, name: str) -> None:
-    for path in (name, thumbnail_name(name)):
-        try:
-            storage.delete(path)
-        except OSError:
-            logger.warning("could not delete %s", path)
+def delete_file(storage, name: str) -> None:
+    try:
+        storage.delete(name)
+    except OSError:
+        logger.warning("could not delete %s", name)

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur, Taal, Thema
 from partners.forms import ImageUploadField
-from partners.models import Gemeente
+from partners.models import Gemeente, Partner
 
 MAX_REEKS = 52
 
@@ -125,7 +125,7 @@ class AanbodForm(forms.ModelForm):
         if partners is not None and len(partners) > 1 and self.instance.pk is None:
             self.fields["partner"] = forms.ModelChoiceField(
                 label=_("For which organisation?"),
-                queryset=partners.model.objects.filter(pk__in=[p.pk for p in partners]),
+                queryset=Partner.objects.filter(pk__in=[p.pk for p in partners]),
                 initial=partners[0].pk,
             )
             self.order_fields(["partner"])
@@ -393,7 +393,7 @@ class LocatieForm(forms.ModelForm):
         if partners is not None and len(partners) > 1 and self.instance.pk is None:
             self.fields["partner"] = forms.ModelChoiceField(
                 label=_("For which organisation?"),
-                queryset=partners.model.objects.filter(pk__in=[p.pk for p in partners]),
+                queryset=Partner.objects.filter(pk__in=[p.pk for p in partners]),
                 initial=partners[0].pk,
             )
             self.order_fields(["partner"])

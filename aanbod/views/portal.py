@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from aanbod.forms.portal import AanbodForm, LocatieForm, OpeningsuurFormSet
 from aanbod.models import Aanbod, Activiteit, Locatie
 from aanbod.services import freshness, moderatie
-from partners.services import delete_with_thumbnail, save_thumbnail
+from partners.services import delete_file
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner, user_partners
 
 PER_PAGE = 20
@@ -82,7 +82,12 @@ def aanbod_list(request):
 @partner_required
 def aanbod_nieuw(request):
     partners = list(user_partners(request.user))
-    form = AanbodForm(request.POST or None, request.FILES or None, user=request.user, partners=partners)
+    form = AanbodForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        user=request.user,
+        partners=partners,
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             aanbod = form.save(commit=False)
@@ -91,8 +96,6 @@ def aanbod_nieuw(request):
             aanbod.nagekeken_op = timezone.localdate()
             aanbod.save()
             form.save_m2m()
-            if aanbod.afbeelding:
-                transaction.on_commit(lambda: save_thumbnail(aanbod.afbeelding))
             if "indienen" in request.POST:
                 moderatie.aanbod_submit(aanbod=aanbod, user=request.user)
         _message_after_save(request, aanbod, submitted="indienen" in request.POST)
@@ -163,7 +166,11 @@ def aanbod_bewerken(request, pk: int):
     # Continue from a pending proposal, not from the published version.
     initial = dict(aanbod.voorgestelde_wijziging or {})
     form = AanbodForm(
-        request.POST or None, request.FILES or None, instance=aanbod, initial=initial, user=request.user
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=aanbod,
+        initial=initial,
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         vers = Aanbod.objects.select_related("partner").get(pk=aanbod.pk)  # the form changed `aanbod`
@@ -178,11 +185,8 @@ def aanbod_bewerken(request, pk: int):
             if "indienen" in request.POST and vers.status in (Aanbod.Status.CONCEPT, Aanbod.Status.AFGEWEZEN):
                 moderatie.aanbod_submit(aanbod=vers, user=request.user)
         nieuw_beeld = vers.afbeelding.name if vers.afbeelding else ""
-        if nieuw_beeld != oud_beeld:
-            if nieuw_beeld:
-                save_thumbnail(vers.afbeelding)
-            if oud_beeld:
-                delete_with_thumbnail(vers.afbeelding.storage, oud_beeld)
+        if oud_beeld and nieuw_beeld != oud_beeld:
+            delete_file(vers.afbeelding.storage, oud_beeld)
         _message_after_save(request, vers, submitted="indienen" in request.POST)
         return redirect("portal_aanbod_detail", pk=vers.pk)
     return render(
@@ -256,7 +260,10 @@ def aanbod_nagekeken_link(request, token: str):
 def aanbod_openingsuren(request, pk: int):
     aanbod = get_aanbod(request, pk)
     formset = OpeningsuurFormSet(
-        request.POST or None, instance=aanbod, form_kwargs={"user": request.user}, prefix="uren"
+        request.POST if request.method == "POST" else None,
+        instance=aanbod,
+        form_kwargs={"user": request.user},
+        prefix="uren",
     )
     if request.method == "POST" and formset.is_valid():
         formset.save()
@@ -288,7 +295,9 @@ def locatie_list(request):
 def locatie_form(request, pk: int | None = None):
     locatie = get_object_or_404(Locatie.objects.for_user(request.user), pk=pk) if pk else None
     partners = list(user_partners(request.user))
-    form = LocatieForm(request.POST or None, instance=locatie, partners=partners)
+    form = LocatieForm(
+        request.POST if request.method == "POST" else None, instance=locatie, partners=partners
+    )
     if request.method == "POST" and form.is_valid():
         locatie = form.save(commit=False)
         if locatie.partner_id is None:

@@ -53,7 +53,9 @@ def activiteit_list(request):
 @partner_required
 def activiteit_nieuw(request, aanbod_pk: int):
     aanbod = get_aanbod(request, aanbod_pk)
-    form = ActiviteitForm(request.POST or None, user=request.user, aanbod=aanbod)
+    form = ActiviteitForm(
+        request.POST if request.method == "POST" else None, user=request.user, aanbod=aanbod
+    )
     if request.method == "POST" and form.is_valid():
         activiteit = form.save()
         messages.success(
@@ -73,7 +75,7 @@ def activiteit_nieuw(request, aanbod_pk: int):
 @partner_required
 def activiteit_reeks(request, aanbod_pk: int):
     aanbod = get_aanbod(request, aanbod_pk)
-    form = ReeksForm(request.POST or None, user=request.user, aanbod=aanbod)
+    form = ReeksForm(request.POST if request.method == "POST" else None, user=request.user, aanbod=aanbod)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -145,7 +147,10 @@ def activiteit_bewerken(request, pk: int):
         messages.warning(request, _("This activity is cancelled and can no longer be changed."))
         return redirect("portal_activiteit_detail", pk=activiteit.pk)
     form = ActiviteitForm(
-        request.POST or None, instance=activiteit, user=request.user, aanbod=activiteit.aanbod
+        request.POST if request.method == "POST" else None,
+        instance=activiteit,
+        user=request.user,
+        aanbod=activiteit.aanbod,
     )
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -162,7 +167,7 @@ def activiteit_bewerken(request, pk: int):
 @partner_required
 def activiteit_annuleren(request, pk: int):
     activiteit = get_activiteit(request, pk)
-    form = AnnuleerForm(request.POST or None)
+    form = AnnuleerForm(request.POST if request.method == "POST" else None)
     if activiteit.geannuleerd:
         messages.info(request, _("This activity was already cancelled."))
         return redirect("portal_activiteit_detail", pk=activiteit.pk)

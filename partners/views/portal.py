@@ -87,7 +87,7 @@ def leden(request, slug: str):
 @partner_required
 def lid_uitnodigen(request, slug: str):
     partner = _partner_for(request, slug, beheerder=True)
-    form = UitnodigingForm(request.POST or None)
+    form = UitnodigingForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.uitnodiging_create(
@@ -106,7 +106,12 @@ def lid_uitnodigen(request, slug: str):
                 % {"email": form.cleaned_data["email"], "days": settings.INVITATION_DAYS},
             )
             return redirect("portal_leden", slug=partner.slug)
-    return render(request, "partners/portal/uitnodigen.html", {"partner": partner, "form": form})
+    return render(
+        request,
+        "partners/portal/uitnodigen.html",
+        {"partner": partner, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @partner_required
@@ -166,7 +171,13 @@ def uitnodiging_accept(request, token: str):
         return render(
             request, "partners/portal/uitnodiging_aanmelden.html", {**context, "login_url": login_url}
         )
-    form = None if user else UitnodigingAcceptForm(request.POST or None, email=uitnodiging.email)
+    form = (
+        None
+        if user
+        else UitnodigingAcceptForm(
+            request.POST if request.method == "POST" else None, email=uitnodiging.email
+        )
+    )
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             if user is not None:
