@@ -9,8 +9,11 @@ import importlib
 import re
 import runpy
 import shlex
+import threading
+import urllib.error
 import urllib.parse
 from pathlib import Path
+from wsgiref.simple_server import WSGIRequestHandler, make_server
 
 import pytest
 import yaml
@@ -138,11 +141,46 @@ def test_compose_publishes_the_web_app_on_localhost_only():
     ]
 
 
-def test_compose_web_healthcheck_passes_against_a_running_portal(live_server, settings, monkeypatch):
+@pytest.fixture
+def portal_url(db):
+    """The portal served over HTTP from a thread (no live_server: its flush would empty reference data)."""
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connections
+
+    django_app = get_wsgi_application()
+
+    def app(environ, start_response):
+        try:
+            return django_app(environ, start_response)
+        finally:
+            connections.close_all()  # this thread's connection, so the test database can be dropped
+
+    class QuietHandler(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = make_server("127.0.0.1", 0, app, handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_compose_web_healthcheck_passes_against_a_running_portal(portal_url, settings, monkeypatch):
     settings.ALLOWED_HOSTS = ["portaal.example.org"]
     monkeypatch.setenv("ALLOWED_HOSTS", "portaal.example.org,www.portaal.example.org")
-    program = healthcheck_program("web").replace("http://127.0.0.1:8000", live_server.url)
+    program = healthcheck_program("web").replace("http://127.0.0.1:8000", portal_url)
     exec(compile(program, "web healthcheck", "exec"), {})  # raises on a 400 or 503
+
+
+def test_compose_web_healthcheck_fails_when_the_host_is_not_allowed(portal_url, settings, monkeypatch):
+    settings.ALLOWED_HOSTS = ["portaal.example.org"]
+    monkeypatch.setenv("ALLOWED_HOSTS", "elders.example.org")
+    program = healthcheck_program("web").replace("http://127.0.0.1:8000", portal_url)
+    with pytest.raises(urllib.error.HTTPError) as error:
+        exec(compile(program, "web healthcheck", "exec"), {})
+    assert error.value.code == 400
 
 
 def test_dockerfile_builds_a_non_root_image_with_collected_static_files():
