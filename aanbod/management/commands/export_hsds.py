@@ -1,0 +1,22 @@
+"""Write the published catalogue as an HSDS 3.0 tabular data package: `manage.py export_hsds <dir>`."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from aanbod.api.datapackage import write_datapackage
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the published aanbod as an Open Referral HSDS tabular data package (CSV + datapackage.json)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path, help="Where to write the files (created if missing).")
+
+    def handle(self, *args, directory: Path, **options):
+        counts = write_datapackage(directory)
+        for table, count in counts.items():
+            self.stdout.write(f"{table}.csv: {count} rows")
+        self.stdout.write(self.style.SUCCESS(f"HSDS data package written to {directory}/datapackage.json"))
