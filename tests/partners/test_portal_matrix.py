@@ -9,15 +9,9 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from tests.partners.portal_helpers import (  # noqa: F401
-    activiteit_a,
-    aanbod_a,
-    bob_lidmaatschap,
-    client_for,
-    inschrijving_a,
-    locatie_a,
-    uitnodiging_a,
-)
+from tests.partners.portal_helpers import client_for
+
+pytest_plugins = ["tests.partners.portal_helpers"]
 
 ROLES = ["anon", "bob", "alice", "charlie", "dora", "coordinator"]
 
