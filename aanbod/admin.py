@@ -155,9 +155,17 @@ class ActiviteitInline(admin.TabularInline):
     autocomplete_fields = ["locatie"]
     show_change_link = True
     ordering = ["start"]
+    verbose_name_plural = _("upcoming activities")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_bezetting().select_related("aanbod", "locatie__gemeente")
+        # Only what is still to come: past activities stay in the activities list, not in the way here.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(einde__gte=timezone.now())
+            .with_bezetting()
+            .select_related("aanbod", "locatie__gemeente")
+        )
 
     @admin.display(description=_("places taken"))
     def bezetting(self, obj: Activiteit) -> str:
@@ -477,7 +485,8 @@ class InschrijvingInline(admin.TabularInline):
     verbose_name_plural = _("registrations (confirmed first, then the waiting list in order)")
 
     def get_queryset(self, request):
-        return with_volgorde(super().get_queryset(request))
+        # The tabular inline prints each row's __str__, which names the activity and its aanbod.
+        return with_volgorde(super().get_queryset(request).select_related("activiteit__aanbod"))
 
     @admin.display(description=_("place on waiting list"))
     def wachtlijst_plaats(self, obj: Inschrijving) -> str:
@@ -613,7 +622,6 @@ class InschrijvingAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         ("activiteit__aanbod__partner", admin.RelatedOnlyFieldListFilter),
-        ("activiteit__aanbod", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["email", "naam", "telefoon", "activiteit__aanbod__titel", "activiteit__titel"]
     autocomplete_fields = ["activiteit"]
