@@ -53,10 +53,11 @@ format: install-dev
 	$(BIN)/ruff format .
 
 worker: install
-	$(BIN)/celery -A huisvanhetkind worker --loglevel=INFO
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A huisvanhetkind worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A huisvanhetkind beat --loglevel=INFO --schedule=var/celerybeat-schedule
+	@mkdir -p var
+	DEBUG=$${DEBUG:-1} $(BIN)/celery -A huisvanhetkind beat --loglevel=INFO --schedule=var/celerybeat-schedule
 
 messages: install-dev
 	DEBUG=1 $(PY) manage.py makemessages --all --no-location --ignore=.venv --ignore=node_modules
