@@ -4,6 +4,8 @@ A Vraag never holds a name, address, contact detail or dossier: only the nature 
 gemeente. Keep it that way; a test inspects the model's fields.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -45,6 +47,10 @@ class Kanaal(models.TextChoices):
     GROEP = "groep", _("Group activity")
 
 
+# How long the person who registered a question may still correct or remove it.
+CORRECTION_WINDOW = timedelta(days=1)
+
+
 class VraagQuerySet(models.QuerySet):
     def for_user(self, user) -> "VraagQuerySet":
         """The registrations a logged-in user may see and correct: their own; coordinators all."""
@@ -61,6 +67,13 @@ class VraagQuerySet(models.QuerySet):
         if user.is_coordinator:
             return self.all()
         return self.filter(gemeente__toegangen__user=user)
+
+    def corrigeerbaar(self) -> "VraagQuerySet":
+        """Registrations still inside the correction window."""
+        return self.filter(aangemaakt_op__gte=timezone.now() - CORRECTION_WINDOW)
+
+    def in_periode(self, van, tot) -> "VraagQuerySet":
+        return self.filter(datum__gte=van, datum__lte=tot)
 
 
 class Vraag(models.Model):
@@ -116,6 +129,14 @@ class Vraag(models.Model):
     def __str__(self) -> str:
         return f"{self.datum:%d/%m/%Y} · {self.gemeente} · {self.get_kanaal_display()}"
 
+    @property
+    def corrigeerbaar_tot(self):
+        return self.aangemaakt_op + CORRECTION_WINDOW
+
+    @property
+    def is_corrigeerbaar(self) -> bool:
+        return self.aangemaakt_op is not None and timezone.now() < self.corrigeerbaar_tot
+
 
 class GesprekQuerySet(models.QuerySet):
     def for_user(self, user) -> "GesprekQuerySet":
@@ -125,6 +146,11 @@ class GesprekQuerySet(models.QuerySet):
         if user.is_coordinator:
             return self.all()
         return self.filter(toegewezen_aan__lidmaatschappen__user=user)
+
+    def verlopen(self, now=None) -> "GesprekQuerySet":
+        """Conversations whose last message is older than the retention period."""
+        now = now or timezone.now()
+        return self.filter(laatste_bericht_op__lt=now - timedelta(days=settings.GESPREK_RETENTION_DAYS))
 
 
 class Gesprek(models.Model):
@@ -157,9 +183,19 @@ class Gesprek(models.Model):
         verbose_name = _("gesprek")
         verbose_name_plural = _("gesprekken")
         ordering = ["-laatste_bericht_op"]
+        indexes = [models.Index(fields=["laatste_bericht_op"], name="gesprek_laatste_bericht_idx")]
 
     def __str__(self) -> str:
         return f"{_('Conversation')} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def verwijderd_op(self):
+        """When the retention task will delete this conversation (unless another message comes)."""
+        return self.laatste_bericht_op + timedelta(days=settings.GESPREK_RETENTION_DAYS)
+
+    @property
+    def is_open_voor_vervolg(self) -> bool:
+        return self.status != self.Status.GESLOTEN
 
 
 class Bericht(models.Model):

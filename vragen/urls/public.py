@@ -1,7 +1,8 @@
 from django.urls import path
 
-from huisvanhetkind.stub import todo
+from ..views import public
 
 urlpatterns = [
-    path("vraag/", todo, name="vraag_stellen"),
+    path("vraag/", public.vraag_stellen, name="vraag_stellen"),
+    path("vraag/antwoord/", public.vraag_antwoord, name="vraag_antwoord"),
 ]

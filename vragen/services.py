@@ -1,0 +1,337 @@
+"""Use cases of the vragen app that write: registering questions, conversations, signals.
+
+Anonymity: nothing here stores a name, contact detail, IP address or user agent of a parent. A website
+question's text lives in a Gesprek, reachable only with a pickup code whose keyed hash is stored
+(vragen.codes), and deleted after settings.GESPREK_RETENTION_DAYS; its Vraag stays for the reports.
+"""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from aanbod.models import Thema
+from partners.models import COORDINATOR_GROUP, Gemeente, Netwerk, Partner, User
+
+from . import codes
+from .models import Bericht, Gesprek, Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller
+
+logger = logging.getLogger(__name__)
+
+# The only moves a signal makes, one step at a time.
+SIGNAAL_VOLGENDE = {
+    Signaal.Status.NIEUW: Signaal.Status.BESPROKEN,
+    Signaal.Status.BESPROKEN: Signaal.Status.DOORGEGEVEN,
+}
+
+
+# --- Vragen ----------------------------------------------------------------------------------------
+
+
+def vraag_register(
+    *,
+    user,
+    gemeente: Gemeente,
+    themas: list[Thema],
+    kanaal: str,
+    leeftijdsband: str = Leeftijdsband.ONBEKEND,
+    vraagsteller: str = Vraagsteller.OUDER,
+    datum: date | None = None,
+    doorverwezen_naar: Partner | None = None,
+    geregistreerd_bij: Partner | None = None,
+) -> Vraag:
+    """Register one anonymous question on behalf of `user` (a staff member). Creates a Vraag."""
+    vraag = Vraag(
+        gemeente=gemeente,
+        leeftijdsband=leeftijdsband,
+        vraagsteller=vraagsteller,
+        kanaal=kanaal,
+        datum=datum or timezone.localdate(),
+        doorverwezen_naar=doorverwezen_naar,
+        geregistreerd_door=user if getattr(user, "is_authenticated", False) else None,
+        geregistreerd_bij=geregistreerd_bij,
+    )
+    vraag.full_clean(exclude=["themas"])
+    with transaction.atomic():
+        vraag.save()
+        vraag.themas.set(themas)
+    return vraag
+
+
+def _check_may_correct(*, vraag: Vraag, user) -> None:
+    if user.is_coordinator:
+        return
+    if vraag.geregistreerd_door_id != user.pk or not vraag.is_corrigeerbaar:
+        raise PermissionDenied("This registration can no longer be changed.")
+
+
+def vraag_update(*, vraag: Vraag, user, themas: list[Thema] | None = None, **fields) -> Vraag:
+    """Correct a registration: its registrar within a day, a coordinator always. Saves the Vraag."""
+    _check_may_correct(vraag=vraag, user=user)
+    allowed = {
+        "gemeente",
+        "leeftijdsband",
+        "vraagsteller",
+        "kanaal",
+        "datum",
+        "doorverwezen_naar",
+        "geregistreerd_bij",
+    }
+    for name, value in fields.items():
+        if name not in allowed:
+            raise TypeError(f"vraag_update() got an unexpected field {name!r}")
+        setattr(vraag, name, value)
+    vraag.full_clean(exclude=["themas"])
+    with transaction.atomic():
+        vraag.save(update_fields=sorted(fields) or None)
+        if themas is not None:
+            vraag.themas.set(themas)
+    return vraag
+
+
+def vraag_delete(*, vraag: Vraag, user) -> None:
+    """Remove a registration made by mistake: its registrar within a day, a coordinator always."""
+    _check_may_correct(vraag=vraag, user=user)
+    vraag.delete()
+
+
+# --- Gesprekken ------------------------------------------------------------------------------------
+
+
+def gesprek_start(
+    *, gemeente: Gemeente, themas: list[Thema], leeftijdsband: str, tekst: str
+) -> tuple[Gesprek, str]:
+    """A parent asks a question on the website.
+
+    Registers a Vraag (channel: website) at once, and a Gesprek holding `tekst` as its first Bericht.
+    Returns the Gesprek and the plain pickup code, which is stored nowhere: show it once. After commit,
+    the coordinators get a mail that a question is waiting (without its text).
+    """
+    tekst = _clean_text(tekst)
+    now = timezone.now()
+    for _attempt in range(5):
+        code = codes.new_code()
+        try:
+            with transaction.atomic():
+                vraag = vraag_register(
+                    user=None,
+                    gemeente=gemeente,
+                    themas=themas,
+                    kanaal=Kanaal.WEBSITE,
+                    leeftijdsband=leeftijdsband,
+                    vraagsteller=Vraagsteller.OUDER,
+                    datum=timezone.localdate(now),
+                )
+                gesprek = Gesprek.objects.create(
+                    vraag=vraag, code_hash=codes.code_hash(code), aangemaakt_op=now, laatste_bericht_op=now
+                )
+                Bericht.objects.create(
+                    gesprek=gesprek, van=Bericht.Van.VRAAGSTELLER, tekst=tekst, aangemaakt_op=now
+                )
+        except IntegrityError:  # a code hash collision: 2**-60 per pair, but never a 500
+            continue
+        _notify_after_commit(gesprek.pk, "nieuw")
+        return gesprek, code
+    raise RuntimeError("Could not find a free pickup code.")
+
+
+def gesprek_find(*, code: str) -> Gesprek | None:
+    """The conversation behind a typed pickup code, or None."""
+    hashes = codes.candidate_hashes(code)
+    if not hashes:
+        return None
+    return Gesprek.objects.select_related("vraag__gemeente").filter(code_hash__in=hashes).first()
+
+
+def _clean_text(tekst: str) -> str:
+    tekst = (tekst or "").strip()
+    if not tekst:
+        raise ValidationError(_("Write your message."))
+    if len(tekst) > 4000:
+        raise ValidationError(_("Keep your message under 4000 characters."))
+    return tekst
+
+
+def gesprek_follow_up(*, gesprek: Gesprek, tekst: str) -> Bericht:
+    """The parent adds a message. Reopens the conversation, restarts its retention, notifies staff."""
+    tekst = _clean_text(tekst)
+    with transaction.atomic():
+        gesprek = Gesprek.objects.select_for_update().get(pk=gesprek.pk)
+        if not gesprek.is_open_voor_vervolg:
+            raise ValidationError(_("This conversation is closed."))
+        now = timezone.now()
+        bericht = Bericht.objects.create(
+            gesprek=gesprek, van=Bericht.Van.VRAAGSTELLER, tekst=tekst, aangemaakt_op=now
+        )
+        Gesprek.objects.filter(pk=gesprek.pk).update(status=Gesprek.Status.OPEN, laatste_bericht_op=now)
+    _notify_after_commit(gesprek.pk, "vervolg")
+    return bericht
+
+
+def gesprek_answer(*, gesprek: Gesprek, user, tekst: str, sluiten: bool = False) -> Bericht:
+    """A coordinator or a member of the assigned partner answers. Restarts the retention period.
+
+    PermissionDenied for anyone else. With `sluiten` the conversation is closed to follow-ups.
+    """
+    if not Gesprek.objects.for_user(user).filter(pk=gesprek.pk).exists():
+        raise PermissionDenied("Not your conversation.")
+    tekst = _clean_text(tekst)
+    with transaction.atomic():
+        gesprek = Gesprek.objects.select_for_update().get(pk=gesprek.pk)
+        now = timezone.now()
+        bericht = Bericht.objects.create(
+            gesprek=gesprek, van=Bericht.Van.NETWERK, tekst=tekst, auteur=user, aangemaakt_op=now
+        )
+        status = Gesprek.Status.GESLOTEN if sluiten else Gesprek.Status.BEANTWOORD
+        Gesprek.objects.filter(pk=gesprek.pk).update(status=status, laatste_bericht_op=now)
+    return bericht
+
+
+def gesprek_assign(*, gesprek: Gesprek, partner: Partner | None) -> Gesprek:
+    """Hand a conversation to a partner (or back to the coordinators). Mails that partner's members."""
+    changed = gesprek.toegewezen_aan_id != (partner.pk if partner else None)
+    gesprek.toegewezen_aan = partner
+    gesprek.save(update_fields=["toegewezen_aan"])
+    if changed and partner is not None:
+        _notify_after_commit(gesprek.pk, "toegewezen")
+    return gesprek
+
+
+def gesprek_close(*, gesprek: Gesprek, user) -> None:
+    """Close a conversation to follow-ups (it is still deleted at the end of its retention)."""
+    if not Gesprek.objects.for_user(user).filter(pk=gesprek.pk).exists():
+        raise PermissionDenied("Not your conversation.")
+    Gesprek.objects.filter(pk=gesprek.pk).update(status=Gesprek.Status.GESLOTEN)
+
+
+def gesprekken_delete_expired(*, now=None) -> int:
+    """Delete every conversation past retention: its messages and code hash go, its Vraag stays.
+
+    Each row is claimed with a conditional delete, so a follow-up arriving meanwhile (which moves
+    `laatste_bericht_op`) saves it, and two workers never trip over each other. Returns the number deleted.
+    """
+    deleted = 0
+    for pk in list(Gesprek.objects.verlopen(now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            gesprek = Gesprek.objects.verlopen(now).select_for_update(skip_locked=True).filter(pk=pk).first()
+            if gesprek is None:
+                continue
+            gesprek.delete()  # cascades to its Berichten; the Vraag is the parent and stays
+            deleted += 1
+    if deleted:
+        logger.info("deleted %s conversations past retention", deleted)
+    return deleted
+
+
+def _notify_after_commit(gesprek_id: int, reden: str) -> None:
+    from .tasks import notify_gesprek
+
+    def enqueue():
+        try:
+            notify_gesprek.delay(gesprek_id=gesprek_id, reden=reden)
+        except Exception as error:  # noqa: BLE001 - the broker is away; a mail is not worth a 500
+            logger.warning("could not enqueue a conversation notice (%s)", type(error).__name__)
+
+    transaction.on_commit(enqueue)
+
+
+def gesprek_notify(*, gesprek: Gesprek, reden: str) -> int:
+    """Mail staff that a conversation waits: the assigned partner's members, else the coordinators.
+
+    The mail holds no question text, only a link. Returns the number of mails sent.
+    """
+    if gesprek.toegewezen_aan_id:
+        recipients = User.objects.filter(
+            is_active=True, lidmaatschappen__partner_id=gesprek.toegewezen_aan_id
+        )
+        path = reverse("portal_gesprek", kwargs={"pk": gesprek.pk})
+    else:
+        recipients = User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATOR_GROUP)
+        path = reverse("admin:vragen_gesprek_change", args=[gesprek.pk])
+    emails = sorted({email for email in recipients.values_list("email", flat=True) if email})
+    if not emails:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "netwerk": Netwerk.load(),
+            "reden": reden,
+            "url": settings.SITE_URL + path,
+            "gesprek": gesprek,
+        }
+        subject = " ".join(render_to_string("vragen/emails/gesprek_subject.txt", context).split())
+        text = render_to_string("vragen/emails/gesprek.txt", context)
+        html = render_to_string("vragen/emails/gesprek.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, bcc=emails)
+    message.attach_alternative(html, "text/html")
+    return message.send()
+
+
+# --- Signalen --------------------------------------------------------------------------------------
+
+
+def signaal_create(
+    *,
+    user,
+    gemeente: Gemeente,
+    thema: Thema,
+    titel: str,
+    tekst: str,
+    bron_partner: Partner | None = None,
+) -> Signaal:
+    """Record a signal. A partner member may only name one of their own partners as its source."""
+    if not user.is_coordinator and (
+        bron_partner is None or not Partner.objects.for_user(user).filter(pk=bron_partner.pk).exists()
+    ):
+        raise PermissionDenied("Choose one of your own organisations as the source.")
+    signaal = Signaal(
+        gemeente=gemeente,
+        thema=thema,
+        titel=titel,
+        tekst=tekst,
+        bron_partner=bron_partner,
+        aangemaakt_door=user,
+    )
+    signaal.full_clean()
+    signaal.save()
+    return signaal
+
+
+def signaal_update(*, signaal: Signaal, user, **fields) -> Signaal:
+    """A partner may edit its own signal while it is new; a coordinator always."""
+    if not user.is_coordinator and (
+        signaal.status != Signaal.Status.NIEUW
+        or not Signaal.objects.for_user(user).filter(pk=signaal.pk).exists()
+    ):
+        raise PermissionDenied("This signal can no longer be changed.")
+    for name, value in fields.items():
+        if name not in {"gemeente", "thema", "titel", "tekst", "bron_partner"}:
+            raise TypeError(f"signaal_update() got an unexpected field {name!r}")
+        setattr(signaal, name, value)
+    signaal.full_clean()
+    signaal.save()
+    return signaal
+
+
+def signaal_move(*, signaal: Signaal, naar: str) -> bool:
+    """Move a signal one step on (nieuw -> besproken -> doorgegeven). False if it is not that step.
+
+    The move is an atomic conditional update, so two coordinators clicking at once move it only once.
+    Passing on stamps `doorgegeven_op` with today's date.
+    """
+    van = next((status for status, volgende in SIGNAAL_VOLGENDE.items() if volgende == naar), None)
+    if van is None:
+        return False
+    updates = {"status": naar, "bijgewerkt_op": timezone.now()}
+    if naar == Signaal.Status.DOORGEGEVEN:
+        updates["doorgegeven_op"] = timezone.localdate()
+    moved = Signaal.objects.filter(pk=signaal.pk, status=van).update(**updates) == 1
+    if moved:
+        signaal.refresh_from_db()
+    return moved
