@@ -134,13 +134,30 @@ class DateField(forms.DateField):
         return result
 
 
+_UNTICKED = ("", "0", "false", "off", "no", "nee", "non")
+
+
+def is_ticked(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() not in _UNTICKED
+    return bool(value)
+
+
+class CheckWidget(forms.CheckboxInput):
+    """A checkbox that reads `?gratis=0` as unticked (Django's own treats any text but 'false' as ticked)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, check_test=is_ticked)
+
+    def value_from_datadict(self, data, files, name):
+        return is_ticked(data.get(name)) if name in data else False
+
+
 class BoolField(forms.BooleanField):
-    """A checkbox; any value but empty/0/false/off counts as ticked."""
+    widget = CheckWidget
 
     def to_python(self, value):
-        if isinstance(value, str) and value.strip().lower() in ("", "0", "false", "off", "no", "nee"):
-            return False
-        return bool(value)
+        return is_ticked(value)
 
 
 class AanbodFilterForm(forms.Form):
@@ -179,7 +196,7 @@ class AanbodFilter(django_filters.FilterSet):
         widget=forms.TextInput(
             attrs={
                 "type": "search",
-                "placeholder": _("for example: sleep, toddler, play"),
+                "placeholder": _("for example: sleep"),
                 "maxlength": MAX_QUERY_LENGTH,
                 "autocomplete": "off",
                 "enterkeyhint": "search",

@@ -64,12 +64,13 @@ def prefix_forms(word: str) -> list[str]:
         stem = word[: -len(ending)]
         if word.endswith(ending) and len(stem) >= 4:
             forms.append(stem)
-            # An open syllable loses its doubled vowel: slaap → slapen, boom → bomen, vuur → vuren.
+            # An open syllable loses its doubled vowel (slaap → slapen, boom → bomen): try it back,
+            # but only for a one-syllable stem (slap), not for kinder or wandel.
             if (
                 stem[-1] not in _VOWELS
                 and stem[-2] in _VOWELS
-                and stem[-3] not in _VOWELS
                 and stem[-2] != "i"
+                and not any(ch in _VOWELS for ch in stem[:-2])
             ):
                 forms.append(stem[:-1] + stem[-2] + stem[-1])
             break

@@ -1,0 +1,156 @@
+"""Full-text search: Dutch stemming, compounds and typos on PostgreSQL; the plain fallback elsewhere."""
+
+import pytest
+from django.db import connection
+
+from aanbod.models import Aanbod, Thema
+from aanbod.search import _search_fallback, clean_query, prefix_forms, search_aanbod, words_of
+from tests import factories
+
+
+def found(query: str) -> list[str]:
+    """Titles matching `query`, best first."""
+    result = search_aanbod(Aanbod.objects.published(), query)
+    return [a.titel for a in result.queryset.order_by("-rank", "titel")]
+
+
+@pytest.fixture
+def slaap(db):
+    probleem = factories.AanbodFactory(
+        titel="Slaapproblemen bij baby's",
+        samenvatting="Een avond over doorslapen en nachtelijk wakker worden.",
+        beschrijving="Een verpleegkundige geeft tips.",
+    )
+    zorgen = factories.AanbodFactory(
+        titel="Rustig slapen zonder zorgen",
+        samenvatting="Tips voor een goede nachtrust.",
+        beschrijving="Voor ouders van jonge kinderen.",
+    )
+    verhaal = factories.AanbodFactory(
+        titel="Voorlezen in de bib",
+        samenvatting="Verhalen in de bib.",
+        beschrijving="Kom met je kind naar de bib; na het verhaal is het tijd om te slapen.",
+    )
+    factories.AanbodFactory(
+        titel="Peuterturnen",
+        samenvatting="Bewegen met peuters van 2 tot 4.",
+        beschrijving="In de sporthal.",
+    )
+    factories.AanbodFactory(
+        titel="Koken met weinig geld", samenvatting="Gezond en goedkoop.", beschrijving="Recepten."
+    )
+    return probleem, zorgen, verhaal
+
+
+# ---- PostgreSQL ---------------------------------------------------------------------------------
+def test_stemming_lets_slapen_slaap_and_slaapproblemen_meet(postgres, slaap):
+    assert "Slaapproblemen bij baby's" in found("slaapproblemen")
+    for query in ("slapen", "slaap"):
+        titles = found(query)
+        assert "Slaapproblemen bij baby's" in titles
+        assert "Rustig slapen zonder zorgen" in titles
+        assert "Koken met weinig geld" not in titles
+
+
+def test_a_match_in_the_title_ranks_above_one_in_the_description(postgres, slaap):
+    titles = found("slapen")
+    assert titles.index("Rustig slapen zonder zorgen") < titles.index("Voorlezen in de bib")
+
+
+def test_typo_still_finds_the_word(postgres, slaap):
+    result = search_aanbod(Aanbod.objects.published(), "peuetr")
+    assert [a.titel for a in result.queryset] == ["Peuterturnen"]
+    assert result.fuzzy is True
+
+
+def test_exact_words_are_not_reported_as_fuzzy(postgres, slaap):
+    result = search_aanbod(Aanbod.objects.published(), "peuterturnen")
+    assert result.fuzzy is False
+    assert [a.titel for a in result.queryset] == ["Peuterturnen"]
+
+
+def test_accents_do_not_matter(postgres, db):
+    factories.AanbodFactory(titel="Crèche-uurtje", samenvatting="Even spelen in de crèche.")
+    assert found("creche") == ["Crèche-uurtje"]
+    assert found("CRÈCHE") == ["Crèche-uurtje"]
+
+
+def test_several_words_must_all_match(postgres, slaap):
+    assert found("slapen baby") == ["Slaapproblemen bij baby's"]
+
+
+def test_nothing_similar_finds_nothing(postgres, slaap):
+    result = search_aanbod(Aanbod.objects.published(), "xylofoonconcert")
+    assert list(result.queryset) == []
+
+
+def test_index_follows_edits_without_a_manual_step(postgres, slaap):
+    probleem = slaap[0]
+    probleem.titel = "Nachtmerries en nachtangst"
+    probleem.save()
+    assert found("nachtangst") == ["Nachtmerries en nachtangst"]
+
+    probleem.themas.add(Thema.objects.get(slug="zindelijkheid"))
+    assert found("zindelijkheid") == ["Nachtmerries en nachtangst"]
+
+    probleem.partner.naam = "Vroedvrouwen Bloesem"
+    probleem.partner.save()
+    assert found("bloesem") == ["Nachtmerries en nachtangst"]
+
+    Thema.objects.filter(slug="zindelijkheid").update(naam_en="Potty time")
+    assert found("potty") == ["Nachtmerries en nachtangst"]
+
+    probleem.themas.clear()
+    assert found("zindelijkheid") == []
+
+
+def test_thema_names_in_other_languages_are_searchable(postgres, db):
+    factories.AanbodFactory(titel="Babbelmoment", themas=[Thema.objects.get(slug="slapen")])
+    assert found("sleep") == ["Babbelmoment"]
+    assert found("sommeil") == ["Babbelmoment"]
+
+
+def test_nul_bytes_and_odd_unicode_do_not_reach_postgres(postgres, client, slaap):
+    for q in ("sla\x00pen", "\u202eslapen\u0000", "😴 slapen", "' OR 1=1 --", "slapen:*&|!()"):
+        response = client.get("/aanbod/", {"q": q})
+        assert response.status_code == 200
+
+
+# ---- SQLite (and the fallback function on any database) ----------------------------------------
+def test_fallback_matches_every_word_in_any_field(db, slaap):
+    queryset = _search_fallback(Aanbod.objects.published(), "slapen bib", ["slapen", "bib"])
+    assert [a.titel for a in queryset] == ["Voorlezen in de bib"]
+
+
+def test_fallback_matches_partner_and_thema_names(db):
+    aanbod = factories.AanbodFactory(titel="Babbelmoment", themas=[Thema.objects.get(slug="slapen")])
+    aanbod.partner.naam = "Opvoedingswinkel Zonnestraal"
+    aanbod.partner.save()
+    assert [a.titel for a in _search_fallback(Aanbod.objects.all(), "x", ["zonnestraal"])] == ["Babbelmoment"]
+    assert [a.titel for a in _search_fallback(Aanbod.objects.all(), "x", ["sleep"])] == ["Babbelmoment"]
+
+
+def test_sqlite_search_is_case_insensitive_and_ranks_titles_first(db, slaap):
+    if connection.vendor != "sqlite":
+        pytest.skip("the fallback is what SQLite uses")
+    titles = found("SLAPEN")
+    assert titles[0] == "Rustig slapen zonder zorgen"
+    assert set(titles) == {"Rustig slapen zonder zorgen", "Voorlezen in de bib", "Slaapproblemen bij baby's"}
+    assert found("doorslapen") == ["Slaapproblemen bij baby's"]
+
+
+# ---- Cleaning the query -------------------------------------------------------------------------
+def test_clean_query_strips_control_characters_and_cuts_long_text():
+    assert clean_query("  slapen\x00\x01 en\teten \u200b ") == "slapen en eten"
+    assert len(clean_query("a" * 5000)) == 200
+    assert clean_query(None) == ""
+
+
+def test_words_of_keeps_letters_of_any_script():
+    assert words_of("Ça va? ثلاثة, 3-6 jaar!") == ["ça", "va", "ثلاثة", "3", "6", "jaar"]
+
+
+def test_prefix_forms_undo_the_open_syllable():
+    assert prefix_forms("slapen") == ["slapen", "slap", "slaap"]
+    assert prefix_forms("peuter") == ["peuter"]
+    assert prefix_forms("kinderen") == ["kinderen", "kinder"]
