@@ -45,6 +45,22 @@ def uitnodiging_url(token: str) -> str:
     return settings.SITE_URL + reverse("uitnodiging_accept", kwargs={"token": token})
 
 
+def uitnodiging_validate(*, email: str, partner: Partner | None, gemeente: Gemeente | None) -> None:
+    """ValidationError when `email` already has the access an invitation would give."""
+    bestaand = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if bestaand is None:
+        return
+    if partner and Lidmaatschap.objects.filter(user=bestaand, partner=partner).exists():
+        raise ValidationError(
+            _("%(email)s already works for %(partner)s.") % {"email": bestaand.email, "partner": partner}
+        )
+    if gemeente and Gemeentetoegang.objects.filter(user=bestaand, gemeente=gemeente).exists():
+        raise ValidationError(
+            _("%(email)s can already read the reports of %(gemeente)s.")
+            % {"email": bestaand.email, "gemeente": gemeente}
+        )
+
+
 def uitnodiging_create(
     *,
     email: str,
@@ -69,17 +85,7 @@ def uitnodiging_create(
         raise ValidationError(_("Invite for a partner or for a gemeente."))
     if rol not in Lidmaatschap.Rol.values:
         raise ValidationError(_("Choose a role."))
-    bestaand = User.objects.filter(email__iexact=email).first()
-    if bestaand is not None:
-        if partner and Lidmaatschap.objects.filter(user=bestaand, partner=partner).exists():
-            raise ValidationError(
-                _("%(email)s already works for %(partner)s.") % {"email": email, "partner": partner}
-            )
-        if gemeente and Gemeentetoegang.objects.filter(user=bestaand, gemeente=gemeente).exists():
-            raise ValidationError(
-                _("%(email)s can already read the reports of %(gemeente)s.")
-                % {"email": email, "gemeente": gemeente}
-            )
+    uitnodiging_validate(email=email, partner=partner, gemeente=gemeente)
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():

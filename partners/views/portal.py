@@ -59,6 +59,7 @@ def partner_profiel(request, slug: str):
         request,
         "partners/portal/profiel.html",
         {"partner": partner, "form": form, "mag_wijzigen": mag_wijzigen},
+        status=400 if form.errors else 200,
     )
 
 
