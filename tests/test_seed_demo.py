@@ -15,11 +15,12 @@ from django.utils import timezone
 
 from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur
 from partners.models import COORDINATOR_GROUP, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, User
-from vragen.management.demo_data import ACCOUNTS, DEMO_PASSWORD
-from vragen.models import Kanaal, Signaal, Vraag
+from vragen.management.demo_data import ACCOUNTS, DEMO_PASSWORD, GESPREKKEN
+from vragen.models import Bericht, Gesprek, Kanaal, Signaal, Vraag
+from vragen.services import gesprek_find
 
 MODELS = [Partner, Locatie, Aanbod, Openingsuur, Activiteit, Inschrijving, Vraag, Vraag.themas.through,
-          Signaal, User, Lidmaatschap, Gemeentetoegang]  # fmt: skip
+          Signaal, Gesprek, Bericht, User, Lidmaatschap, Gemeentetoegang]  # fmt: skip
 
 
 def counts() -> dict[str, int]:
@@ -124,6 +125,19 @@ def test_seed_demo_records_two_years_of_vragen(seeded):
     assert set(vragen.values_list("kanaal", flat=True)) == set(Kanaal.values)
     assert not vragen.filter(themas__isnull=True).exists()
     assert Signaal.objects.count() >= 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_questions_open_with_their_printed_pickup_code(seeded):
+    for code, *_rest in GESPREKKEN:
+        assert code in seeded["output"]
+        gesprek = gesprek_find(code=code)
+        assert gesprek is not None
+        assert gesprek.vraag.kanaal == Kanaal.WEBSITE
+        assert gesprek.berichten.exists()
+    assert {g.status for g in Gesprek.objects.all()} == set(Gesprek.Status.values)
+    beantwoord = Gesprek.objects.get(status=Gesprek.Status.BEANTWOORD)
+    assert beantwoord.berichten.filter(van=Bericht.Van.NETWERK, auteur__isnull=False).exists()
 
 
 @pytest.mark.django_db

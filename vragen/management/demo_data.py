@@ -1176,13 +1176,85 @@ SIGNALEN = [
     ),
 ]
 
-# e-mail: naam, role description for the printout
+# role: e-mail, naam
 ACCOUNTS = {
     "coordinator": ("coordinator@demo.example.org", "Lies Van Damme"),
     "beheerder": ("opvoedingswinkel@demo.example.org", "Sofie De Smet"),
     "medewerker": ("bibliotheek@demo.example.org", "Youssef El Amrani"),
     "gemeente": ("gemeente@demo.example.org", "Pieter Claeys"),
 }
+
+# Questions asked on the website, with fixed demo pickup codes (printed, so the answer page can be tried).
+# code, days ago, gemeente, themas, leeftijdsband, assigned partner, status, messages (from, author, text)
+GESPREKKEN = [
+    (
+        "DEM0-VRAA-G001",
+        2,
+        LOCHRISTI,
+        ("slapen",),
+        "1-3",
+        "opvoedingswinkel-lochristi",
+        "open",
+        [
+            (
+                "vraagsteller",
+                None,
+                "Onze dochter is twee en wil sinds een paar weken niet meer in haar eigen bed slapen. Ze "
+                "huilt tot we bij haar komen liggen. Is dat normaal, en hoe pakken we dat aan zonder dat "
+                "het elke avond een strijd wordt?",
+            ),
+        ],
+    ),
+    (
+        "DEM0-VRAA-G002",
+        6,
+        LOKEREN,
+        ("schermen-en-media", "gedrag-en-grenzen"),
+        "6-12",
+        "opvoedingswinkel-lochristi",
+        "beantwoord",
+        [
+            (
+                "vraagsteller",
+                None,
+                "Mijn zoon van negen wil elke dag na school gamen en wordt boos als ik zeg dat het genoeg "
+                "is. Hoeveel tijd is eigenlijk oké?",
+            ),
+            (
+                "netwerk",
+                "beheerder",
+                "Dag, fijn dat je het vraagt. Een vast getal bestaat niet, maar wat vaak helpt: maak samen "
+                "met je zoon afspraken over wanneer en hoe lang, en zet ze op papier. Laat hem zelf een "
+                "wekker zetten vijf minuten voor het einde, dan komt het stoppen minder plots. Op onze "
+                "avond 'Schermtijd: hoeveel is genoeg?' gaan we hier dieper op in. Je bent ook welkom in de "
+                "opvoedingswinkel om er samen over te praten.",
+            ),
+        ],
+    ),
+    (
+        "DEM0-VRAA-G003",
+        12,
+        DESTELBERGEN,
+        ("kinderopvang",),
+        "zwangerschap",
+        None,
+        "gesloten",
+        [
+            (
+                "vraagsteller",
+                None,
+                "Ik ben zeven maanden zwanger. Is het al te laat om een plaats in de kinderopvang te zoeken?",
+            ),
+            (
+                "netwerk",
+                "coordinator",
+                "Het is zeker niet te laat, maar begin er wel meteen aan. Registreer je vraag bij het Loket "
+                "Kinderopvang van de gemeente; zij helpen je zoeken. Kinderopvang De Rupsjes houdt elke "
+                "maandag van 16 tot 18 uur een spreekuur voor ouders die een plaats zoeken. Veel succes!",
+            ),
+        ],
+    ),
+]
 
 VOORNAMEN = [
     "Emma",

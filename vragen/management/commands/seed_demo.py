@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Taal, Thema
 from partners.models import COORDINATOR_GROUP, Gemeente, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, User
+from vragen import codes
 from vragen.management.demo_data import (
     AANBOD,
     ACCOUNTS,
@@ -40,6 +41,7 @@ from vragen.management.demo_data import (
     DOORVERWIJZING,
     EPOCH,
     GEMEENTE_GEWICHT,
+    GESPREKKEN,
     KANAAL_GEWICHT,
     LEEFTIJD_BIJ_THEMA,
     LEEFTIJD_STANDAARD,
@@ -58,7 +60,7 @@ from vragen.management.demo_data import (
     WEEKDAG_FACTOR,
     WERKGEBIED,
 )
-from vragen.models import Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller
+from vragen.models import Bericht, Gesprek, Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller
 
 S = Aanbod.Soort
 
@@ -122,6 +124,7 @@ class Command(BaseCommand):
             nieuwe_vragen = self.seed_vragen()
             self.seed_signalen()
             self.seed_accounts()
+            self.seed_gesprekken()
         self.report(len(activiteiten), inschrijvingen, nieuwe_vragen)
 
     # --- configuration and organisations ------------------------------------------------------
@@ -432,6 +435,42 @@ class Command(BaseCommand):
                 },
             )
 
+    def seed_gesprekken(self) -> None:
+        """A few website questions with fixed pickup codes, stored hashed as vragen.codes does it.
+
+        Made directly rather than through vragen.services, which would mail the coordinators.
+        """
+        for code, dagen, nis, themas, band, partner, status, berichten in GESPREKKEN:
+            code_hash = codes.code_hash(code)
+            if Gesprek.objects.filter(code_hash=code_hash).exists():
+                continue
+            gesteld = self.now - timedelta(days=dagen, hours=3)
+            vraag = Vraag.objects.create(
+                gemeente=self.gemeenten[nis],
+                leeftijdsband=band,
+                vraagsteller=Vraagsteller.AANSTAANDE_OUDER if band == "zwangerschap" else Vraagsteller.OUDER,
+                kanaal=Kanaal.WEBSITE,
+                datum=timezone.localdate(gesteld),
+            )
+            vraag.themas.set([self.themas[slug] for slug in themas])
+            laatste = gesteld + timedelta(hours=20 * (len(berichten) - 1))
+            gesprek = Gesprek.objects.create(
+                vraag=vraag,
+                code_hash=code_hash,
+                status=status,
+                toegewezen_aan=self.partners.get(partner),
+                aangemaakt_op=gesteld,
+                laatste_bericht_op=laatste,
+            )
+            for index, (van, auteur, tekst) in enumerate(berichten):
+                Bericht.objects.create(
+                    gesprek=gesprek,
+                    van=van,
+                    auteur=self.users[auteur] if auteur else None,
+                    tekst=tekst,
+                    aangemaakt_op=gesteld + timedelta(hours=20 * index),
+                )
+
     # --- one account per role -----------------------------------------------------------------------
 
     def account(self, key: str, **fields) -> User:
@@ -473,6 +512,12 @@ class Command(BaseCommand):
 
         gemeente = self.account("gemeente", is_staff=False, is_superuser=False, is_active=True)
         Gemeentetoegang.objects.get_or_create(user=gemeente, gemeente=self.gemeenten[LOCHRISTI])
+        self.users = {
+            "coordinator": coordinator,
+            "beheerder": beheerder,
+            "medewerker": medewerker,
+            "gemeente": gemeente,
+        }
 
     # --- what the user sees -------------------------------------------------------------------------
 
@@ -500,3 +545,7 @@ class Command(BaseCommand):
             write(f"  {role.ljust(width)}  {email}")
         write(f"  {'Password (all four)'.ljust(width)}  {DEMO_PASSWORD}")
         write("  Partner and municipality staff log in at /accounts/login/.")
+        write("")
+        write("Demo questions asked on the website; read them with their pickup code at /vraag/antwoord/:")
+        for code, *_rest, status, _berichten in GESPREKKEN:
+            write(f"  {code}  ({Gesprek.Status(status).label})")
