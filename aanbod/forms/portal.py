@@ -42,7 +42,8 @@ def combine_local(datum: dt.date, tijd: dt.time) -> dt.datetime:
     on that day (the hour skipped when clocks go forward)."""
     zone = timezone.get_default_timezone()
     moment = timezone.make_aware(dt.datetime.combine(datum, tijd), zone)
-    if timezone.localtime(moment, zone).replace(tzinfo=None) != dt.datetime.combine(datum, tijd):
+    # Through UTC and back: astimezone() to the same zone would return the moment unchanged.
+    if moment.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != dt.datetime.combine(datum, tijd):
         raise ValidationError(
             _("%(time)s does not exist on %(date)s: the clocks go forward that night. Choose another time.")
             % {"time": tijd.strftime("%H:%M"), "date": date_format(datum, "DATE_FORMAT")},
