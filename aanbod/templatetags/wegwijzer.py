@@ -57,7 +57,8 @@ def jsonld(context, data):
     nonce = context.get("csp_nonce")
     return format_html(
         '<script type="application/ld+json"{}>{}</script>',
-        format_html(' nonce="{}"', nonce) if nonce else "",
+        # A LazyNonce is falsy until first read: test for presence, not truth.
+        format_html(' nonce="{}"', str(nonce)) if nonce is not None else "",
         mark_safe(payload),  # noqa: S308 — JSON with <, > and & escaped as above
     )
 

@@ -7,7 +7,7 @@ import segno
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from partners.models import Gemeente, Netwerk
 from ..filters import AanbodFilter, Sort
 from ..ical import calendar_for
 from ..models import Aanbod, Activiteit, Locatie, Openingsuur
+from ..search import clean_query
 
 PAGE_SIZE = 20
 AGENDA_PAGE_SIZE = 50
@@ -58,6 +59,7 @@ def filter_context(filterset: AanbodFilter) -> dict:
         "sort": filterset.sort_order,
         "active_filters": active_filter_labels(filterset),
         "gemeenten": Gemeente.objects.werkgebied().values_list("naam", flat=True),
+        "share_query": shareable_query(filterset),
     }
 
 
@@ -177,15 +179,28 @@ def activiteit_ics(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def shareable_query(filterset: AanbodFilter) -> str:
+    """`?…` with the valid filters only, as cleaned (a poster's QR code must stay small)."""
+    query = QueryDict(mutable=True)
+    for name in filterset.form.fields:
+        if name in filterset.form.errors or name == "sort":
+            continue
+        values = [clean_query(v)[:100] for v in filterset.data.getlist(name) if v]
+        if values:
+            query.setlist(name, values)
+    return f"?{query.urlencode()}" if query else ""
+
+
 @require_safe
 def agenda_afdruk(request: HttpRequest) -> HttpResponse:
     """An A4 poster of the coming week's activities, with a QR code to the same agenda online."""
     filterset = AanbodFilter(request.GET)
     activiteiten = list(agenda_queryset(filterset, default_days=POSTER_DAYS)[: POSTER_LIMIT + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    online = settings.SITE_URL + reverse("agenda") + (f"?{query.urlencode()}" if query else "")
-    qr = segno.make(online, error="m")
+    online = settings.SITE_URL + reverse("agenda") + shareable_query(filterset)
+    try:
+        qr = segno.make(online, error="m")
+    except segno.DataOverflowError:  # cannot happen with cleaned values, but a poster needs no QR
+        qr = None
     van = filterset.cleaned.get("van") or timezone.localdate()
     return render(
         request,
@@ -194,8 +209,8 @@ def agenda_afdruk(request: HttpRequest) -> HttpResponse:
             "days": by_day(activiteiten[:POSTER_LIMIT]),
             "meer": len(activiteiten) > POSTER_LIMIT,
             "online_url": online,
-            "qr_data_uri": qr.svg_data_uri(scale=4, border=2),
-            "qr_size": qr.symbol_size(scale=4, border=2)[0],
+            "qr_data_uri": qr.svg_data_uri(scale=4, border=2) if qr else "",
+            "qr_size": qr.symbol_size(scale=4, border=2)[0] if qr else 0,
             "van": van,
             "tot": filterset.cleaned.get("tot") or van + timedelta(days=POSTER_DAYS - 1),
             **filter_context(filterset),
