@@ -17,12 +17,13 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aanbod.admin_acties import (
+    TIJD_ZONDER_SECONDEN,
     AfwijzenForm,
     WekelijksKopierenForm,
     inschrijvingen_csv,
@@ -32,6 +33,7 @@ from aanbod.models import Aanbod, Activiteit, Doelgroep, Inschrijving, Locatie, 
 from aanbod.services.moderatie import (
     aanbod_archive,
     aanbod_confirm,
+    aanbod_overzicht,
     aanbod_publish,
     aanbod_reject,
     activiteit_copy_weekly,
@@ -139,6 +141,7 @@ class NagekekenFilter(admin.SimpleListFilter):
 
 class OpeningsuurInline(admin.TabularInline):
     model = Openingsuur
+    formfield_overrides = TIJD_ZONDER_SECONDEN
     extra = 0
     fields = ["weekdag", "van", "tot", "locatie", "opmerking"]
     autocomplete_fields = ["locatie"]
@@ -149,6 +152,7 @@ class OpeningsuurInline(admin.TabularInline):
 
 class ActiviteitInline(admin.TabularInline):
     model = Activiteit
+    formfield_overrides = TIJD_ZONDER_SECONDEN
     extra = 0
     fields = ["start", "einde", "locatie", "capaciteit", "bezetting", "inschrijven_tot", "geannuleerd"]
     readonly_fields = ["bezetting"]
@@ -180,14 +184,14 @@ class ActiviteitInline(admin.TabularInline):
 class AanbodAdmin(admin.ModelAdmin):
     list_display = [
         "titel",
+        "moderatie",
         "partner",
         "soort",
         "status",
-        "moderatie",
-        "kosten_label",
         "komende_activiteiten",
-        "nagekeken_op",
+        "nagekeken",
     ]
+    list_per_page = 50
     list_filter = [
         ModeratieFilter,
         "status",
@@ -290,6 +294,11 @@ class AanbodAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_ordering(self, request):
+        if request.GET.get("moderatie"):
+            return ["ingediend_op", "pk"]  # the queue: who waited longest comes first
+        return super().get_ordering(request)
+
     def get_urls(self):
         return [
             path(
@@ -311,15 +320,9 @@ class AanbodAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a>', reverse("admin:aanbod_aanbod_modereren", args=[obj.pk]), label
         )
 
-    @admin.display(description=_("cost"), ordering="kosten")
-    def kosten_label(self, obj: Aanbod) -> str:
-        if obj.is_gratis:
-            label = str(_("Free"))
-        else:
-            label = f"€ {obj.prijs}" if obj.prijs is not None else str(_("Paid"))
-        if obj.kansentarief:
-            label += " · " + str(_("kansentarief"))
-        return label
+    @admin.display(description=_("last confirmed"), ordering="nagekeken_op")
+    def nagekeken(self, obj: Aanbod) -> str:
+        return formats.date_format(obj.nagekeken_op, "SHORT_DATE_FORMAT") if obj.nagekeken_op else "—"
 
     @admin.display(description=_("upcoming activities"), ordering="_komend")
     def komende_activiteiten(self, obj: Aanbod) -> int:
@@ -340,7 +343,14 @@ class AanbodAdmin(admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Moderate aanbod"),
-            "items": [(aanbod, voorgestelde_wijziging_diff(aanbod)) for aanbod in aanbod_lijst],
+            "items": [
+                {
+                    "aanbod": aanbod,
+                    "wijziging": voorgestelde_wijziging_diff(aanbod),
+                    "overzicht": aanbod_overzicht(aanbod) if aanbod.status == Aanbod.Status.INGEDIEND else [],
+                }
+                for aanbod in aanbod_lijst
+            ],
             "form": form,
             **extra,
         }
@@ -460,15 +470,32 @@ class AanbodAdmin(admin.ModelAdmin):
 
 
 class WanneerFilter(admin.SimpleListFilter):
+    """Upcoming activities unless the coordinator asks for others: that is what they work on."""
+
     title = _("when")
     parameter_name = "wanneer"
 
     def lookups(self, request, model_admin):
-        return [("komend", _("Upcoming")), ("week", _("Next 7 days")), ("voorbij", _("Past"))]
+        return [("week", _("Next 7 days")), ("voorbij", _("Past")), ("alle", _("All"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() in (None, "komend"),
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Upcoming"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         nu = timezone.now()
-        if self.value() == "komend":
+        if self.value() == "alle":
+            return queryset
+        if self.value() in (None, "komend"):
             return queryset.filter(einde__gte=nu)
         if self.value() == "week":
             return queryset.filter(einde__gte=nu, start__lt=nu + dt.timedelta(days=7))
@@ -480,13 +507,26 @@ class WanneerFilter(admin.SimpleListFilter):
 class InschrijvingInline(admin.TabularInline):
     model = Inschrijving
     extra = 0
-    fields = ["naam", "email", "telefoon", "aantal_personen", "status", "wachtlijst_plaats", "aangemaakt_op"]
-    readonly_fields = ["wachtlijst_plaats", "aangemaakt_op"]
+    fields = [
+        "naam",
+        "email",
+        "telefoon",
+        "aantal_personen",
+        "status",
+        "wachtlijst_plaats",
+        "ingeschreven_op",
+    ]
+    readonly_fields = ["wachtlijst_plaats", "ingeschreven_op"]
+    view_on_site = False  # that page is the parent's own, reached with their secret token
     verbose_name_plural = _("registrations (confirmed first, then the waiting list in order)")
 
     def get_queryset(self, request):
         # The tabular inline prints each row's __str__, which names the activity and its aanbod.
         return with_volgorde(super().get_queryset(request).select_related("activiteit__aanbod"))
+
+    @admin.display(description=_("registered at"))
+    def ingeschreven_op(self, obj: Inschrijving) -> str:
+        return formats.date_format(timezone.localtime(obj.aangemaakt_op), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("place on waiting list"))
     def wachtlijst_plaats(self, obj: Inschrijving) -> str:
@@ -497,15 +537,16 @@ class InschrijvingInline(admin.TabularInline):
 
 @admin.register(Activiteit)
 class ActiviteitAdmin(admin.ModelAdmin):
+    formfield_overrides = TIJD_ZONDER_SECONDEN
+    # Narrow enough for a laptop next to the admin's sidebar and filters; the partner is a filter.
     list_display = [
-        "__str__",
-        "partner",
-        "locatie",
-        "capaciteit",
-        "plaatsen_bezet_kolom",
+        "activiteit",
+        "wanneer",
+        "locatie_naam",
+        "bezetting",
         "plaatsen_vrij_kolom",
         "wachtlijst_kolom",
-        "geannuleerd",
+        "geannuleerd_kolom",
     ]
     list_filter = [
         WanneerFilter,
@@ -556,22 +597,50 @@ class ActiviteitAdmin(admin.ModelAdmin):
             .select_related("aanbod__partner", "locatie__gemeente")
         )
 
+    list_per_page = 50
+
+    @admin.display(description=_("activity"), ordering="aanbod__titel")
+    def activiteit(self, obj: Activiteit) -> str:
+        return obj.naam
+
+    @admin.display(description=_("when"), ordering="start")
+    def wanneer(self, obj: Activiteit) -> str:
+        start, einde = timezone.localtime(obj.start), timezone.localtime(obj.einde)
+        eind = f"{einde:%H:%M}" if einde.date() == start.date() else f"{einde:%d/%m/%Y %H:%M}"
+        return f"{formats.date_format(start, 'D')} {start:%d/%m/%Y %H:%M}–{eind}"
+
     @admin.display(description=_("partner"), ordering="aanbod__partner__naam")
     def partner(self, obj: Activiteit):
         return obj.aanbod.partner
+
+    @admin.display(description=_("location"), ordering="locatie__naam")
+    def locatie_naam(self, obj: Activiteit) -> str:
+        if obj.locatie is None:
+            return _("online") if obj.online else "—"
+        return f"{obj.locatie.naam}, {obj.locatie.gemeente}"
+
+    @admin.display(description=_("taken / capacity"), ordering="bezet")
+    def bezetting(self, obj: Activiteit) -> str:
+        if obj.capaciteit is None:
+            return f"{obj.plaatsen_bezet} / ∞"
+        return f"{obj.plaatsen_bezet} / {obj.capaciteit}"
 
     @admin.display(description=_("places taken"), ordering="bezet")
     def plaatsen_bezet_kolom(self, obj: Activiteit) -> int:
         return obj.plaatsen_bezet if obj.pk else 0
 
-    @admin.display(description=_("places left"))
+    @admin.display(description=_("left"))
     def plaatsen_vrij_kolom(self, obj: Activiteit) -> str:
         if not obj.pk:
             return "—"
         vrij = obj.plaatsen_vrij
         return _("no limit") if vrij is None else str(vrij)
 
-    @admin.display(description=_("waiting list"), ordering="wachtend")
+    @admin.display(description=_("cancelled"), ordering="geannuleerd")
+    def geannuleerd_kolom(self, obj: Activiteit) -> str:
+        return _("Cancelled") if obj.geannuleerd else ""
+
+    @admin.display(description=_("waiting"), ordering="wachtend")
     def wachtlijst_kolom(self, obj: Activiteit) -> int:
         return getattr(obj, "wachtend", 0) if obj.pk else 0
 
@@ -619,6 +688,7 @@ class ActiviteitAdmin(admin.ModelAdmin):
 @admin.register(Inschrijving)
 class InschrijvingAdmin(admin.ModelAdmin):
     list_display = ["naam", "email", "activiteit", "aantal_personen", "status", "aangemaakt_op"]
+    view_on_site = False  # that page is the parent's own, reached with their secret token
     list_filter = [
         "status",
         ("activiteit__aanbod__partner", admin.RelatedOnlyFieldListFilter),

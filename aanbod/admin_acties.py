@@ -7,6 +7,8 @@ import datetime as dt
 import io
 
 from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime, AdminTimeWidget
+from django.db import models
 from django.db.models import Case, F, IntegerField, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse
@@ -68,6 +70,25 @@ class WekelijksKopierenForm(forms.Form):
         required=False,
         help_text=_("For example school holidays or public holidays. One date per line, like 31/12/2026."),
     )
+
+
+class TijdWidget(AdminTimeWidget):
+    """14:00, not 14:00:00."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class DatumTijdWidget(AdminSplitDateTime):
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].format = "%H:%M"
+
+
+TIJD_ZONDER_SECONDEN = {
+    models.TimeField: {"widget": TijdWidget},
+    models.DateTimeField: {"widget": DatumTijdWidget},
+}
 
 
 # --- Waiting-list order ----------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ from .models import (
     User,
 )
 
+# The admin's navigation sidebar takes a quarter of a laptop screen and repeats the index; without it the
+# changelists (activities with places taken and left, the moderation queue) fit without scrolling sideways.
+admin.site.enable_nav_sidebar = False
+
+
 # --- Gemeenten: reference data from Statbel, read-mostly ---------------------------------------------
 
 

@@ -12,6 +12,7 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +23,9 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Aanbod, Activiteit
@@ -62,7 +65,14 @@ def _editable_field(name: str) -> models.Field | None:
         return None
     if isinstance(field, models.FileField) or field.primary_key:
         return None
-    if name in {"status", "voorgestelde_wijziging", "afwijsreden", "partner"}:
+    if name in {
+        "status",
+        "voorgestelde_wijziging",
+        "afwijsreden",
+        "partner",
+        "ingediend_op",
+        "gepubliceerd_op",
+    }:
         return None
     return field
 
@@ -169,6 +179,16 @@ def _display(field: models.Field, value: Any) -> str:
 
         labels = dict(Doelgroep.choices)
         return ", ".join(str(labels.get(v, v)) for v in value)
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(value) if isinstance(value, str) else value
+        return (
+            formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else str(value)
+        )
+    if isinstance(field, models.DateField):
+        datum = parse_date(value) if isinstance(value, str) else value
+        return formats.date_format(datum, "SHORT_DATE_FORMAT") if datum else str(value)
+    if isinstance(field, models.DecimalField):
+        return formats.localize(Decimal(str(value)))
     return str(value)
 
 
@@ -183,11 +203,28 @@ def voorgestelde_wijziging_diff(aanbod: Aanbod) -> list[Verschil]:
         rows.append(
             Verschil(
                 veld=name,
-                label=str(field.verbose_name).capitalize(),
+                label=capfirst(str(field.verbose_name)),
                 oud=_display(field, oud),
                 nieuw=_display(field, nieuw),
             )
         )
+    return rows
+
+
+def aanbod_overzicht(aanbod: Aanbod) -> list[tuple[str, str]]:
+    """The filled-in fields of an aanbod as readable (label, value) rows, for a moderator's first look."""
+    rows = []
+    for field in Aanbod._meta.get_fields():
+        if _editable_field(field.name) is None or field.name in {
+            "titel",
+            "slug",
+            "beschrijving",
+            "nagekeken_op",
+        }:
+            continue
+        value = _display(field, _current(aanbod, field))
+        if value not in ("—", str(_("no"))):
+            rows.append((capfirst(str(field.verbose_name)), value))
     return rows
 
 
