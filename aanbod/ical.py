@@ -1,6 +1,7 @@
 """iCalendar (RFC 5545) for activities, built with `icalendar`: stable UIDs, Europe/Brussels times."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -19,14 +20,21 @@ def _event(activiteit: Activiteit) -> Event:
     event.add("dtstart", timezone.localtime(activiteit.start, BRUSSELS))
     event.add("dtend", timezone.localtime(activiteit.einde, BRUSSELS))
     event.add("summary", activiteit.naam)
-    event.add("description", activiteit.aanbod.samenvatting)
+    description = activiteit.aanbod.samenvatting
+    if activiteit.geannuleerd and activiteit.annulering_reden:
+        description = f"{activiteit.annulering_reden}\n\n{description}"
+    event.add("description", description)
     event.add("url", settings.SITE_URL + activiteit.get_absolute_url())
     event.add("last-modified", activiteit.bijgewerkt_op)
     if activiteit.locatie_id:
-        event["location"] = vText(f"{activiteit.locatie.naam}, {activiteit.locatie.adres}")
+        locatie = activiteit.locatie
+        event["location"] = vText(f"{locatie.naam}, {locatie.adres}")
+        if locatie.latitude is not None and locatie.longitude is not None:
+            event.add("geo", (float(locatie.latitude), float(locatie.longitude)))
     event.add("status", "CANCELLED" if activiteit.geannuleerd else "CONFIRMED")
-    if activiteit.aanbod.partner.email:
-        event.add("organizer", f"mailto:{activiteit.aanbod.partner.email}")
+    partner = activiteit.aanbod.partner
+    if partner.email:
+        event.add("organizer", f"mailto:{partner.email}", parameters={"CN": partner.naam})
     return event
 
 
@@ -38,6 +46,10 @@ def calendar_for(activiteiten: Iterable[Activiteit], *, naam: str) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", naam)
     calendar.add("x-wr-timezone", "Europe/Brussels")
+    calendar.add("method", "PUBLISH")
+    # Calendar apps that subscribe to the agenda feed look again every few hours.
+    calendar.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT6H")
     for activiteit in activiteiten:
         calendar.add_component(_event(activiteit))
     calendar.add_missing_timezones()
