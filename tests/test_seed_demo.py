@@ -19,6 +19,10 @@ from vragen.management.demo_data import ACCOUNTS, DEMO_PASSWORD, GESPREKKEN
 from vragen.models import Bericht, Gesprek, Kanaal, Signaal, Vraag
 from vragen.services import gesprek_find
 
+# Every test here is a database test, so pytest-django keeps them together and before the transactional
+# tests, whose flush would leave no gemeenten to seed with.
+pytestmark = pytest.mark.django_db
+
 MODELS = [Partner, Locatie, Aanbod, Openingsuur, Activiteit, Inschrijving, Vraag, Vraag.themas.through,
           Signaal, Gesprek, Bericht, User, Lidmaatschap, Gemeentetoegang]  # fmt: skip
 
@@ -57,7 +61,6 @@ def test_seed_demo_refuses_without_debug_or_force(db, settings):
     assert counts() == before
 
 
-@pytest.mark.django_db
 def test_seed_demo_sets_up_the_network(seeded):
     netwerk = Netwerk.load()
     assert netwerk.naam == "Huis van het Kind Lochristi"
@@ -65,7 +68,6 @@ def test_seed_demo_sets_up_the_network(seeded):
     assert sorted(netwerk.werkgebied.values_list("nis", flat=True)) == ["42010", "44013", "44087", "46029"]
 
 
-@pytest.mark.django_db
 def test_seed_demo_creates_partners_of_real_kinds(seeded):
     assert Partner.objects.count() >= 12
     kinds = set(Partner.objects.values_list("soort", flat=True))
@@ -77,7 +79,6 @@ def test_seed_demo_creates_partners_of_real_kinds(seeded):
     assert not Locatie.objects.filter(latitude__isnull=True).exists()
 
 
-@pytest.mark.django_db
 def test_seed_demo_covers_every_soort_and_status(seeded):
     assert Aanbod.objects.count() >= 40
     assert set(Aanbod.objects.values_list("soort", flat=True)) == set(Aanbod.Soort.values)
@@ -92,14 +93,12 @@ def test_seed_demo_covers_every_soort_and_status(seeded):
     assert Aanbod.objects.filter(talen__code="ar").exists()
 
 
-@pytest.mark.django_db
 def test_seed_demo_opens_the_spelotheek_on_wednesday_afternoon(seeded):
     spelotheek = Aanbod.objects.get(soort=Aanbod.Soort.SPELOTHEEK)
     slots = list(spelotheek.openingsuren.values_list("weekdag", "van", "tot"))
     assert (Openingsuur.Weekdag.WOENSDAG, time(14), time(17)) in slots
 
 
-@pytest.mark.django_db
 def test_seed_demo_plans_activities_for_the_coming_three_months(seeded):
     now = timezone.now()
     coming = Activiteit.objects.filter(start__gt=now, start__lte=now + timedelta(days=92))
@@ -113,7 +112,6 @@ def test_seed_demo_plans_activities_for_the_coming_three_months(seeded):
     assert all(email.endswith("@example.org") for email in emails)
 
 
-@pytest.mark.django_db
 def test_seed_demo_records_two_years_of_vragen(seeded):
     today = timezone.localdate()
     vragen = Vraag.objects.all()
@@ -127,7 +125,6 @@ def test_seed_demo_records_two_years_of_vragen(seeded):
     assert Signaal.objects.count() >= 3
 
 
-@pytest.mark.django_db
 def test_seed_demo_questions_open_with_their_printed_pickup_code(seeded):
     for code, *_rest in GESPREKKEN:
         assert code in seeded["output"]
@@ -140,7 +137,6 @@ def test_seed_demo_questions_open_with_their_printed_pickup_code(seeded):
     assert beantwoord.berichten.filter(van=Bericht.Van.NETWERK, auteur__isnull=False).exists()
 
 
-@pytest.mark.django_db
 def test_seed_demo_creates_one_account_per_role(seeded):
     coordinator = User.objects.get(email=ACCOUNTS["coordinator"][0])
     assert coordinator.is_staff
