@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur, Taal, Thema
 from partners.forms import ImageUploadField
@@ -155,8 +155,8 @@ class AanbodForm(forms.ModelForm):
 
 class ActiviteitForm(forms.ModelForm):
     datum = forms.DateField(label=_("Date"), widget=DateInput())
-    van = forms.TimeField(label=pgettext_lazy("time", "from"), widget=TimeInput())
-    tot = forms.TimeField(label=pgettext_lazy("time", "until"), widget=TimeInput())
+    van = forms.TimeField(label=_("Start time"), widget=TimeInput())
+    tot = forms.TimeField(label=_("End time"), widget=TimeInput())
     inschrijven_tot_datum = forms.DateField(
         label=_("Registration closes on"), widget=DateInput(), required=False
     )
@@ -261,8 +261,8 @@ class ReeksForm(forms.Form):
     """A weekly series: the same weekday and time from one date to another, skipping given dates."""
 
     weekdag = forms.TypedChoiceField(label=_("Every"), choices=Openingsuur.Weekdag.choices, coerce=int)
-    van = forms.TimeField(label=pgettext_lazy("time", "from"), widget=TimeInput())
-    tot = forms.TimeField(label=pgettext_lazy("time", "until"), widget=TimeInput())
+    van = forms.TimeField(label=_("Start time"), widget=TimeInput())
+    tot = forms.TimeField(label=_("End time"), widget=TimeInput())
     vanaf = forms.DateField(label=_("First date"), widget=DateInput())
     tot_en_met = forms.DateField(label=_("Last date"), widget=DateInput())
     overslaan = forms.CharField(
