@@ -648,8 +648,9 @@ class ActiviteitAdmin(admin.ModelAdmin):
     def wekelijks_kopieren(self, request, queryset):
         form = WekelijksKopierenForm(request.POST if "weken" in request.POST else None)
         if form.is_bound and form.is_valid():
-            totaal = 0
+            totaal = gevraagd = 0
             for activiteit in queryset:
+                gevraagd += form.cleaned_data["weken"]
                 nieuw = activiteit_copy_weekly(
                     activiteit=activiteit,
                     weken=form.cleaned_data["weken"],
@@ -662,6 +663,15 @@ class ActiviteitAdmin(admin.ModelAdmin):
                 request,
                 ngettext("%(n)d activity was added.", "%(n)d activities were added.", totaal) % {"n": totaal},
             )
+            if totaal < gevraagd:
+                self.message_user(
+                    request,
+                    _(
+                        "Weeks that already had the activity at that time, and the dates you chose to skip, "
+                        "were left out."
+                    ),
+                    messages.INFO,
+                )
             return None
         context = {
             **self.admin_site.each_context(request),

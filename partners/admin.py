@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import (
     COORDINATOR_GROUP,
@@ -222,6 +223,7 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ["groups", "user_permissions"]
     readonly_fields = ["last_login", "date_joined"]
     inlines = [UserLidmaatschapInline, GemeentetoegangInline]
+    actions = ["deactiveren"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["naam"]}),
@@ -257,6 +259,19 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("partners"))
     def partner_lijst(self, obj: User) -> str:
         return ", ".join(lid.partner.naam for lid in obj.lidmaatschappen.all())
+
+    @admin.action(
+        description=_("Deactivate the selected accounts (they can no longer log in)"), permissions=["change"]
+    )
+    def deactiveren(self, request, queryset):
+        # Accounts are deactivated, not deleted, so what they registered keeps its author.
+        queryset = queryset.exclude(pk=request.user.pk)
+        if not request.user.is_superuser:
+            queryset = queryset.exclude(is_superuser=True)
+        n = queryset.update(is_active=False)
+        self.message_user(
+            request, ngettext("%(n)d account deactivated.", "%(n)d accounts deactivated.", n) % {"n": n}
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -361,3 +361,13 @@ def test_changelists_have_no_n_plus_one(coordinator_client, partner_a):
         factories.GemeentetoegangFactory()
     after = [queries(url) for url in urls]
     assert after == before
+
+
+def test_deactivate_action_spares_self_and_superusers(coordinator_client, coordinator, bob, superuser):
+    coordinator_client.post(
+        reverse("admin:partners_user_changelist"),
+        {"action": "deactiveren", "_selected_action": [bob.pk, coordinator.pk, superuser.pk]},
+    )
+    assert User.objects.get(pk=bob.pk).is_active is False
+    assert User.objects.get(pk=coordinator.pk).is_active is True
+    assert User.objects.get(pk=superuser.pk).is_active is True
