@@ -233,3 +233,25 @@ def test_signup_gives_no_account(client, db):
     client.post(url, {"email": "self@example.org", "password1": PASSWORD, "password2": PASSWORD})
     assert not User.objects.filter(email="self@example.org").exists()
     assert client.get("/accounts/signup/").status_code == 200
+
+
+def test_account_pages_render_in_the_site_layout(bob):
+    client = client_for(bob)
+    for name in ("account_change_password", "account_email", "mfa_index"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert b"portal.css" in response.content
+        assert b'class="site-header"' in response.content
+
+
+def test_password_reset_mails_a_link(client, bob):
+    response = client.post(reverse("account_reset_password"), {"email": bob.email})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[bob.email]]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_logout_needs_post(bob):
+    client = client_for(bob)
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert client.get(reverse("partner_dashboard")).status_code == 302
