@@ -86,10 +86,11 @@ class GemeenteField(forms.CharField):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 100)
         attrs = {"list": "gemeenten", "autocomplete": "off", "spellcheck": "false", "autocapitalize": "words"}
         kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(**kwargs)
+        # No max_length validator: it would run on the cleaned Gemeente. The input is capped instead.
+        self.widget.attrs.setdefault("maxlength", "100")
 
     def prepare_value(self, value):
         if isinstance(value, Gemeente):
@@ -105,6 +106,8 @@ class GemeenteField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return None
+        if len(text) > 100:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
         gemeente, candidates = resolve_gemeente(text)
         if gemeente:
             return gemeente
@@ -163,15 +166,21 @@ class VraagRegistratieForm(forms.Form):
         eigen = Partner.objects.for_user(user) if not user.is_coordinator else Partner.objects.actief()
         field = self.fields["geregistreerd_bij"]
         field.queryset = eigen
+        self.enige_partner = None
         if not user.is_coordinator:
-            mine = list(eigen[:2])
-            field.required = True
+            mine = list(eigen.distinct()[:2])
+            field.required = len(mine) != 1
             field.empty_label = None
             if len(mine) == 1:
+                # One organisation: nothing to choose.
+                self.enige_partner = mine[0]
                 field.initial = mine[0].pk
                 field.widget = forms.HiddenInput()
         else:
             field.empty_label = _("(the network)")
+
+    def clean_geregistreerd_bij(self):
+        return self.cleaned_data.get("geregistreerd_bij") or self.enige_partner
 
     def clean_datum(self):
         datum = self.cleaned_data["datum"]

@@ -278,7 +278,14 @@ def _count(cell: _Cell, m: int) -> Count:
     return Count(cell.value if cell.state == SHOWN else None, cell.state, m)
 
 
+def _alone(total: int, m: int) -> Count:
+    """A total without cells (an empty table): nothing to work out, only "< m" if small."""
+    return Count(None, SMALL, m) if m > 1 and total < m else Count(total, SHOWN, m)
+
+
 def _one_way(values: Sequence[int], total: int, m: int, mode: str) -> tuple[Column, list[int]]:
+    if not values:
+        return Column(cells=(), total=_alone(int(total), m)), []
     cells = [_Cell(u="row", v="free", value=int(v), sign=1) for v in values]
     cells.append(_total_cell(int(total), "row", "free", -1, mode=mode))
     if mode != "free" and total < m:
@@ -295,6 +302,14 @@ def _two_way(table: TwoWay, total: int, m: int, mode: str) -> tuple[Grid, list[i
     matrix = [[int(v) for v in row] for row in table.matrix]
     rows = len(matrix)
     cols = len(matrix[0]) if rows else 0
+    if not rows or not cols:
+        empty = tuple(_alone(0, m) for _ in range(rows))
+        return Grid(
+            cells=tuple(() for _ in range(rows)),
+            row_totals=empty,
+            col_totals=tuple(_alone(0, m) for _ in range(cols)),
+            total=_alone(int(total), m),
+        ), []
     row_totals = list(table.row_totals) if table.row_totals is not None else [sum(r) for r in matrix]
     col_totals = (
         list(table.col_totals)

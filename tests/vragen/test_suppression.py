@@ -76,7 +76,7 @@ def other_value_possible(lines, bounds, var, true_value):
 def attacker_view(items, line_members, m, cap):
     """items: name -> (true value, Count). line_members: list of {name: coef}, each summing to 0."""
     bounds, lines = {}, []
-    for name, (value, count) in items.items():
+    for name, (_value, count) in items.items():
         if count.state == SMALL:
             bounds[name] = (0, m - 1)
         elif count.state == HIDDEN:
@@ -277,7 +277,10 @@ def test_shared_total_protects_every_table(shape, data, m):
 def test_large_2d_tables_pass_the_interval_check(shape, data):
     """Bigger tables, checked by bound propagation alone: sound, so a collapse to one value is a leak."""
     rows, cols = shape
-    matrix = [[data.draw(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9, 15, 40])) for _ in range(cols)] for _ in range(rows)]
+    matrix = [
+        [data.draw(st.sampled_from([0, 1, 2, 3, 4, 5, 6, 9, 15, 40])) for _ in range(cols)]
+        for _ in range(rows)
+    ]
     grid = suppress_2d(matrix, min_cell=5)
     items, lines = two_way_items(matrix, grid)
     assert lines_with_one_suppressed(items, lines) == []

@@ -49,6 +49,14 @@ class Tabel:
     grafiek: SafeString | None = None
     lijst: bool = False  # a list of items (signals), not counts
     weggelaten: bool = False  # could not be protected: not shown at all
+    sleutels: list = field(default_factory=list)  # a stable key per row (thema id, choice value, …)
+
+    def rij(self, sleutel) -> list | None:
+        """The cells of the row with this key (for tests and anchors)."""
+        for key, (_label, cells) in zip(self.sleutels, self.rijen, strict=False):
+            if key == sleutel:
+                return cells
+        return None
 
     def export_rows(self) -> list[list]:
         """Header and rows for CSV/XLSX: shown counts as numbers, suppressed ones as their mark."""
@@ -290,6 +298,7 @@ def _comparison(slug, titel, kop, rows, current: Column, previous: Column, noot:
         titel=titel,
         kop=[kop, _("This period"), _("Previous period")],
         rijen=[(label, [current.cells[i], previous.cells[i]]) for i, (_key, label) in enumerate(rows)],
+        sleutels=[key for key, _label in rows],
         totaal=(_("Total questions"), [current.total, previous.total]),
         noot=noot,
         weggelaten=not (current.protected and previous.protected),
@@ -313,6 +322,7 @@ def _trend(grid: Grid, rows, labels: list[str], quarters: bool) -> Tabel:
         titel=titel,
         kop=[_("Thema"), *labels, _("Total")],
         rijen=[(label, [*grid.cells[i], grid.row_totals[i]]) for i, (_key, label) in enumerate(rows)],
+        sleutels=[key for key, _label in rows],
         totaal=(_("All questions"), [*grid.col_totals, grid.total]),
         noot=_("A question can be about more than one thema, so the themas add up to more than the total."),
         weggelaten=not grid.protected,
@@ -413,6 +423,7 @@ def _aanbod(gemeente: Gemeente, periode: Periode, m: int) -> Tabel:
             _("Waiting per place"),
         ],
         rijen=rijen,
+        sleutels=[key for key, _label in rows],
         totaal=(
             _("All activities"),
             [
@@ -462,6 +473,7 @@ def _signalen(gemeente: Gemeente, periode: Periode) -> tuple[list[Tabel], list[S
         titel=_("Signals recorded in this period"),
         kop=[_("Thema"), *[str(s.label) for s in statuses]],
         rijen=[(t.label, [counts[(t.pk, s.value)] for s in statuses]) for t in themas],
+        sleutels=[t.pk for t in themas],
         totaal=(_("Total"), [sum(counts[(t.pk, s.value)] for t in themas) for s in statuses]),
         noot=_("Signals are observations of partners, not counts of people: they are not suppressed."),
     )
