@@ -167,6 +167,8 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # One address per account; a new one replaces the old only once it is confirmed from its inbox.
 ACCOUNT_CHANGE_EMAIL = True
+# Invite-only: a password reset for an unknown address sends nothing (and says nothing).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Huis van het Kind")
 
