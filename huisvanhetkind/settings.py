@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "import_export",
-    "import_export",
     "allauth",
     "allauth.account",
     "allauth.mfa",
