@@ -23,6 +23,7 @@ Mails are state in the database, not messages in a queue:
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
 from celery.result import EagerResult
@@ -32,7 +33,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -44,8 +47,10 @@ logger = logging.getLogger(__name__)
 
 # A claim older than this belongs to a worker that died mid-send: someone else may take the row over.
 CLAIM_TIMEOUT = timedelta(minutes=15)
-# Rows claimed per transaction by the reminder sender.
+# Rows claimed per transaction by the reminder sender, and how often it marks what went out.
 REMINDER_BATCH = 200
+MARK_EVERY_ROWS = 50
+MARK_EVERY_SECONDS = 0.1
 # The same manage link is mailed again at most once per this many seconds (no mail bombing a parent).
 LINK_RESEND_SECONDS = 300
 
@@ -426,7 +431,33 @@ def _status_template(inschrijving: Inschrijving) -> str:
     return "inschrijving_bevestiging"
 
 
-def _build(inschrijving: Inschrijving, template: str, *, ics: bool = False):
+def _details(inschrijving: Inschrijving, memo: dict | None) -> tuple[str, str]:
+    """The activity's details (what, when, where, whom to ask) as text and HTML, in the mail's language.
+
+    They depend on the activity and the language only, so a run over many registrations renders them
+    once per activity and language (`memo`).
+    """
+    key = (inschrijving.activiteit_id, inschrijving.taal)
+    if memo is not None and key in memo:
+        return memo[key]
+    activiteit = inschrijving.activiteit
+    context = {
+        "activiteit": activiteit,
+        "aanbod": activiteit.aanbod,
+        "partner": activiteit.aanbod.partner,
+        "locatie": activiteit.locatie,
+    }
+    with translation.override(inschrijving.taal):
+        details = (
+            render_to_string(TEMPLATES + "inschrijving_details.txt", context),
+            mark_safe(render_to_string(TEMPLATES + "inschrijving_details.html", context)),  # noqa: S308 - our template
+        )
+    if memo is not None:
+        memo[key] = details
+    return details
+
+
+def _build(inschrijving: Inschrijving, template: str, *, ics: bool = False, memo: dict | None = None):
     activiteit = inschrijving.activiteit
     with translation.override(inschrijving.taal):
         context = _mail_context(inschrijving)
@@ -434,14 +465,15 @@ def _build(inschrijving: Inschrijving, template: str, *, ics: bool = False):
         if ics:
             data = calendar_for([activiteit], naam=activiteit.naam)
             attachments.append(("activiteit.ics", data, "text/calendar"))
-        reply_to = [activiteit.aanbod.contact_email or activiteit.aanbod.partner.email]
+    context["details_txt"], context["details_html"] = _details(inschrijving, memo)
+    reply_to = activiteit.aanbod.contact_email or activiteit.aanbod.partner.email
     return mail_build(
         template=TEMPLATES + template,
         to=[inschrijving.email],
         context=context,
         taal=inschrijving.taal,
         attachments=attachments,
-        reply_to=[address for address in reply_to if address],
+        reply_to=[reply_to] if reply_to else [],
     )
 
 
@@ -563,40 +595,57 @@ def send_due_reminders() -> int:
     """Send every due reminder once; returns how many were sent.
 
     Due: a confirmed registration, not erased, of a non-cancelled activity that starts within
-    REMINDER_HOURS_BEFORE, with no reminder yet and no live claim. Rows are claimed in batches; each is
-    marked sent right after its own mail went out, and only while the claim is still ours.
+    REMINDER_HOURS_BEFORE, with no reminder yet and no live claim. Rows are claimed in batches
+    (`SELECT … FOR UPDATE SKIP LOCKED` + a conditional UPDATE), so racing workers take different rows.
+    What went out is marked sent (only while the claim is still ours) at least every
+    MARK_EVERY_SECONDS: a worker killed mid-run can double at most that fraction of a second of mails,
+    while the database sees a few commits per second instead of one per mail.
 
     Side effects: sets `reminder_claimed_at` and `reminder_sent_at`; sends mails over one connection.
-    On an SMTP failure releases the claims not yet sent and re-raises, so the next run (or the task's
-    retry with backoff) sends them; a refused address is given up on (logged, marked sent).
+    On an SMTP failure marks what was sent, releases the other claims and re-raises, so the next run
+    (or the task's retry with backoff) sends them; a refused address is given up on (logged, marked).
     """
     from django.core import mail
 
-    sent = 0
     batch = _claim_reminders(timezone.now())
     if not batch:
         return 0  # no connection to the mail server when there is nothing to send
+    sent = 0
+    done: list[int] = []  # mailed (or refused) but not yet marked
+
+    def mark(claim) -> None:
+        if done:
+            Inschrijving.objects.filter(pk__in=done, reminder_claimed_at=claim).update(
+                reminder_sent_at=timezone.now()
+            )
+            done.clear()
+
     connection = mail.mailers.default
+    memo: dict = {}
     try:
         connection.open()
         while batch:
             claim = batch[0].reminder_claimed_at
+            marked_at = time.monotonic()
             for inschrijving in batch:
                 try:
-                    connection.send_messages([_build(inschrijving, "inschrijving_herinnering")])
+                    connection.send_messages([_build(inschrijving, "inschrijving_herinnering", memo=memo)])
                 except REFUSED:
                     logger.warning("reminder of inschrijving %s refused by the mail server", inschrijving.pk)
                 else:
                     sent += 1
-                Inschrijving.objects.filter(pk=inschrijving.pk, reminder_claimed_at=claim).update(
-                    reminder_sent_at=timezone.now()
-                )
+                done.append(inschrijving.pk)
+                if len(done) >= MARK_EVERY_ROWS or time.monotonic() - marked_at >= MARK_EVERY_SECONDS:
+                    mark(claim)
+                    marked_at = time.monotonic()
+            mark(claim)
             batch = _claim_reminders(timezone.now())
     except BaseException:
-        # Whatever stopped us (SMTP down, a bug in rendering, a shutdown): what we claimed but did not
-        # send goes back at once, so the next run sends it instead of waiting for the claim to go stale.
+        # Whatever stopped us (SMTP down, a bug in rendering, a shutdown): what went out is marked, what
+        # did not goes back at once, so the next run sends it instead of waiting for the claim to expire.
         if batch:
             claim = batch[0].reminder_claimed_at
+            mark(claim)
             Inschrijving.objects.filter(
                 pk__in=[row.pk for row in batch], reminder_claimed_at=claim, reminder_sent_at__isnull=True
             ).update(reminder_claimed_at=None)
