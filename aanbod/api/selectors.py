@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from aanbod.models import Aanbod, Activiteit, Locatie, Openingsuur
+from aanbod.search import search_aanbod
 from partners.models import Partner
 
 from .taxonomie import Taxonomy, Term, filter_by_taxonomy, filter_by_term
@@ -46,13 +47,8 @@ def services(
 ) -> QuerySet:
     queryset = Aanbod.objects.published()
     if search:
-        for word in search.split():
-            queryset = queryset.filter(
-                Q(titel__icontains=word)
-                | Q(samenvatting__icontains=word)
-                | Q(beschrijving__icontains=word)
-                | Q(partner__naam__icontains=word)
-            )
+        # The wegwijzer's own search (Dutch stemming and prefixes on PostgreSQL), so both find the same.
+        queryset = search_aanbod(queryset, search).queryset
     if term is not None:
         queryset = filter_by_term(queryset, term)
     if taxonomy is not None:
