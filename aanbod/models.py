@@ -601,3 +601,12 @@ class Inschrijving(models.Model):
     @property
     def manage_url(self) -> str:
         return settings.SITE_URL + self.get_absolute_url()
+
+
+class AanbodImport(Aanbod):
+    """The admin's entry for importing aanbod and activities from a spreadsheet (aanbod/admin_import.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("import from a spreadsheet")
