@@ -1,0 +1,290 @@
+"""The coordinators' admin for activities and their registrations: places taken and left, the waiting
+list in order, weekly copies and the registrations as CSV. Imported from aanbod/admin.py.
+"""
+
+import datetime as dt
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from aanbod.admin_acties import (
+    TIJD_ZONDER_SECONDEN,
+    WekelijksKopierenForm,
+    inschrijvingen_csv,
+    with_volgorde,
+)
+from aanbod.models import Activiteit, Inschrijving
+from aanbod.services.moderatie import activiteit_copy_weekly
+
+# --- Activities and registrations --------------------------------------------------------------------
+
+
+class WanneerFilter(admin.SimpleListFilter):
+    """Upcoming activities unless the coordinator asks for others: that is what they work on."""
+
+    title = _("when")
+    parameter_name = "wanneer"
+
+    def lookups(self, request, model_admin):
+        return [("week", _("Next 7 days")), ("voorbij", _("Past")), ("alle", _("All"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() in (None, "komend"),
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Upcoming"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        nu = timezone.now()
+        if self.value() == "alle":
+            return queryset
+        if self.value() in (None, "komend"):
+            return queryset.filter(einde__gte=nu)
+        if self.value() == "week":
+            return queryset.filter(einde__gte=nu, start__lt=nu + dt.timedelta(days=7))
+        if self.value() == "voorbij":
+            return queryset.filter(einde__lt=nu)
+        return queryset
+
+
+class InschrijvingInline(admin.TabularInline):
+    model = Inschrijving
+    extra = 0
+    fields = [
+        "naam",
+        "email",
+        "telefoon",
+        "aantal_personen",
+        "status",
+        "wachtlijst_plaats",
+        "ingeschreven_op",
+    ]
+    readonly_fields = ["wachtlijst_plaats", "ingeschreven_op"]
+    view_on_site = False  # that page is the parent's own, reached with their secret token
+    verbose_name_plural = _("registrations (confirmed first, then the waiting list in order)")
+
+    def get_queryset(self, request):
+        # The tabular inline prints each row's __str__, which names the activity and its aanbod.
+        return with_volgorde(super().get_queryset(request).select_related("activiteit__aanbod"))
+
+    @admin.display(description=_("registered at"))
+    def ingeschreven_op(self, obj: Inschrijving) -> str:
+        return formats.date_format(timezone.localtime(obj.aangemaakt_op), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(description=_("place on waiting list"))
+    def wachtlijst_plaats(self, obj: Inschrijving) -> str:
+        if obj.status != Inschrijving.Status.WACHTLIJST or getattr(obj, "volgnummer", None) is None:
+            return "—"
+        return str(obj.volgnummer)
+
+
+@admin.register(Activiteit)
+class ActiviteitAdmin(admin.ModelAdmin):
+    formfield_overrides = TIJD_ZONDER_SECONDEN
+    # Narrow enough for a laptop next to the admin's sidebar and filters; the partner is a filter.
+    list_display = [
+        "activiteit",
+        "wanneer",
+        "locatie_naam",
+        "bezetting",
+        "plaatsen_vrij_kolom",
+        "wachtlijst_kolom",
+        "geannuleerd_kolom",
+    ]
+    list_filter = [
+        WanneerFilter,
+        ("aanbod__partner", admin.RelatedOnlyFieldListFilter),
+        "aanbod__soort",
+        "geannuleerd",
+        "online",
+    ]
+    search_fields = ["titel", "aanbod__titel", "aanbod__partner__naam", "locatie__naam"]
+    autocomplete_fields = ["aanbod", "locatie"]
+    list_select_related = ["aanbod__partner", "locatie__gemeente"]
+    date_hierarchy = "start"
+    inlines = [InschrijvingInline]
+    actions = ["wekelijks_kopieren", "inschrijvingen_exporteren"]
+    readonly_fields = [
+        "plaatsen_bezet_kolom",
+        "plaatsen_vrij_kolom",
+        "wachtlijst_kolom",
+        "aangemaakt_op",
+        "bijgewerkt_op",
+    ]
+    fieldsets = [
+        (None, {"fields": ["aanbod", "titel", ("start", "einde"), "locatie", "online"]}),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "inschrijving_nodig",
+                    "capaciteit",
+                    "max_personen_per_inschrijving",
+                    "inschrijven_tot",
+                    ("plaatsen_bezet_kolom", "plaatsen_vrij_kolom", "wachtlijst_kolom"),
+                ]
+            },
+        ),
+        (
+            _("Cancellation"),
+            {"fields": ["geannuleerd", "geannuleerd_op", "annulering_reden"], "classes": ["collapse"]},
+        ),
+        (_("History"), {"fields": ["aangemaakt_op", "bijgewerkt_op"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_bezetting()
+            .select_related("aanbod__partner", "locatie__gemeente")
+        )
+
+    list_per_page = 50
+
+    @admin.display(description=_("activity"), ordering="aanbod__titel")
+    def activiteit(self, obj: Activiteit) -> str:
+        return obj.naam
+
+    @admin.display(description=_("when"), ordering="start")
+    def wanneer(self, obj: Activiteit) -> str:
+        start, einde = timezone.localtime(obj.start), timezone.localtime(obj.einde)
+        eind = f"{einde:%H:%M}" if einde.date() == start.date() else f"{einde:%d/%m/%Y %H:%M}"
+        return f"{formats.date_format(start, 'D')} {start:%d/%m/%Y %H:%M}–{eind}"
+
+    @admin.display(description=_("partner"), ordering="aanbod__partner__naam")
+    def partner(self, obj: Activiteit):
+        return obj.aanbod.partner
+
+    @admin.display(description=_("location"), ordering="locatie__naam")
+    def locatie_naam(self, obj: Activiteit) -> str:
+        if obj.locatie is None:
+            return _("online") if obj.online else "—"
+        return f"{obj.locatie.naam}, {obj.locatie.gemeente}"
+
+    @admin.display(description=_("taken / capacity"), ordering="bezet")
+    def bezetting(self, obj: Activiteit) -> str:
+        if obj.capaciteit is None:
+            return f"{obj.plaatsen_bezet} / ∞"
+        return f"{obj.plaatsen_bezet} / {obj.capaciteit}"
+
+    @admin.display(description=_("places taken"), ordering="bezet")
+    def plaatsen_bezet_kolom(self, obj: Activiteit) -> int:
+        return obj.plaatsen_bezet if obj.pk else 0
+
+    @admin.display(description=_("left"))
+    def plaatsen_vrij_kolom(self, obj: Activiteit) -> str:
+        if not obj.pk:
+            return "—"
+        vrij = obj.plaatsen_vrij
+        return _("no limit") if vrij is None else str(vrij)
+
+    @admin.display(description=_("cancelled"), ordering="geannuleerd")
+    def geannuleerd_kolom(self, obj: Activiteit) -> str:
+        return _("Cancelled") if obj.geannuleerd else ""
+
+    @admin.display(description=_("waiting"), ordering="wachtend")
+    def wachtlijst_kolom(self, obj: Activiteit) -> int:
+        return getattr(obj, "wachtend", 0) if obj.pk else 0
+
+    @admin.action(description=_("Copy weekly for a number of weeks…"), permissions=["add"])
+    def wekelijks_kopieren(self, request, queryset):
+        form = WekelijksKopierenForm(request.POST if "weken" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            totaal = gevraagd = 0
+            for activiteit in queryset:
+                gevraagd += form.cleaned_data["weken"]
+                nieuw = activiteit_copy_weekly(
+                    activiteit=activiteit,
+                    weken=form.cleaned_data["weken"],
+                    skip_dates=form.cleaned_data["overslaan"],
+                )
+                for kopie in nieuw:
+                    self.log_addition(request, kopie, [{"added": {}}])
+                totaal += len(nieuw)
+            self.message_user(
+                request,
+                ngettext("%(n)d activity was added.", "%(n)d activities were added.", totaal) % {"n": totaal},
+            )
+            if totaal < gevraagd:
+                self.message_user(
+                    request,
+                    _(
+                        "Weeks that already had the activity at that time, and the dates you chose to skip, "
+                        "were left out."
+                    ),
+                    messages.INFO,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Copy activities weekly"),
+            "activiteiten": list(queryset),
+            "form": form,
+            "action": "wekelijks_kopieren",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/aanbod/activiteit/wekelijks_kopieren.html", context)
+
+    @admin.action(
+        description=_("Export the registrations of the selected activities (CSV for Excel)"),
+        permissions=["view"],
+    )
+    def inschrijvingen_exporteren(self, request, queryset):
+        inschrijvingen = Inschrijving.objects.filter(activiteit__in=queryset.values("pk"))
+        return inschrijvingen_csv(
+            inschrijvingen, filename=f"inschrijvingen-{timezone.localdate():%Y-%m-%d}.csv"
+        )
+
+
+@admin.register(Inschrijving)
+class InschrijvingAdmin(admin.ModelAdmin):
+    list_display = ["naam", "email", "activiteit", "aantal_personen", "status", "aangemaakt_op"]
+    view_on_site = False  # that page is the parent's own, reached with their secret token
+    list_filter = [
+        "status",
+        ("activiteit__aanbod__partner", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["email", "naam", "telefoon", "activiteit__aanbod__titel", "activiteit__titel"]
+    autocomplete_fields = ["activiteit"]
+    list_select_related = ["activiteit__aanbod"]
+    date_hierarchy = "aangemaakt_op"
+    actions = ["exporteren"]
+    readonly_fields = ["aangemaakt_op", "bijgewerkt_op", "geannuleerd_op", "reminder_sent_at", "gewist_op"]
+    fields = [
+        "activiteit",
+        "naam",
+        "email",
+        "telefoon",
+        "aantal_personen",
+        "status",
+        "taal",
+        "aanwezig",
+        "aangemaakt_op",
+        "bijgewerkt_op",
+        "geannuleerd_op",
+        "reminder_sent_at",
+        "gewist_op",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("activiteit__aanbod")
+
+    @admin.action(description=_("Export the selected registrations (CSV for Excel)"), permissions=["view"])
+    def exporteren(self, request, queryset):
+        return inschrijvingen_csv(
+            Inschrijving.objects.filter(pk__in=queryset.values("pk")),
+            filename=f"inschrijvingen-{timezone.localdate():%Y-%m-%d}.csv",
+        )
