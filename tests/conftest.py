@@ -51,6 +51,49 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _reload_reference_data() -> None:
+    """Put back what the data migrations load (gemeenten, themas, talen, the coordinators' group)."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from partners.models import Gemeente
+
+    if Gemeente.objects.exists():
+        return
+    from django.contrib.auth.models import Group, Permission
+
+    ContentType.objects.clear_cache()
+    for module in ("partners.migrations.0002_gemeenten", "aanbod.migrations.0003_referentiedata"):
+        importlib.import_module(module).load(apps, None)
+    # The flush's post_migrate signal has recreated content types and permissions; only the group is gone.
+    group_migration = importlib.import_module("partners.migrations.0003_coordinatoren_group")
+    group, _ = Group.objects.get_or_create(name=group_migration.GROUP)
+    group.permissions.set(
+        [
+            Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+            for app_label, models in group_migration.PERMISSIONS.items()
+            for model, actions in models.items()
+            for action in actions
+        ]
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_survives_transactional_tests(request, django_db_blocker):
+    """A transactional test ends with a flush that empties every table, also the reference data that
+    migrations loaded; put it back so the tests after it see the same database as the ones before."""
+    yield
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        transactional = True
+    if transactional:
+        with django_db_blocker.unblock():
+            _reload_reference_data()
+
+
 @pytest.fixture
 def postgres(db):
     if connection.vendor != "postgresql":
