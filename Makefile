@@ -5,11 +5,13 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 
 # The newest Python >= 3.12 on this machine (pyenv shims that cannot run are skipped).
-PYTHON ?= $(shell for c in python3.14 python3.13 python3.12 python3 \
+ifndef PYTHON
+PYTHON := $(shell for c in python3.14 python3.13 python3.12 python3 \
 	$$HOME/.pyenv/versions/3.14*/bin/python3 $$HOME/.pyenv/versions/3.13*/bin/python3 \
 	$$HOME/.pyenv/versions/3.12*/bin/python3; do \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; \
 	  then command -v $$c; break; fi; done)
+endif
 
 .PHONY: install install-dev run test lint format worker beat messages demo clean python-check
 
