@@ -295,3 +295,32 @@ def test_manage_ics_download(client, inschrijving):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert b"BEGIN:VEVENT" in response.content
+
+
+def csrf_client_and_token(path: str) -> tuple[Client, str]:
+    client = Client(enforce_csrf_checks=True)
+    response = client.get(path)
+    return client, response.context["csrf_token"]
+
+
+def test_manage_cancel_accepts_the_null_origin_of_a_no_referrer_page(inschrijving):
+    # With Referrer-Policy: no-referrer, browsers post the page's forms with "Origin: null".
+    path = reverse("inschrijving_annuleren", kwargs={"token": inschrijving.token})
+    client, token = csrf_client_and_token(path)
+    response = client.post(path, {"csrfmiddlewaretoken": token}, HTTP_ORIGIN="null")
+    assert response.status_code == 302
+    inschrijving.refresh_from_db()
+    assert inschrijving.status == Inschrijving.Status.GEANNULEERD
+
+
+def test_manage_change_with_null_origin_still_needs_the_csrf_token(inschrijving):
+    path = manage_url(inschrijving)
+    client, _ = csrf_client_and_token(path)
+    response = client.post(path, {"aantal_personen": "2"}, HTTP_ORIGIN="null")
+    assert response.status_code == 403
+    response = client.post(
+        path, {"aantal_personen": "2"}, HTTP_ORIGIN="https://evil.example", HTTP_X_CSRFTOKEN="forged"
+    )
+    assert response.status_code == 403
+    inschrijving.refresh_from_db()
+    assert inschrijving.aantal_personen == 1
