@@ -13,6 +13,7 @@ from aanbod.models import MAX_LEEFTIJD, Aanbod, Activiteit, Locatie, Taal, Thema
 from partners.models import Partner
 
 from .bestanden import header_name, read_date, read_time, text
+from .sjablonen import sjablonen
 from .widgets import (
     ActiviteitLoader,
     DoelgroepenWidget,
@@ -45,6 +46,14 @@ class HvhkResource(resources.ModelResource):
         # All or nothing: a row with a validation error rolls the whole file back, not only itself.
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
+
+    #: The name of this resource's template in sjablonen.py.
+    sjabloon = ""
+
+    def get_user_visible_fields(self):
+        # Shown above the import form as "this importer will import…": the file's columns, as in the
+        # template, rather than the model fields some of them are computed into.
+        return [fields.Field(column_name=kolom.naam) for kolom in sjablonen()[self.sjabloon]]
 
     #: Columns the resource computes itself; added to the file when it does not have them.
     computed_columns: tuple[str, ...] = ()
@@ -147,6 +156,7 @@ class AanbodResource(HvhkResource):
         skip_html_diff = True
 
     computed_columns = ("slug",)
+    sjabloon = "aanbod"
 
     @classmethod
     def get_display_name(cls):
@@ -253,6 +263,7 @@ class ActiviteitResource(HvhkResource):
         skip_html_diff = True
 
     computed_columns = ("start", "einde")
+    sjabloon = "activiteiten"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

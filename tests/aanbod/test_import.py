@@ -278,6 +278,9 @@ def test_admin_preview_then_confirm(client, coordinator, partner):
     page = client.get(reverse("admin:aanbod_aanbodimport_import"))
     assert page.status_code == 200
     assert reverse("admin:aanbod_aanbodimport_sjabloon") in page.content.decode()
+    # The columns the page announces are the templates' columns, not internal field names.
+    assert "datum, begin, einde" in page.content.decode()
+    assert "inschrijven_tot_moment" not in page.content.decode()
 
     preview = upload(client, valid_aanbod_file(), resource=0, fmt=0, name="aanbod.csv")
     assert preview.status_code == 200
