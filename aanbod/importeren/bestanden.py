@@ -18,11 +18,24 @@ NEE = {"nee", "n", "no", "false", "onwaar", "0", "non"}
 
 
 class CSV(base_formats.CSV):
-    """CSV with a comma or a semicolon (Excel in Belgium), with or without a byte-order mark."""
+    """CSV with a comma or a semicolon (Excel in Belgium), in UTF-8 (with or without a byte-order mark)
+    or in Windows-1252, which Excel on Windows writes for "CSV (gescheiden door lijstscheidingsteken)".
+
+    Read as bytes, so that the encoding can be recognised here rather than fail in the upload.
+    """
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
 
     def create_dataset(self, in_stream, **kwargs):
         if isinstance(in_stream, bytes):
-            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+            try:
+                in_stream = in_stream.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                in_stream = in_stream.decode("cp1252", errors="replace")
         in_stream = in_stream.lstrip("\ufeff")
         first_line = in_stream.split("\n", 1)[0]
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","

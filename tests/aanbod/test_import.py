@@ -177,6 +177,25 @@ def test_comma_separated_csv_without_bom_works(partner):
     assert Aanbod.objects.count() == 2
 
 
+def test_windows_1252_csv_from_excel_works(partner, client, coordinator):
+    content = (
+        "titel;partner;soort;samenvatting\n"
+        "Café voor ouders;Opvoedingswinkel Gent;ontmoetingsmoment;Één keer per maand.\n"
+    )
+    result = run(importeren.AanbodResource, content.encode("cp1252"))
+    assert row_errors(result) == {}
+    assert Aanbod.objects.get().titel == "Café voor ouders"
+    # Through the admin as well, where the file is stored between preview and confirmation.
+    Aanbod.objects.all().delete()
+    client.force_login(with_mfa(coordinator))
+    preview = upload(client, content.encode("cp1252"), resource=0, fmt=0, name="excel.csv")
+    response = client.post(
+        reverse("admin:aanbod_aanbodimport_process_import"), preview.context["confirm_form"].initial
+    )
+    assert response.status_code == 302
+    assert Aanbod.objects.get().samenvatting == "Één keer per maand."
+
+
 def xlsx(rows: list[list], *, merge: str | None = None) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
