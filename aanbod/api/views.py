@@ -30,8 +30,12 @@ from .taxonomie import TAXONOMIES, Taxonomy, Term, all_terms, term_by_id
 POSTCODE = re.compile(r"^[1-9][0-9]{3}$")
 
 
-def paginate(request: HttpRequest, items, serialize) -> dict:
-    """The HSDS page envelope around one page of `items` (a queryset or a list)."""
+def paginate(request: HttpRequest, items, serialize=None, *, serialize_page=None) -> dict:
+    """The HSDS page envelope around one page of `items` (a queryset or a list).
+
+    `serialize` turns one item into a dict; `serialize_page` turns the whole page at once (to read
+    what the items share in a fixed number of queries).
+    """
     number, per_page = params.page(request.GET)
     total = items.count() if isinstance(items, QuerySet) else len(items)
     total_pages = max(math.ceil(total / per_page), 1)
@@ -45,7 +49,9 @@ def paginate(request: HttpRequest, items, serialize) -> dict:
         "first_page": number == 1,
         "last_page": number >= total_pages,
         "empty": not page_items,
-        "contents": [serialize(item) for item in page_items],
+        "contents": serialize_page(page_items)
+        if serialize_page
+        else [serialize(item) for item in page_items],
     }
 
 
@@ -121,19 +127,25 @@ def service_detail(request: HttpRequest, id: str) -> dict:
     return full_service_dict(aanbod)
 
 
-def _organization_full(partner, *, full_service: bool) -> dict:
-    data = organization_dict(partner)
-    aanbod = selectors.with_details(selectors.services(organization_id=partner.uuid))
-    if full_service:
-        data["services"] = [full_service_dict(item) for item in aanbod]
-    else:
-        data["services"] = [service_dict(item) for item in aanbod]
-    locaties = {}
-    for item in aanbod:
-        for locatie in locaties_of(item, list(item.komende_activiteiten)):
-            locaties.setdefault(locatie.pk, locatie)
-    data["locations"] = [location_dict(locatie) for locatie in locaties.values()]
-    return data
+def _organizations_full(partners: list, *, full_service: bool) -> list[dict]:
+    """Organizations with their services and locations; the services of all of them read at once."""
+    by_partner: dict[int, list] = {partner.pk: [] for partner in partners}
+    for item in selectors.with_details(selectors.services().filter(partner__in=partners)):
+        by_partner[item.partner_id].append(item)
+    result = []
+    for partner in partners:
+        aanbod = by_partner[partner.pk]
+        data = organization_dict(partner)
+        data["services"] = [
+            full_service_dict(item) if full_service else service_dict(item) for item in aanbod
+        ]
+        locaties = {}
+        for item in aanbod:
+            for locatie in locaties_of(item, list(item.komende_activiteiten)):
+                locaties.setdefault(locatie.pk, locatie)
+        data["locations"] = [location_dict(locatie) for locatie in locaties.values()]
+        result.append(data)
+    return result
 
 
 @hsds_endpoint
@@ -146,7 +158,11 @@ def organization_list(request: HttpRequest) -> dict:
     if nothing:
         queryset = queryset.none()
     if full or full_service:
-        return paginate(request, queryset, lambda p: _organization_full(p, full_service=full_service))
+        return paginate(
+            request,
+            queryset,
+            serialize_page=lambda page: _organizations_full(page, full_service=full_service),
+        )
     return paginate(request, queryset, organization_dict)
 
 
@@ -156,7 +172,7 @@ def organization_detail(request: HttpRequest, id: str) -> dict:
     partner = selectors.published_organization(_id(id, "organization"))
     if partner is None:
         raise ApiError(404, f"There is no organization with published services and id {id!r}.")
-    return _organization_full(partner, full_service=full_service)
+    return _organizations_full([partner], full_service=full_service)[0]
 
 
 def _service_at_locations(queryset: QuerySet, *, postcode: str = "") -> list[dict]:

@@ -403,3 +403,21 @@ def test_list_queries_do_not_grow_with_the_catalogue(client, catalogue, django_a
         factories.OpeningsuurFactory(aanbod=aanbod)
     with django_assert_max_num_queries(20):
         get(client, "/services?full=true&per_page=100&again=1")
+
+
+def test_organization_and_place_lists_do_not_grow_with_the_catalogue(
+    client, catalogue, django_assert_max_num_queries
+):
+    from tests import factories
+
+    for number in range(6):
+        partner = factories.PartnerFactory(naam=f"Partner extra {number}")
+        aanbod = factories.AanbodFactory(partner=partner, titel=f"Extra aanbod {number}")
+        factories.ActiviteitFactory(aanbod=aanbod)
+        factories.OpeningsuurFactory(aanbod=aanbod)
+    with django_assert_max_num_queries(20):
+        data = body(get(client, "/organizations?full_service=true&per_page=100"))
+    assert data["total_items"] == 8
+    with django_assert_max_num_queries(20):
+        data = body(get(client, "/service_at_locations?per_page=100"))
+    assert data["total_items"] == 8
