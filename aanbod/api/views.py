@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from partners.models import Netwerk
+
 from . import params, selectors
 from .http import hsds_endpoint
 from .openapi import openapi_document
@@ -87,8 +89,6 @@ def _services(request: HttpRequest) -> QuerySet:
 
 @hsds_endpoint
 def api_root(request: HttpRequest) -> dict:
-    from partners.models import Netwerk
-
     netwerk = Netwerk.load()
     publisher = {"name": netwerk.naam}
     if netwerk.email:
