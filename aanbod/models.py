@@ -3,6 +3,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
@@ -212,6 +213,9 @@ class Aanbod(models.Model):
     )
     aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
     bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
+    # The full-text document on PostgreSQL, kept current by triggers (see migration
+    # 0005_search); always empty on SQLite, where search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = AanbodQuerySet.as_manager()
 
@@ -223,6 +227,9 @@ class Aanbod(models.Model):
             models.Index(fields=["status", "soort"], name="aanbod_status_soort_idx"),
             models.Index(fields=["leeftijd_van", "leeftijd_tot"], name="aanbod_leeftijd_idx"),
             models.Index(fields=["kosten", "kansentarief"], name="aanbod_kosten_idx"),
+            # The wegwijzer: counting what is published (index-only) and the A-to-Z page order.
+            models.Index(fields=["status", "partner"], name="aanbod_status_partner_idx"),
+            models.Index(fields=["titel", "id"], name="aanbod_titel_idx"),
         ]
         constraints = [
             models.CheckConstraint(
