@@ -10,11 +10,12 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from partners.models import Gemeente
 
@@ -186,6 +187,34 @@ class ValueFilter(django_filters.Filter):
 
     def filter(self, qs, value):
         return qs
+
+
+def choice_lists() -> dict:
+    """The options of the filter selects and the gemeente suggestions, in the visitor's language.
+
+    Kept in the cache for five minutes: they change when a coordinator edits a thema, and reading them
+    on every page view costs more than the rest of the form.
+    """
+    key = f"wegwijzer:choices:v1:{get_language()}"
+    lists = cache.get(key)
+    if lists is None:
+        lists = {
+            "leeftijd": [(str(v), str(label)) for v, label in leeftijd_flat()],
+            "leeftijd_groups": leeftijd_choices()[1:],
+            "thema": [(t.slug, t.label) for t in Thema.objects.filter(actief=True)],
+            "soort": [(value, str(label)) for value, label in Aanbod.Soort.choices],
+            "taal": [(t.code, t.label) for t in Taal.objects.all()],
+            "gemeenten": list(Gemeente.objects.werkgebied().values_list("naam", flat=True)),
+        }
+        lists["leeftijd_groups"] = [
+            (str(g), [(v, str(label)) for v, label in opts]) for g, opts in lists["leeftijd_groups"]
+        ]
+        cache.set(key, lists, 300)
+    return lists
+
+
+def leeftijd_flat() -> list:
+    return [choice for _, group in leeftijd_choices()[1:] for choice in group]
 
 
 # ---- The FilterSet -------------------------------------------------------------------------------

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from partners.models import Gemeente, Netwerk
+from partners.models import Netwerk
 
-from ..filters import AanbodFilter, Sort
+from ..filters import AanbodFilter, Sort, choice_lists
 from ..ical import calendar_for
 from ..models import Aanbod, Activiteit, Locatie, Openingsuur
 from ..search import clean_query
@@ -45,9 +45,14 @@ def komende_activiteiten() -> QuerySet:
 
 def with_card_data(queryset: QuerySet) -> QuerySet:
     """What an aanbod card shows, in a fixed number of queries: partner, next activity, opening hours."""
-    return queryset.select_related("partner").prefetch_related(
-        Prefetch("activiteiten", queryset=komende_activiteiten()[:1], to_attr="volgende"),
-        Prefetch("openingsuren", queryset=Openingsuur.objects.order_by("weekdag", "van")),
+    return (
+        queryset.select_related("partner")
+        # Wide columns a card never shows (the search document above all).
+        .defer("search_vector", "beschrijving", "voorgestelde_wijziging", "afwijsreden")
+        .prefetch_related(
+            Prefetch("activiteiten", queryset=komende_activiteiten()[:1], to_attr="volgende"),
+            Prefetch("openingsuren", queryset=Openingsuur.objects.order_by("weekdag", "van")),
+        )
     )
 
 
@@ -58,7 +63,7 @@ def filter_context(filterset: AanbodFilter) -> dict:
         "sort_choices": Sort.CHOICES,
         "sort": filterset.sort_order,
         "active_filters": active_filter_labels(filterset),
-        "gemeenten": Gemeente.objects.werkgebied().values_list("naam", flat=True),
+        "choices": choice_lists(),
         "share_query": shareable_query(filterset),
     }
 
@@ -70,8 +75,7 @@ def active_filter_labels(filterset: AanbodFilter) -> list[tuple[str, str]]:
         if name == "gemeente":
             text = ", ".join(g.naam for g in value)
         elif name == "leeftijd":
-            field = filterset.form.fields["leeftijd"]
-            text = dict(c for group in field.widget.choices[1:] for c in group[1]).get(str(value), str(value))
+            text = dict(choice_lists()["leeftijd"]).get(str(value), str(value))
         elif name in ("gratis", "kansentarief"):
             text = str(filterset.form.fields[name].label)
         elif name in ("van", "tot"):
