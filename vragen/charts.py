@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from .suppression import Count
 
-WIDTH = 640
-LABEL_WIDTH = 190
-VALUE_ROOM = 48
+# A narrow canvas, so that text stays readable when a phone scales the chart down to ~340 px.
+WIDTH = 480
+LABEL_WIDTH = 158
+VALUE_ROOM = 44
 FILLS = ("#1f6f78", "#a9c4c7", "#f2a541")
 _ids = count(1)
 
@@ -37,7 +38,7 @@ def _label(value: Count | None) -> str:
     return "–" if value is None else str(value)
 
 
-def _shorten(text: str, limit: int = 28) -> str:
+def _shorten(text: str, limit: int = 20) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -59,13 +60,13 @@ def _legend(series: Sequence[Series], y: int) -> list[str]:
             f'fill="{FILLS[index % 3]}"/>'
             f'<text class="legend" x="{x + 17}" y="{y}">{escape(item.name)}</text>'
         )
-        x += 24 + 8 * len(item.name)
+        x += 28 + 8 * len(item.name)
     return parts
 
 
 def bar_chart(*, title: str, labels: Sequence[str], series: Sequence[Series]) -> SafeString:
     """Horizontal bars, one group per label, one bar per series (e.g. this period and the previous)."""
-    bar_height, gap = 14, 12
+    bar_height, gap = 16, 12
     group = bar_height * len(series) + gap
     top = 28 if len(series) > 1 else 8
     height = top + group * len(labels) + 8
@@ -103,8 +104,8 @@ def bar_chart(*, title: str, labels: Sequence[str], series: Sequence[Series]) ->
 
 def column_chart(*, title: str, labels: Sequence[str], values: Sequence[Count | None]) -> SafeString:
     """Vertical columns over time (questions per month); a suppressed month shows its label only."""
-    left, bottom, top = 36, 46, 16
-    height = 240
+    left, bottom, top = 36, 52, 18
+    height = 260
     plot_height = height - top - bottom
     n = max(len(labels), 1)
     slot = (WIDTH - left - 8) / n
@@ -131,7 +132,7 @@ def column_chart(*, title: str, labels: Sequence[str], values: Sequence[Count | 
             value_y = top + plot_height - h - 3
         else:
             value_y = top + plot_height - 3
-        if n <= 24:
+        if n <= 13:
             css = "value small" if number is not None else "value small suppressed"
             body.append(
                 f'<text class="{css}" x="{cx:.1f}" y="{value_y:.1f}" text-anchor="middle">'
