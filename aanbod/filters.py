@@ -13,6 +13,7 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -204,7 +205,15 @@ def choice_lists() -> dict:
             "thema": [(t.slug, t.label) for t in Thema.objects.filter(actief=True)],
             "soort": [(value, str(label)) for value, label in Aanbod.Soort.choices],
             "taal": [(t.code, t.label) for t in Taal.objects.all()],
-            "gemeenten": list(Gemeente.objects.werkgebied().values_list("naam", flat=True)),
+            # Up to some 300 names while no werkgebied is chosen: built once here, not in a template loop.
+            "gemeenten_datalist": format_html(
+                '<datalist id="gemeenten">{}</datalist>',
+                format_html_join(
+                    "",
+                    '<option value="{}">',
+                    ((naam,) for naam in Gemeente.objects.werkgebied().values_list("naam", flat=True)),
+                ),
+            ),
         }
         lists["leeftijd_groups"] = [
             (str(g), [(v, str(label)) for v, label in opts]) for g, opts in lists["leeftijd_groups"]

@@ -8,12 +8,14 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_safe
 
 from aanbod.models import Aanbod, Activiteit, Levensfase, Thema
+from aanbod.views.wegwijzer import cached_for_visitors
 from partners.models import Netwerk
 
 THIS_WEEK_LIMIT = 6
 
 
 @require_safe
+@cached_for_visitors
 def home(request):
     """The wegwijzer's front: search, quick choices by life stage and thema, what is on this week."""
     now = timezone.now()

@@ -297,3 +297,18 @@ def language_links(context):
             }
         )
     return links
+
+
+_LABELS: dict[tuple, dict] = {}
+
+
+@register.filter
+def display(obj, field_name: str) -> str:
+    """`obj.get_<field>_display()` without its cost in a loop (it hashes every lazy label each call)."""
+    field = obj._meta.get_field(field_name)
+    key = (obj._meta.label, field_name, translation.get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
+    value = getattr(obj, field.attname)
+    return labels.get(value, value)

@@ -297,3 +297,41 @@ def test_query_count_does_not_grow_with_the_page(
         assert response.status_code == 200, url
     response = client.get("/aanbod/")
     assert len(response.context["page"].object_list) == n
+
+
+# ---- The page cache (PostgreSQL) ----------------------------------------------------------------
+def test_list_is_served_from_cache_until_the_data_changes(
+    postgres, client, slaapcafe, django_assert_max_num_queries
+):
+    first = client.get("/aanbod/").content
+    with django_assert_max_num_queries(1):  # only the data version
+        assert client.get("/aanbod/").content == first
+    Aanbod.objects.filter(pk=slaapcafe.pk).update(status=Aanbod.Status.GEARCHIVEERD)
+    assert b"Slaapcaf" not in client.get("/aanbod/").content
+
+
+def test_cache_keys_hold_language_and_filters(postgres, client, slaapcafe):
+    assert client.get("/aanbod/", {"q": "slaapcafé"}).context["page"].paginator.count == 1
+    assert client.get("/aanbod/", {"q": "xylofoon"}).context["page"].paginator.count == 0
+    assert b'lang="fr"' in client.get("/fr/aanbod/").content
+    assert b'lang="nl"' in client.get("/aanbod/").content
+
+
+def test_a_new_registration_refreshes_the_agenda(postgres, client, slaapcafe):
+    vol = activiteit(slaapcafe, capaciteit=1)
+    assert b"badge full" not in client.get("/agenda/").content
+    factories.InschrijvingFactory(activiteit=vol)
+    assert b"badge full" in client.get("/agenda/").content
+
+
+def test_logged_in_users_are_never_served_from_the_cache(postgres, client, alice, slaapcafe):
+    client.get("/aanbod/")
+    client.force_login(alice)
+    assert 'href="/partner/"' in client.get("/aanbod/").content.decode()
+
+
+def test_without_a_data_version_nothing_is_cached(client, slaapcafe, monkeypatch):
+    monkeypatch.setattr(wegwijzer, "data_version", lambda: None)
+    client.get("/aanbod/")
+    Aanbod.objects.filter(pk=slaapcafe.pk).update(titel="Nieuwe titel")
+    assert b"Nieuwe titel" in client.get("/aanbod/").content
