@@ -65,6 +65,11 @@ def _reload_reference_data() -> None:
     from django.contrib.auth.models import Group, Permission
 
     ContentType.objects.clear_cache()
+    if not ContentType.objects.exists():
+        # The flush after a serialized_rollback test skips post_migrate: no content types, no permissions.
+        from django.core.management.sql import emit_post_migrate_signal
+
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     for module in ("partners.migrations.0002_gemeenten", "aanbod.migrations.0003_referentiedata"):
         importlib.import_module(module).load(apps, None)
     # The flush's post_migrate signal has recreated content types and permissions; only the group is gone.
@@ -83,13 +88,23 @@ def _reload_reference_data() -> None:
 @pytest.fixture(autouse=True)
 def _reference_data_survives_transactional_tests(request, django_db_blocker):
     """A transactional test ends with a flush that empties every table, also the reference data that
-    migrations loaded; put it back so the tests after it see the same database as the ones before."""
-    yield
+    migrations loaded; put it back so the tests after it see the same database as the ones before.
+
+    Checked before the test as well: with `@pytest.mark.django_db(transaction=True)` pytest-django's db
+    helper is set up before this fixture, so its flush runs after this teardown. A serialized_rollback
+    test restores its own snapshot and expects an empty database after it, so it is left alone."""
     transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
     marker = request.node.get_closest_marker("django_db")
     if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
         transactional = True
-    if transactional:
+    serialized = bool(marker and marker.kwargs.get("serialized_rollback")) or (
+        "django_db_serialized_rollback" in request.fixturenames
+    )
+    if transactional and not serialized:
+        with django_db_blocker.unblock():
+            _reload_reference_data()
+    yield
+    if transactional and not serialized:
         with django_db_blocker.unblock():
             _reload_reference_data()
 
