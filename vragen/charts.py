@@ -18,9 +18,8 @@ from .suppression import Count
 
 # A narrow canvas, so that text stays readable when a phone scales the chart down to ~340 px.
 WIDTH = 480
-LABEL_WIDTH = 158
 VALUE_ROOM = 44
-FILLS = ("#1f6f78", "#a9c4c7", "#f2a541")
+FILLS = ("#1f6f78", "#76868a", "#f2a541")
 _ids = count(1)
 
 
@@ -53,7 +52,7 @@ def _svg(title: str, height: int, body: list[str]) -> SafeString:
 
 
 def _legend(series: Sequence[Series], y: int) -> list[str]:
-    parts, x = [], LABEL_WIDTH
+    parts, x = [], 0
     for index, item in enumerate(series):
         parts.append(
             f'<rect class="bar s{index}" x="{x}" y="{y - 10}" width="12" height="12" '
@@ -65,40 +64,35 @@ def _legend(series: Sequence[Series], y: int) -> list[str]:
 
 
 def bar_chart(*, title: str, labels: Sequence[str], series: Sequence[Series]) -> SafeString:
-    """Horizontal bars, one group per label, one bar per series (e.g. this period and the previous)."""
-    bar_height, gap = 16, 12
-    group = bar_height * len(series) + gap
-    top = 28 if len(series) > 1 else 8
-    height = top + group * len(labels) + 8
+    """Horizontal bars, one group per label, one bar per series (e.g. this period and the previous).
+
+    Each label sits on its own line above its bars, so long thema names fit on a phone.
+    """
+    bar_height, label_height, gap = 17, 20, 10
+    group = label_height + bar_height * len(series) + gap
+    top = 30 if len(series) > 1 else 6
+    height = top + group * len(labels) + 4
     shown = [v for s in series for v in map(_number, s.values) if v is not None]
     scale_max = max(shown, default=0) or 1
-    room = WIDTH - LABEL_WIDTH - VALUE_ROOM
+    room = WIDTH - VALUE_ROOM - 2
     body = _legend(series, 16) if len(series) > 1 else []
     for row, label in enumerate(labels):
         y0 = top + row * group
-        body.append(
-            f'<text class="label" x="{LABEL_WIDTH - 8}" y="{y0 + group / 2 - 2}" text-anchor="end">'
-            f"{escape(_shorten(label))}</text>"
-        )
+        body.append(f'<text class="label" x="0" y="{y0 + 15}">{escape(_shorten(label, 48))}</text>')
         for index, item in enumerate(series):
             value = item.values[row] if row < len(item.values) else None
             number = _number(value)
-            y = y0 + index * bar_height
+            y = y0 + label_height + index * bar_height
             width = 0 if number is None else max(round(room * number / scale_max), 1 if number else 0)
             if width:
                 body.append(
-                    f'<rect class="bar s{index}" x="{LABEL_WIDTH}" y="{y}" width="{width}" '
-                    f'height="{bar_height - 2}" fill="{FILLS[index % 3]}"/>'
+                    f'<rect class="bar s{index}" x="0" y="{y}" width="{width}" '
+                    f'height="{bar_height - 3}" fill="{FILLS[index % 3]}"/>'
                 )
             css = "value" if number is not None else "value suppressed"
             body.append(
-                f'<text class="{css}" x="{LABEL_WIDTH + width + 4}" y="{y + bar_height - 4}">'
-                f"{escape(_label(value))}</text>"
+                f'<text class="{css}" x="{width + 4}" y="{y + bar_height - 5}">{escape(_label(value))}</text>'
             )
-    body.append(
-        f'<line class="axis" x1="{LABEL_WIDTH}" x2="{LABEL_WIDTH}" y1="{top - 4}" y2="{height - 6}" '
-        f'stroke="#666"/>'
-    )
     return _svg(title, height, body)
 
 

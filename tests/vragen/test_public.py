@@ -12,7 +12,7 @@ from vragen.models import Bericht, Gesprek, Kanaal, Vraag
 
 from .conftest import PARENT_IP, PARENT_UA
 
-CODE = re.compile(r"<strong>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</strong>")
+CODE = re.compile(r'<strong aria-hidden="true">([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</strong>')
 
 
 def ask(client, data, **extra):
@@ -51,6 +51,8 @@ def test_asking_registers_a_website_vraag_and_a_gesprek(parent_client, vraag_dat
     assert code not in gesprek.code_hash
     assert gesprek.berichten.get().tekst == vraag_data["tekst"]
     assert response["Cache-Control"].startswith("no-store")
+    spelled = ", ".join(" ".join(group) for group in code.split("-"))
+    assert spelled in response.content.decode()
 
 
 def test_gemeente_by_name_any_case(parent_client, vraag_data, gemeente_a):

@@ -98,7 +98,7 @@ class Rapport:
 
     @property
     def weinig_vragen(self) -> bool:
-        return not self.totaal.shown
+        return self.totaal.state == "small"
 
 
 # --- reading -----------------------------------------------------------------------------------------

@@ -65,9 +65,10 @@ def vraag_stellen(request):
                 leeftijdsband=data["leeftijdsband"],
                 tekst=data["tekst"],
             )
-            return _no_store(
-                render(request, "vragen/vraag_verstuurd.html", {"code": code, "gesprek": gesprek})
-            )
+            # For screen readers: character by character, group by group ("7 K Q 2, M 9 X D, …").
+            gespeld = ", ".join(" ".join(group) for group in code.split("-"))
+            context = {"code": code, "code_gespeld": gespeld, "gesprek": gesprek}
+            return _no_store(render(request, "vragen/vraag_verstuurd.html", context))
     else:
         initial = {}
         thema = Thema.objects.filter(slug=request.GET.get("thema", ""), actief=True).first()
