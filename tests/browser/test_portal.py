@@ -12,32 +12,12 @@ from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test are still safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 def _page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="nl-BE")
+    """A fresh context per person (partner, coordinator, parent), like the shared `page` fixture."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="nl-BE", timezone_id="Europe/Brussels"
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page
@@ -124,3 +104,43 @@ def test_partner_activity_published_by_coordinator_found_by_parent(browser, live
     assert "Zaal De Kring" in page.content()
     assert f"{datum.day}" in page.locator("main").inner_text()
     page.context.close()
+
+
+def test_portal_pages_pass_axe(live_server, page, axe):
+    from aanbod.models import Aanbod
+
+    partner = factories.PartnerFactory(naam="Opvoedingswinkel Gent")
+    alice = factories.UserFactory(email="alice@example.org", naam="Alice")
+    factories.LidmaatschapFactory(user=alice, partner=partner, rol="beheerder")
+    locatie = factories.LocatieFactory(partner=partner)
+    aanbod = factories.AanbodFactory(partner=partner, status=Aanbod.Status.AFGEWEZEN, afwijsreden="Te vaag.")
+    activiteit = factories.ActiviteitFactory(aanbod=aanbod, locatie=locatie)
+    factories.InschrijvingFactory(activiteit=activiteit)
+
+    page.goto(live_server.url + "/accounts/login/")
+    assert axe(page) == []
+    page.fill('input[name="login"]', "alice@example.org")
+    page.fill('input[name="password"]', factories.PASSWORD)
+    page.locator('form.form button[type="submit"]').click()
+    page.wait_for_url(re.compile(r"/partner/$"))
+    paths = [
+        "/partner/",
+        "/partner/aanbod/nieuw/",
+        f"/partner/aanbod/{aanbod.pk}/",
+        f"/partner/aanbod/{aanbod.pk}/activiteiten/reeks/",
+        f"/partner/activiteiten/{activiteit.pk}/",
+        f"/partner/organisatie/{partner.slug}/",
+        f"/partner/organisatie/{partner.slug}/leden/",
+    ]
+    found = {}
+    for path in paths:
+        page.goto(live_server.url + path)
+        violations = axe(page)
+        if violations:
+            found[path] = violations
+    # A form sent empty shows its errors accessibly too.
+    page.goto(live_server.url + "/partner/aanbod/nieuw/")
+    page.locator('button[name="indienen"]').click()
+    if violations := axe(page):
+        found["/partner/aanbod/nieuw/ (errors)"] = violations
+    assert found == {}
