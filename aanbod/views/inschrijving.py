@@ -39,8 +39,13 @@ from aanbod.services.inschrijvingen import (
     inschrijving_create,
     inschrijving_max_personen,
 )
+from huisvanhetkind.ratelimit import ratelimit
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+# Per client (IP address, never stored): generous for a social worker registering several families from
+# one office, a wall for a script.
+REGISTRATIONS_PER_HOUR = "60/h"
+CHANGES_PER_HOUR = "60/h"
 
 
 class _NoReferrerCsrfMiddleware(CsrfViewMiddleware):
@@ -86,6 +91,7 @@ def _add_service_error(form, error: ValidationError) -> None:
     form.add_error("aantal_personen" if error.code in {"aantal", "volzet"} else None, error)
 
 
+@ratelimit("inschrijven", REGISTRATIONS_PER_HOUR, methods=["POST"], sliding=True)
 @require_http_methods(["GET", "POST"])
 def activiteit_inschrijven(request, pk: int):
     activiteit = _activiteit(pk)
@@ -189,6 +195,7 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
 
 
 @token_page
+@ratelimit("inschrijving-beheren", CHANGES_PER_HOUR, methods=["POST"], sliding=True)
 @require_http_methods(["GET", "POST"])
 def inschrijving_manage(request, token: str):
     inschrijving = _inschrijving_for_token(token)
@@ -223,6 +230,7 @@ def inschrijving_manage(request, token: str):
 
 
 @token_page
+@ratelimit("inschrijving-beheren", CHANGES_PER_HOUR, methods=["POST"], sliding=True)
 @require_http_methods(["GET", "POST"])
 def inschrijving_annuleren(request, token: str):
     """A confirm step (GET) before cancelling (POST only)."""

@@ -324,3 +324,12 @@ def test_manage_change_with_null_origin_still_needs_the_csrf_token(inschrijving)
     assert response.status_code == 403
     inschrijving.refresh_from_db()
     assert inschrijving.aantal_personen == 1
+
+
+def test_register_is_rate_limited_per_client(client, activiteit):
+    for _ in range(60):
+        assert client.post(url(activiteit), data(email="x")).status_code == 200
+    response = client.post(url(activiteit), data())
+    assert response.status_code == 429
+    assert Inschrijving.objects.count() == 0
+    assert client.get(url(activiteit)).status_code == 200  # reading stays open
