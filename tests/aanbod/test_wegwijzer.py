@@ -18,6 +18,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """These tests look at the work a page does (and its context), not at the page cache."""
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def slaapcafe(gemeente_a):
     aanbod = factories.AanbodFactory(
@@ -300,8 +306,13 @@ def test_query_count_does_not_grow_with_the_page(
 
 
 # ---- The page cache (PostgreSQL) ----------------------------------------------------------------
+@pytest.fixture
+def page_cache(settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 60
+
+
 def test_list_is_served_from_cache_until_the_data_changes(
-    postgres, client, slaapcafe, django_assert_max_num_queries
+    postgres, page_cache, client, slaapcafe, django_assert_max_num_queries
 ):
     first = client.get("/aanbod/").content
     with django_assert_max_num_queries(1):  # only the data version
@@ -310,27 +321,27 @@ def test_list_is_served_from_cache_until_the_data_changes(
     assert b"Slaapcaf" not in client.get("/aanbod/").content
 
 
-def test_cache_keys_hold_language_and_filters(postgres, client, slaapcafe):
+def test_cache_keys_hold_language_and_filters(postgres, page_cache, client, slaapcafe):
     assert client.get("/aanbod/", {"q": "slaapcafé"}).context["page"].paginator.count == 1
     assert client.get("/aanbod/", {"q": "xylofoon"}).context["page"].paginator.count == 0
     assert b'lang="fr"' in client.get("/fr/aanbod/").content
     assert b'lang="nl"' in client.get("/aanbod/").content
 
 
-def test_a_new_registration_refreshes_the_agenda(postgres, client, slaapcafe):
+def test_a_new_registration_refreshes_the_agenda(postgres, page_cache, client, slaapcafe):
     vol = activiteit(slaapcafe, capaciteit=1)
     assert b"badge full" not in client.get("/agenda/").content
     factories.InschrijvingFactory(activiteit=vol)
     assert b"badge full" in client.get("/agenda/").content
 
 
-def test_logged_in_users_are_never_served_from_the_cache(postgres, client, alice, slaapcafe):
+def test_logged_in_users_are_never_served_from_the_cache(postgres, page_cache, client, alice, slaapcafe):
     client.get("/aanbod/")
     client.force_login(alice)
     assert 'href="/partner/"' in client.get("/aanbod/").content.decode()
 
 
-def test_without_a_data_version_nothing_is_cached(client, slaapcafe, monkeypatch):
+def test_without_a_data_version_nothing_is_cached(page_cache, client, slaapcafe, monkeypatch):
     monkeypatch.setattr(wegwijzer, "data_version", lambda: None)
     client.get("/aanbod/")
     Aanbod.objects.filter(pk=slaapcafe.pk).update(titel="Nieuwe titel")

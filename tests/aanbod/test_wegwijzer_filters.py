@@ -13,6 +13,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """These tests look at the work a page does (and its context), not at the page cache."""
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+
+
 def at_noon(days: int) -> datetime:
     return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days), time(12)))
 
