@@ -253,6 +253,11 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# --- Rate limits (huisvanhetkind/ratelimit.py): cache-backed, failing open ---------------------------
+RATELIMIT_ENABLED = envbool("RATELIMIT_ENABLED", True)
+# How many reverse proxies stand in front of Django; the client is then read from X-Forwarded-For.
+RATELIMIT_TRUSTED_PROXIES = envint("RATELIMIT_TRUSTED_PROXIES", 0, minimum=0)
+
 # --- The portal's own rules -----------------------------------------------------------------------
 REMINDER_HOURS_BEFORE = envint("REMINDER_HOURS_BEFORE", 24, minimum=1)
 REGISTRATION_RETENTION_DAYS = envint("REGISTRATION_RETENTION_DAYS", 30, minimum=0)
