@@ -56,7 +56,8 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=50)
     args = parser.parse_args()
     with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
-        codes = collections.Counter(pool.map(lambda n: register(args.base, args.activiteit, n), range(args.parents)))
+        results = pool.map(lambda n: register(args.base, args.activiteit, n), range(args.parents))
+        codes = collections.Counter(results)
     print("burst status codes:", dict(sorted(codes.items())))
     bad = sum(count for code, count in codes.items() if not (200 <= code < 400) and code != 429)
     print(f"burst unexpected responses: {bad}")

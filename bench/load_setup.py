@@ -29,14 +29,18 @@ COPIES = int(os.environ.get("LOAD_COPIES", "10"))
 def enlarge() -> None:
     """Copy every published aanbod COPIES times, with its themas, talen and upcoming activities."""
     rng = random.Random(7)
-    originals = list(Aanbod.objects.published().prefetch_related("themas", "talen", "gemeenten", "activiteiten"))
+    originals = list(
+        Aanbod.objects.published().prefetch_related("themas", "talen", "gemeenten", "activiteiten")
+    )
     for copy in range(1, COPIES):
         for origineel in originals:
             slug = f"{origineel.slug}-{copy}"
             if Aanbod.objects.filter(slug=slug).exists():
                 continue
-            themas, talen, gemeenten = list(origineel.themas.all()), list(origineel.talen.all()), list(
-                origineel.gemeenten.all()
+            themas, talen, gemeenten = (
+                list(origineel.themas.all()),
+                list(origineel.talen.all()),
+                list(origineel.gemeenten.all()),
             )
             activiteiten = list(origineel.activiteiten.all())
             kopie = origineel
@@ -70,8 +74,14 @@ def burst_activity() -> Activiteit:
     activiteit, _ = Activiteit.objects.update_or_create(
         aanbod=aanbod,
         titel="Loadtest: populaire cursus",
-        defaults={"start": start, "einde": start + timedelta(hours=2), "capaciteit": 20,
-                  "max_personen_per_inschrijving": 1, "inschrijving_nodig": True, "geannuleerd": False},
+        defaults={
+            "start": start,
+            "einde": start + timedelta(hours=2),
+            "capaciteit": 20,
+            "max_personen_per_inschrijving": 1,
+            "inschrijving_nodig": True,
+            "geannuleerd": False,
+        },
     )
     activiteit.inschrijvingen.all().delete()
     return activiteit
@@ -81,5 +91,6 @@ if __name__ == "__main__":
     call_command("seed_demo", "--force", verbosity=0, stdout=io.StringIO())
     enlarge()
     activiteit = burst_activity()
-    print(f"aanbod={Aanbod.objects.published().count()} activiteiten={Activiteit.objects.count()}", file=sys.stderr)
+    counts = f"aanbod={Aanbod.objects.published().count()} activiteiten={Activiteit.objects.count()}"
+    print(counts, file=sys.stderr)
     print(activiteit.pk)
