@@ -163,6 +163,8 @@ class VraagRegistratieForm(forms.Form):
         self.fields["doorverwezen_naar"].queryset = Partner.objects.actief()
         self.fields["datum"].initial = timezone.localdate
         self.fields["kanaal"].initial = Kanaal.PERSOONLIJK
+        self.fields["leeftijdsband"].initial = Leeftijdsband.ONBEKEND
+        self.fields["vraagsteller"].initial = Vraagsteller.OUDER
         eigen = Partner.objects.for_user(user) if not user.is_coordinator else Partner.objects.actief()
         field = self.fields["geregistreerd_bij"]
         field.queryset = eigen
@@ -178,6 +180,16 @@ class VraagRegistratieForm(forms.Form):
                 field.widget = forms.HiddenInput()
         else:
             field.empty_label = _("(the network)")
+
+    @staticmethod
+    def default_gemeente(user) -> Gemeente | None:
+        """Where most questions of this user come from: the one gemeente of their partner's werkgebied, or
+        of the network's; None when there are several."""
+        eigen = list(Gemeente.objects.filter(partners__in=Partner.objects.for_user(user)).distinct()[:2])
+        if len(eigen) == 1 and not user.is_coordinator:
+            return eigen[0]
+        netwerk = list(Gemeente.objects.filter(netwerken__isnull=False).distinct()[:2])
+        return netwerk[0] if len(netwerk) == 1 else None
 
     def clean_geregistreerd_bij(self):
         return self.cleaned_data.get("geregistreerd_bij") or self.enige_partner

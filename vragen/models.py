@@ -80,7 +80,9 @@ class Vraag(models.Model):
     gemeente = models.ForeignKey(
         Gemeente, on_delete=models.PROTECT, related_name="vragen", verbose_name=_("gemeente")
     )
-    themas = models.ManyToManyField(Thema, related_name="vragen", verbose_name=_("themas"))
+    themas = models.ManyToManyField(
+        Thema, related_name="vragen", through="VraagThema", verbose_name=_("themas")
+    )
     leeftijdsband = models.CharField(
         _("child's age"), max_length=20, choices=Leeftijdsband.choices, default=Leeftijdsband.ONBEKEND
     )
@@ -123,11 +125,25 @@ class Vraag(models.Model):
         verbose_name_plural = _("vragen")
         ordering = ["-datum", "-id"]
         indexes = [
-            models.Index(fields=["gemeente", "datum"], name="vraag_gemeente_datum_idx"),
+            # Reports count one gemeente's questions in a period by each of these columns: with all of
+            # them in the index, those counts are index-only scans that never touch the table.
+            models.Index(
+                fields=["gemeente", "datum", "leeftijdsband", "vraagsteller", "kanaal", "doorverwezen_naar"],
+                name="vraag_rapport_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.datum:%d/%m/%Y} · {self.gemeente} · {self.get_kanaal_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"gemeente", "datum"} & set(update_fields):
+            # Keep the copies on the thema links in step (see VraagThema).
+            VraagThema.objects.filter(vraag=self).exclude(
+                gemeente_id=self.gemeente_id, datum=self.datum
+            ).update(gemeente_id=self.gemeente_id, datum=self.datum)
 
     @property
     def corrigeerbaar_tot(self):
@@ -136,6 +152,59 @@ class Vraag(models.Model):
     @property
     def is_corrigeerbaar(self) -> bool:
         return self.aangemaakt_op is not None and timezone.now() < self.corrigeerbaar_tot
+
+
+class VraagThemaQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Fill in the question's gemeente and date, also for `vraag.themas.set()`/`.add()`."""
+        objs = list(objs)
+        missing = {obj.vraag_id for obj in objs if obj.gemeente_id is None or obj.datum is None}
+        if missing:
+            known = {
+                pk: (gemeente_id, datum)
+                for pk, gemeente_id, datum in Vraag.objects.filter(pk__in=missing).values_list(
+                    "pk", "gemeente_id", "datum"
+                )
+            }
+            for obj in objs:
+                if obj.vraag_id in known:
+                    obj.gemeente_id, obj.datum = known[obj.vraag_id]
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class VraagThema(models.Model):
+    """A thema of a question. The question's gemeente and date are copied here so that a report counts
+    questions by thema from one index, without joining 10,000s of questions (see bench/reports.py).
+
+    The copies are kept in step by Vraag.save() and VraagThemaQuerySet.bulk_create() (which the related
+    manager's set()/add() use); they are never edited by hand.
+    """
+
+    vraag = models.ForeignKey(Vraag, on_delete=models.CASCADE)
+    thema = models.ForeignKey(Thema, on_delete=models.CASCADE)
+    gemeente = models.ForeignKey(
+        Gemeente, on_delete=models.CASCADE, null=True, editable=False, db_index=False, related_name="+"
+    )
+    datum = models.DateField(null=True, editable=False)
+
+    objects = VraagThemaQuerySet.as_manager()
+
+    class Meta:
+        db_table = "vragen_vraag_themas"
+        unique_together = [("vraag", "thema")]
+        indexes = [
+            models.Index(fields=["gemeente", "datum", "thema", "vraag"], name="vraagthema_rapport_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vraag_id} · {self.thema}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.gemeente_id is None or self.datum is None:
+            self.gemeente_id, self.datum = Vraag.objects.values_list("gemeente_id", "datum").get(
+                pk=self.vraag_id
+            )
+        super().save(*args, **kwargs)
 
 
 class GesprekQuerySet(models.QuerySet):

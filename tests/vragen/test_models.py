@@ -105,3 +105,24 @@ def test_vraag_corrigeerbaar_for_a_day(db):
 
 def test_signaal_statuses_are_in_order():
     assert list(Signaal.Status.values) == ["nieuw", "besproken", "doorgegeven"]
+
+
+def test_thema_links_copy_the_questions_gemeente_and_date(gemeente_a, gemeente_b, slapen, eten):
+    from datetime import date
+
+    from tests.factories import VraagFactory
+    from vragen.models import VraagThema
+
+    vraag = VraagFactory(gemeente=gemeente_a, datum=date(2025, 3, 4), themas=[slapen])
+    assert list(VraagThema.objects.values_list("gemeente_id", "datum")) == [(gemeente_a.pk, date(2025, 3, 4))]
+    vraag.themas.add(eten)
+    Through = Vraag.themas.through
+    other = VraagFactory(gemeente=gemeente_b, datum=date(2025, 5, 6))
+    Through.objects.bulk_create([Through(vraag_id=other.pk, thema_id=slapen.pk)])  # as seed_demo does
+    assert VraagThema.objects.filter(gemeente__isnull=True).count() == 0
+    vraag.gemeente, vraag.datum = gemeente_b, date(2025, 3, 5)
+    vraag.save()
+    assert set(VraagThema.objects.filter(vraag=vraag).values_list("gemeente_id", "datum")) == {
+        (gemeente_b.pk, date(2025, 3, 5))
+    }
+    assert VraagThema.objects.get(vraag=other).datum == date(2025, 5, 6)

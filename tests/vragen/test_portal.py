@@ -297,3 +297,11 @@ def test_signal_can_be_edited_only_while_new(client, bob, partner_a, slapen):
     assert client.post(f"/partner/signalen/{signaal.pk}/", data).status_code == 403
     signaal.refresh_from_db()
     assert signaal.titel == "Nieuwe titel"
+
+
+def test_first_registration_starts_in_the_partners_gemeente(client, bob, partner_a, gemeente_a):
+    partner_a.werkgebied.set([gemeente_a])
+    form = login(client, bob).get("/partner/vragen/nieuw/").context["form"]
+    assert form["gemeente"].value() == "Gent"
+    assert form["leeftijdsband"].value() == "onbekend"
+    assert form.fields["thema"].widget.attrs.get("autofocus")

@@ -26,7 +26,7 @@ from aanbod.models import Aanbod, Activiteit, Inschrijving, Thema
 from partners.models import Gemeente, Partner
 
 from .. import charts
-from ..models import Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller
+from ..models import Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller, VraagThema
 from ..suppression import Column, Count, Grid, OneWay, TwoWay, suppress_1d, suppress_shared
 from .periode import Periode
 
@@ -114,7 +114,7 @@ def leesbare_gemeenten(user):
 
 
 def _month_counts(qs) -> dict[date, int]:
-    rows = qs.annotate(maand=TruncMonth("datum")).values_list("maand").annotate(n=CountOf("pk")).order_by()
+    rows = qs.annotate(maand=TruncMonth("datum")).values_list("maand").annotate(n=CountOf("*")).order_by()
     return {_as_date(maand): n for maand, n in rows}
 
 
@@ -146,44 +146,47 @@ def build_rapport(*, gemeente: Gemeente, periode: Periode, min_cell: int | None 
     m = min_cell or settings.REPORT_MIN_CELL
     vorige = periode.vorige()
     beide = Vraag.objects.filter(gemeente=gemeente, datum__gte=vorige.van, datum__lte=periode.tot)
+    # The thema links carry the question's gemeente and date: counted from one index, no join.
+    links = VraagThema.objects.filter(gemeente=gemeente, datum__gte=vorige.van, datum__lte=periode.tot)
     huidig = Q(datum__gte=periode.van)
-    through = Vraag.themas.through
     quarters = periode.aantal_maanden > MAX_TREND_COLUMNS
     buckets = sorted({_bucket(month, quarters) for month in periode.maanden})
 
-    # Questions per month, both periods; and per month without any thema.
+    # Questions per month, both periods; of those, how many have a thema at all.
     per_maand = _month_counts(beide)
-    zonder_thema = _month_counts(beide.filter(themas__isnull=True))
+    met_thema = {
+        _as_date(maand): n
+        for maand, n in links.annotate(maand=TruncMonth("datum"))
+        .values_list("maand")
+        .annotate(n=CountOf("vraag_id", distinct=True))
+        .order_by()
+    }
+    zonder_thema = {month: n - met_thema.get(month, 0) for month, n in per_maand.items()}
     n_cur = sum(n for month, n in per_maand.items() if month >= periode.van)
     n_prev = sum(n for month, n in per_maand.items() if month < periode.van)
 
-    # Thema x month in this period; thema totals of the previous period.
+    # Thema x month in this period; thema totals of the previous period (one query for both).
     thema_maand = defaultdict(int)
+    thema_vorig = defaultdict(int)
     rows = (
-        through.objects.filter(
-            vraag__gemeente=gemeente, vraag__datum__gte=periode.van, vraag__datum__lte=periode.tot
-        )
-        .annotate(maand=TruncMonth("vraag__datum"))
+        links.annotate(maand=TruncMonth("datum"))
         .values_list("thema_id", "maand")
-        .annotate(n=CountOf("pk"))
+        .annotate(n=CountOf("*"))
         .order_by()
     )
     for thema_id, maand, n in rows:
-        thema_maand[(thema_id, _bucket(_as_date(maand), quarters))] += n
+        maand = _as_date(maand)
+        if maand >= periode.van:
+            thema_maand[(thema_id, _bucket(maand, quarters))] += n
+        else:
+            thema_vorig[thema_id] += n
     for maand, n in zonder_thema.items():
+        if not n:
+            continue
         if maand >= periode.van:
             thema_maand[(GEEN, _bucket(maand, quarters))] += n
-    thema_vorig = dict(
-        through.objects.filter(
-            vraag__gemeente=gemeente, vraag__datum__gte=vorige.van, vraag__datum__lt=periode.van
-        )
-        .values_list("thema_id")
-        .annotate(n=CountOf("pk"))
-        .order_by()
-    )
-    geen_vorig = sum(n for month, n in zonder_thema.items() if month < periode.van)
-    if geen_vorig:
-        thema_vorig[GEEN] = geen_vorig
+        else:
+            thema_vorig[GEEN] += n
 
     thema_ids = {key for key, _bucket_start in thema_maand} | set(thema_vorig)
     themas = list(
@@ -197,7 +200,7 @@ def build_rapport(*, gemeente: Gemeente, periode: Periode, min_cell: int | None 
     def per(veld: str) -> dict:
         result = (
             beide.values_list(veld)
-            .annotate(cur=CountOf("pk", filter=huidig), prev=CountOf("pk", filter=~huidig))
+            .annotate(cur=CountOf("datum", filter=huidig), prev=CountOf("datum", filter=~huidig))
             .order_by()
         )
         return {(key if key is not None else GEEN): (cur, prev) for key, cur, prev in result}

@@ -53,6 +53,8 @@ def _remembered_initial(request) -> dict:
     partner_pk = initial.get("geregistreerd_bij")
     if partner_pk and not Partner.objects.for_user(request.user).filter(pk=partner_pk).exists():
         initial.pop("geregistreerd_bij")
+    if not initial.get("gemeente"):
+        initial["gemeente"] = VraagRegistratieForm.default_gemeente(request.user)
     return {key: value for key, value in initial.items() if value is not None}
 
 
