@@ -9,11 +9,12 @@ and `{% url %}` (with its language prefix) follow the language of the person who
               context={...}, attachments=[("activiteit.ics", data, "text/calendar")])
 
 To send many messages over one connection (reminders), build them with `mail_build` and pass the list
-to `mail_send_many`.
+to `mail_send_many`. `mail_render` and `mail_message` are the two halves of `mail_build`, for callers
+that reuse rendered texts.
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core import mail
@@ -24,10 +25,53 @@ from django.utils import translation
 Attachment = tuple[str, bytes | str, str]
 
 
+class MailTexts(NamedTuple):
+    subject: str
+    text: str
+    html: str
+
+
 def _netwerk():
     from partners.models import Netwerk
 
     return Netwerk.load()
+
+
+def mail_render(
+    *, template: str, context: dict[str, Any] | None = None, taal: str | None = None
+) -> MailTexts:
+    """Render the triplet in `taal`: (subject on one line, plain text, HTML)."""
+    context = {"site_url": settings.SITE_URL, **(context or {})}
+    if "netwerk" not in context:
+        context["netwerk"] = _netwerk()
+    with translation.override(taal or settings.LANGUAGE_CODE):
+        context.setdefault("taal", translation.get_language())
+        subject = render_to_string(f"{template}_subject.txt", context)
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    # A subject is one line: header injection is impossible and mail clients show it whole.
+    return MailTexts(" ".join(subject.split()), text, html)
+
+
+def mail_message(
+    texts: MailTexts,
+    *,
+    to: Sequence[str],
+    attachments: Iterable[Attachment] = (),
+    reply_to: Sequence[str] = (),
+) -> EmailMultiAlternatives:
+    """An unsent message from rendered texts."""
+    message = EmailMultiAlternatives(
+        subject=texts.subject,
+        body=texts.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(to),
+        reply_to=list(reply_to),
+    )
+    message.attach_alternative(texts.html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message
 
 
 def mail_build(
@@ -40,25 +84,8 @@ def mail_build(
     reply_to: Sequence[str] = (),
 ) -> EmailMultiAlternatives:
     """An unsent message: subject (one line), a plain text body and an HTML alternative."""
-    context = {"netwerk": _netwerk(), "site_url": settings.SITE_URL, **(context or {})}
-    with translation.override(taal or settings.LANGUAGE_CODE):
-        context.setdefault("taal", translation.get_language())
-        subject = render_to_string(f"{template}_subject.txt", context)
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    # A subject is one line: header injection is impossible and mail clients show it whole.
-    subject = " ".join(subject.split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=list(to),
-        reply_to=list(reply_to),
-    )
-    message.attach_alternative(html, "text/html")
-    for filename, content, mimetype in attachments:
-        message.attach(filename, content, mimetype)
-    return message
+    texts = mail_render(template=template, context=context, taal=taal)
+    return mail_message(texts, to=to, attachments=attachments, reply_to=reply_to)
 
 
 def mail_send_many(messages: Sequence[EmailMultiAlternatives], *, connection=None) -> int:

@@ -214,3 +214,47 @@ def test_two_workers_at_once_send_each_reminder_once(postgres):
     assert len(per_address) == 300
     assert max(per_address.values()) == 1
     assert Inschrijving.objects.filter(reminder_sent_at__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_reminders_of_one_activity_each_carry_their_own_details():
+    first = due(naam="Sara & Tom", email="sara@example.org", aantal_personen=2, telefoon="0470 11 22 33")
+    second = due(
+        activiteit=first.activiteit, naam="Ahmed Yilmaz", email="ahmed@example.org", aantal_personen=2
+    )
+    third = due(
+        activiteit=first.activiteit, naam="Lotte", email="lotte@example.org", aantal_personen=1, taal="en"
+    )
+    assert send_due_reminders() == 3
+    by_address = {message.to[0]: message for message in reminders()}
+    for inschrijving in (first, second, third):
+        message = by_address[inschrijving.email]
+        html = message.alternatives[0][0]
+        assert inschrijving.token in message.body
+        assert inschrijving.token in html
+        assert f"Hello {inschrijving.naam}," in message.body
+        others = {first, second, third} - {inschrijving}
+        assert not any(other.token in message.body or other.token in html for other in others)
+        assert not any(other.email in message.body or other.email in html for other in others)
+        assert "mrg" not in message.body
+    assert "Sara &amp; Tom" in by_address["sara@example.org"].alternatives[0][0]
+    assert "/en/inschrijving/" in by_address["lotte@example.org"].body
+
+
+@pytest.mark.django_db
+def test_reminder_is_rendered_in_full_when_a_marker_would_survive(monkeypatch):
+    from aanbod.mail import MailTexts
+    from aanbod.services import inschrijvingen
+
+    real_render = inschrijvingen.mail_render
+
+    def shouting(**kwargs):  # a template that transforms a field the merge fills in
+        texts = real_render(**kwargs)
+        return MailTexts(texts.subject, texts.text.upper(), texts.html)
+
+    monkeypatch.setattr(inschrijvingen, "mail_render", shouting)
+    inschrijving = due(naam="Sara Peeters")
+    send_due_reminders()
+    [message] = reminders()
+    assert "Hello Sara Peeters," in message.body
+    assert inschrijving.token in message.body
