@@ -3,8 +3,8 @@ the mails that go with them, reminders and retention.
 
 Places are counted in persons. Every write that can change who has a place takes a row lock on the
 activity (`select_for_update`) first, so concurrent registrations queue up on that lock and the confirmed
-persons never exceed the capacity (on SQLite the whole database is locked for writing, which gives the
-same guarantee).
+persons never exceed the capacity (SQLite has no row locks: there the transaction starts with a write,
+which takes the database's single write lock, with the same effect).
 
 The waiting list moves up "first fit, in order": registrations are taken in the order they were made,
 and each one that fits in the places left moves up. A large family that does not fit does not block a
@@ -32,7 +32,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db import connection as db_connection
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -111,6 +112,11 @@ def _vrij(activiteit: Activiteit, bezet: int) -> int | None:
 
 def _lock(activiteit_id: int) -> Activiteit:
     """The activity, locked until the end of the transaction (only its own row: `of=self`)."""
+    if db_connection.vendor == "sqlite":
+        # SQLite ignores FOR UPDATE, and a transaction that starts by reading lets two writers both count
+        # the places before either writes. A write first takes SQLite's single write lock (RESERVED)
+        # at once, so the next registration waits for this one to commit, as with the row lock.
+        Activiteit.objects.filter(pk=activiteit_id).update(capaciteit=F("capaciteit"))
     return (
         Activiteit.objects.select_for_update(of=("self",))
         .select_related("aanbod__partner")
