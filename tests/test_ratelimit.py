@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.utils import translation
 
 from huisvanhetkind import ratelimit as rl
 
@@ -120,7 +121,8 @@ def test_decorator_answers_429_with_retry_after(rf, db):
 
     statuses = [view(request_from(rf)).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
-    response = view(request_from(rf))
+    with translation.override("en"):
+        response = view(request_from(rf))
     assert int(response["Retry-After"]) > 0
     assert "A short pause, please" in response.content.decode()
 

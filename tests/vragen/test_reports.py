@@ -405,3 +405,10 @@ def test_municipality_user_cannot_jump_to_another_gemeente(client, dora):
 def test_unknown_gemeente_is_a_404(client, coordinator):
     client.force_login(coordinator)
     assert client.get("/rapporten/atlantis/").status_code == 404
+
+
+def test_postgres_grouping_sets_equal_the_orm_counts(postgres, vragen, gemeente_a):
+    from vragen.reports.tellingen import _tel_orm, _tel_postgres
+
+    args = (gemeente_a.pk, date(2024, 1, 1), date(2025, 12, 31), date(2025, 1, 1))
+    assert _tel_postgres(*args) == _tel_orm(*args)

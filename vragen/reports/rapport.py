@@ -17,7 +17,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Count as CountOf
 from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -26,11 +26,10 @@ from aanbod.models import Aanbod, Activiteit, Inschrijving, Thema
 from partners.models import Gemeente, Partner
 
 from .. import charts
-from ..models import Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller, VraagThema
+from ..models import Kanaal, Leeftijdsband, Signaal, Vraagsteller
 from ..suppression import Column, Count, Grid, OneWay, TwoWay, suppress_1d, suppress_shared
 from .periode import Periode
-
-GEEN = "geen"  # the key of "no thema" / "not referred" rows
+from .tellingen import GEEN, tel
 
 # A trend over more months than this is shown per quarter, to stay readable.
 MAX_TREND_COLUMNS = 24
@@ -113,15 +112,6 @@ def leesbare_gemeenten(user):
     return Gemeente.objects.filter(toegangen__user=user).distinct()
 
 
-def _month_counts(qs) -> dict[date, int]:
-    rows = qs.annotate(maand=TruncMonth("datum")).values_list("maand").annotate(n=CountOf("*")).order_by()
-    return {_as_date(maand): n for maand, n in rows}
-
-
-def _as_date(value) -> date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
-
-
 def _bucket(month: date, quarters: bool) -> date:
     if not quarters:
         return month
@@ -145,37 +135,20 @@ def build_rapport(*, gemeente: Gemeente, periode: Periode, min_cell: int | None 
     """Count, suppress and lay out the report of `gemeente` for `periode`. Reads only."""
     m = min_cell or settings.REPORT_MIN_CELL
     vorige = periode.vorige()
-    beide = Vraag.objects.filter(gemeente=gemeente, datum__gte=vorige.van, datum__lte=periode.tot)
-    # The thema links carry the question's gemeente and date: counted from one index, no join.
-    links = VraagThema.objects.filter(gemeente=gemeente, datum__gte=vorige.van, datum__lte=periode.tot)
-    huidig = Q(datum__gte=periode.van)
     quarters = periode.aantal_maanden > MAX_TREND_COLUMNS
     buckets = sorted({_bucket(month, quarters) for month in periode.maanden})
+    counts = tel(gemeente_id=gemeente.pk, van=vorige.van, tot=periode.tot, grens=periode.van)
 
-    # Questions per month, both periods; of those, how many have a thema at all.
-    per_maand = _month_counts(beide)
-    met_thema = {
-        _as_date(maand): n
-        for maand, n in links.annotate(maand=TruncMonth("datum"))
-        .values_list("maand")
-        .annotate(n=CountOf("vraag_id", distinct=True))
-        .order_by()
-    }
-    zonder_thema = {month: n - met_thema.get(month, 0) for month, n in per_maand.items()}
+    # Questions per month, both periods; those without any thema form a row of their own.
+    per_maand = counts.per_maand
+    zonder_thema = {month: n - counts.met_thema.get(month, 0) for month, n in per_maand.items()}
     n_cur = sum(n for month, n in per_maand.items() if month >= periode.van)
     n_prev = sum(n for month, n in per_maand.items() if month < periode.van)
 
-    # Thema x month in this period; thema totals of the previous period (one query for both).
+    # Thema x month in this period; thema totals of the previous period.
     thema_maand = defaultdict(int)
     thema_vorig = defaultdict(int)
-    rows = (
-        links.annotate(maand=TruncMonth("datum"))
-        .values_list("thema_id", "maand")
-        .annotate(n=CountOf("*"))
-        .order_by()
-    )
-    for thema_id, maand, n in rows:
-        maand = _as_date(maand)
+    for (thema_id, maand), n in counts.thema_maand.items():
         if maand >= periode.van:
             thema_maand[(thema_id, _bucket(maand, quarters))] += n
         else:
@@ -196,19 +169,10 @@ def build_rapport(*, gemeente: Gemeente, periode: Periode, min_cell: int | None 
     if GEEN in thema_ids:
         thema_rows.append((GEEN, _("No thema chosen")))
 
-    # One query per dimension, both periods at once.
-    def per(veld: str) -> dict:
-        result = (
-            beide.values_list(veld)
-            .annotate(cur=CountOf("datum", filter=huidig), prev=CountOf("datum", filter=~huidig))
-            .order_by()
-        )
-        return {(key if key is not None else GEEN): (cur, prev) for key, cur, prev in result}
-
-    leeftijd = per("leeftijdsband")
-    wie = per("vraagsteller")
-    kanaal = per("kanaal")
-    verwezen = per("doorverwezen_naar")
+    leeftijd = counts.dims["leeftijdsband"]
+    wie = counts.dims["vraagsteller"]
+    kanaal = counts.dims["kanaal"]
+    verwezen = counts.dims["doorverwezen_naar"]
     partners = {p.pk: p.naam for p in Partner.objects.filter(pk__in=[k for k in verwezen if k != GEEN])}
     verwijs_rows = sorted(((pk, naam) for pk, naam in partners.items()), key=lambda row: row[1].lower())
     verwijs_rows.append((GEEN, _("Not referred")))
