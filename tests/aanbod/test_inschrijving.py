@@ -43,6 +43,19 @@ def activiteit():
     return factories.ActiviteitFactory(capaciteit=4, max_personen_per_inschrijving=4)
 
 
+def subject(kind: str, activiteit, taal: str = "nl-be") -> str:
+    """The subject a mail of this kind has, in the catalogue's words (tests do not hard-code wording)."""
+    from aanbod.mail import mail_render
+
+    context = {
+        "activiteit": activiteit,
+        "aanbod": activiteit.aanbod,
+        "inschrijving": Inschrijving(activiteit=activiteit, taal=taal),
+        "retention_days": 30,
+    }
+    return mail_render(template=f"aanbod/emails/inschrijving_{kind}", context=context, taal=taal).subject
+
+
 def statuses(activiteit):
     return list(activiteit.inschrijvingen.order_by("aangemaakt_op", "id").values_list("status", flat=True))
 
@@ -167,7 +180,7 @@ def test_cancel_promotes_the_waiting_list_in_order(activiteit, django_capture_on
         inschrijving_cancel(inschrijving=first)
     assert statuses(activiteit) == [GEANNULEERD, BEVESTIGD, BEVESTIGD, WACHTLIJST]
     assert sorted(message.to[0] for message in mail.outbox) == ["w1@example.org", "w2@example.org"]
-    assert all("place" in message.subject for message in mail.outbox)
+    assert all(message.subject == subject("opgeschoven", activiteit) for message in mail.outbox)
     w1.refresh_from_db()
     assert w1.promoted_at is not None
 
@@ -291,7 +304,7 @@ def test_confirmation_mail_is_in_the_parents_language(activiteit, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         inschrijving, _ = register(activiteit, taal="en")
     message = mail.outbox[0]
-    assert message.subject.startswith("You are registered")
+    assert message.subject == subject("bevestiging", activiteit, "en")
     assert f"/en/inschrijving/{inschrijving.token}/" in message.body
 
 
@@ -302,7 +315,7 @@ def test_waiting_list_mail_has_no_ics(activiteit, django_capture_on_commit_callb
     message = mail.outbox[-1]
     assert message.to == ["w@example.org"]
     assert message.attachments == []
-    assert "waiting list" in message.subject.lower() or "wachtlijst" in message.subject.lower()
+    assert message.subject == subject("wachtlijst", activiteit)
 
 
 def test_status_mail_is_sent_once_however_often_it_is_asked(activiteit):
@@ -355,4 +368,4 @@ def test_catch_up_announces_a_cancellation_made_outside_the_service(activiteit):
     inschrijvingen_catch_up()
     inschrijvingen_catch_up()
     assert len(mail.outbox) == 1
-    assert "Cancelled" in mail.outbox[0].subject or "geannuleerd" in mail.outbox[0].subject.lower()
+    assert mail.outbox[0].subject == subject("activiteit_geannuleerd", activiteit)

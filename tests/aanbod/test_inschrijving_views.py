@@ -6,12 +6,42 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
 
 from aanbod.models import Inschrijving
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+PRIVACY = (
+    "We keep your name, e-mail address and phone number only to organise this activity and to send you a "
+    "confirmation and a reminder. We delete them %%(days)s %s after the activity."
+)
+WAITING_NUMBER = (
+    "You are number %(n)s on the waiting list. "  # one msgid, split for the line length
+    "When a place frees up, you move up automatically and we e-mail you."
+)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /en/ leaves English active in this thread; start and end each test in the default."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+def tr(msgid: str, **params) -> str:
+    """The text as a page in the default language shows it (the catalogue's words, HTML-escaped)."""
+    with translation.override("nl-be"):
+        text = translation.gettext(msgid)
+    return escape(text % params if params else text)
+
+
+def ntr(singular: str, plural: str, n: int, name: str = "n") -> str:
+    with translation.override("nl-be"):
+        return escape(translation.ngettext(singular, plural, n) % {name: n})
 
 
 @pytest.fixture
@@ -57,8 +87,8 @@ def test_register_page_shows_the_form_places_left_and_privacy_line(client, activ
     assert response.status_code == 200
     content = response.content.decode()
     assert "Slapen zonder tranen" in content
-    assert "4 places left" in content
-    assert "30 days after the activity" in content
+    assert ntr("%(n)s place left", "%(n)s places left", 4) in content
+    assert ntr(PRIVACY % "day", PRIVACY % "days", 30, "days") in content
     assert 'name="email"' in content
 
 
@@ -83,20 +113,20 @@ def test_register_page_then_manage_page_says_registered(client, post, activiteit
     response = post(url(activiteit), data())
     page = client.get(response["Location"])
     content = page.content.decode()
-    assert "You are registered" in content
-    assert "We have sent a confirmation" in content
+    assert tr("You are registered. See you there!") in content
+    assert tr("We have sent a confirmation to your e-mail address.") in content
 
 
 def test_register_when_full_offers_and_joins_the_waiting_list(client, post, activiteit):
     factories.InschrijvingFactory(activiteit=activiteit, aantal_personen=4)
     page = client.get(url(activiteit))
-    assert "Join the waiting list" in page.content.decode()
+    assert tr("Join the waiting list") in page.content.decode()
     response = post(url(activiteit), data())
     inschrijving = Inschrijving.objects.get(email="sara@example.org")
     assert inschrijving.status == Inschrijving.Status.WACHTLIJST
     manage = client.get(response["Location"]).content.decode()
-    assert "waiting list" in manage
-    assert "number 1 on the waiting list" in manage
+    assert tr("On the waiting list") in manage
+    assert tr(WAITING_NUMBER, n=1) in manage
 
 
 def test_register_twice_does_not_show_the_other_registrations_link(post, activiteit):
@@ -104,7 +134,7 @@ def test_register_twice_does_not_show_the_other_registrations_link(post, activit
     response = post(url(activiteit), data(naam="Iemand Anders"))
     assert response.status_code == 200
     content = response.content.decode()
-    assert "already registered" in content
+    assert tr("This e-mail address is already registered") in content
     assert first.token not in content
     assert Inschrijving.objects.count() == 1
     assert len(mail.outbox) == 1
@@ -147,9 +177,9 @@ def test_register_unknown_or_unpublished_activity_is_404(client, activiteit):
 @pytest.mark.parametrize(
     ("changes", "text"),
     [
-        ({"inschrijven_tot": timezone.now() - timedelta(hours=1)}, "Registration is closed"),
-        ({"geannuleerd": True, "annulering_reden": "De spreker is ziek."}, "De spreker is ziek."),
-        ({"inschrijving_nodig": False}, "You do not need to register"),
+        ({"inschrijven_tot": timezone.now() - timedelta(hours=1)}, "Registration is closed."),
+        ({"geannuleerd": True, "annulering_reden": "De spreker is ziek."}, "This activity is cancelled."),
+        ({"inschrijving_nodig": False}, "You do not need to register."),
     ],
     ids=["deadline", "cancelled", "no-registration"],
 )
@@ -157,7 +187,7 @@ def test_register_closed_says_so_plainly(client, changes, text):
     activiteit = factories.ActiviteitFactory(**changes)
     for response in (client.get(url(activiteit)), client.post(url(activiteit), data())):
         assert response.status_code == 200
-        assert text in response.content.decode()
+        assert tr(text) in response.content.decode()
         assert "form" not in (response.context or {}) or response.context.get("form") is None
     assert Inschrijving.objects.count() == 0
 
@@ -166,7 +196,7 @@ def test_register_past_activity_says_it_took_place(client):
     start = timezone.now() - timedelta(days=1)
     activiteit = factories.ActiviteitFactory(start=start, einde=start + timedelta(hours=2))
     response = client.get(url(activiteit))
-    assert "already taken place" in response.content.decode()
+    assert tr("This activity has already taken place.") in response.content.decode()
 
 
 def test_register_works_for_logged_in_partner_staff_of_another_partner(
@@ -228,7 +258,12 @@ def test_manage_change_persons(client, post, inschrijving):
     assert response.status_code == 302
     inschrijving.refresh_from_db()
     assert inschrijving.aantal_personen == 3
-    assert "now for 3 persons" in client.get(manage_url(inschrijving)).content.decode()
+    saved = ntr(
+        "Saved: your registration is now for %(n)d person.",
+        "Saved: your registration is now for %(n)d persons.",
+        3,
+    )
+    assert saved in client.get(manage_url(inschrijving)).content.decode()
 
 
 def test_manage_change_beyond_the_places_left_is_a_form_error(client, activiteit, inschrijving):
@@ -255,7 +290,7 @@ def test_manage_cancel_asks_first_then_cancels_on_post(client, post, activiteit,
     cancel_url = reverse("inschrijving_annuleren", kwargs={"token": inschrijving.token})
     confirm = client.get(cancel_url)
     assert confirm.status_code == 200
-    assert "Yes, cancel my registration" in confirm.content.decode()
+    assert tr("Yes, cancel my registration") in confirm.content.decode()
     assert confirm["Cache-Control"] == "no-store"
     inschrijving.refresh_from_db()
     assert inschrijving.status == Inschrijving.Status.BEVESTIGD
@@ -268,7 +303,7 @@ def test_manage_cancel_asks_first_then_cancels_on_post(client, post, activiteit,
     assert waiting.status == Inschrijving.Status.BEVESTIGD
     assert [message.to for message in mail.outbox] == [[waiting.email]]
     page = client.get(manage_url(inschrijving)).content.decode()
-    assert "Your registration is cancelled" in page
+    assert tr("Your registration is cancelled. Thank you for letting us know.") in page
 
 
 def test_manage_cancel_without_csrf_token_is_403(inschrijving):
@@ -283,7 +318,7 @@ def test_manage_page_of_a_cancelled_activity_says_so_and_offers_no_change(client
     activiteit.geannuleerd = True
     activiteit.save()
     response = client.get(manage_url(inschrijving))
-    assert "cancelled this activity" in response.content.decode()
+    assert tr("The organiser has cancelled this activity.") in response.content.decode()
     assert response.context["form"] is None
     assert client.post(manage_url(inschrijving), {"aantal_personen": "2"}).status_code == 200
     inschrijving.refresh_from_db()
