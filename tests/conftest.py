@@ -24,6 +24,25 @@ def missing(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _english_ui_strings():
+    """Tests assert on the English msgids, whatever language a page is served in: the project's own
+    catalogues are left out. Tests of the translations themselves ask for `translations`."""
+    from django.test.utils import override_settings
+
+    with override_settings(LOCALE_PATHS=[]):
+        yield
+
+
+@pytest.fixture
+def translations(settings):
+    """The project's real nl-be, en and fr catalogues, for tests of what a parent reads in each language."""
+    from django.conf import settings as django_settings
+
+    settings.LOCALE_PATHS = [django_settings.BASE_DIR / "locale"]
+    return settings
+
+
 @pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Tasks run in-process unless a test asks for a real worker."""
@@ -52,28 +71,36 @@ def _fast_password_hasher(settings):
 
 
 def _reload_reference_data() -> None:
-    """Put back what the data migrations load (gemeenten, themas, talen, the coordinators' group)."""
+    """Put back what the data migrations load (gemeenten, themas, talen, the coordinators' group).
+
+    When the test database was serialized at creation (some test uses serialized_rollback), restore
+    exactly that snapshot, with its primary keys, so that a later serialized restore finds the same rows
+    and does not collide on content types; otherwise run the data migrations' loaders again."""
     import importlib
 
     from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
 
     from partners.models import Gemeente
 
-    if Gemeente.objects.exists():
+    group_migration = importlib.import_module("partners.migrations.0003_coordinatoren_group")
+    if Gemeente.objects.exists() and Group.objects.filter(name=group_migration.GROUP).exists():
         return
-    from django.contrib.auth.models import Group, Permission
-
     ContentType.objects.clear_cache()
+    snapshot = getattr(connection, "_test_serialized_contents", None)
+    if snapshot:
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(snapshot)
+        ContentType.objects.clear_cache()
+        return
     if not ContentType.objects.exists():
-        # The flush after a serialized_rollback test skips post_migrate: no content types, no permissions.
         from django.core.management.sql import emit_post_migrate_signal
 
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     for module in ("partners.migrations.0002_gemeenten", "aanbod.migrations.0003_referentiedata"):
         importlib.import_module(module).load(apps, None)
-    # The flush's post_migrate signal has recreated content types and permissions; only the group is gone.
-    group_migration = importlib.import_module("partners.migrations.0003_coordinatoren_group")
     group, _ = Group.objects.get_or_create(name=group_migration.GROUP)
     group.permissions.set(
         [
@@ -85,28 +112,26 @@ def _reload_reference_data() -> None:
     )
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_survives_transactional_tests(request, django_db_blocker):
-    """A transactional test ends with a flush that empties every table, also the reference data that
-    migrations loaded; put it back so the tests after it see the same database as the ones before.
+def _is_transactional(item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    if "transactional_db" in fixtures or "live_server" in fixtures:
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
-    Checked before the test as well: with `@pytest.mark.django_db(transaction=True)` pytest-django's db
-    helper is set up before this fixture, so its flush runs after this teardown. A serialized_rollback
-    test restores its own snapshot and expects an empty database after it, so it is left alone."""
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-    marker = request.node.get_closest_marker("django_db")
-    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
-        transactional = True
-    serialized = bool(marker and marker.kwargs.get("serialized_rollback")) or (
-        "django_db_serialized_rollback" in request.fixturenames
-    )
-    if transactional and not serialized:
-        with django_db_blocker.unblock():
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush that empties every table, also the reference data that
+    migrations loaded; once all its fixtures are torn down (the flush is pytest-django's last step), put
+    that data back, so the tests after it see the same database as the ones before."""
+    result = yield
+    if _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
             _reload_reference_data()
-    yield
-    if transactional and not serialized:
-        with django_db_blocker.unblock():
-            _reload_reference_data()
+    return result
 
 
 @pytest.fixture
