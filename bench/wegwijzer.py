@@ -178,6 +178,8 @@ else:
     def sentence(rng: random.Random, n: int, filler: list[str] | None = None, topics: int = 1) -> str:
         words = [rng.choice(filler) for _ in range(n - topics)] if filler else []
         words += [rng.choice(WORDS) for _ in range(topics if filler else n)]
+        if not words:
+            words = [rng.choice(filler)]
         rng.shuffle(words)
         return " ".join(words).capitalize() + "."
 
@@ -226,7 +228,10 @@ else:
                         slug=slugify(titel),
                         soort=rng.choice(SOORTEN),
                         samenvatting=sentence(rng, 18, filler)[:300],
-                        beschrijving=" ".join(sentence(rng, 14, filler) for _ in range(6)),
+                        # Mostly everyday words, with a topic word in one sentence: like a real description.
+                        beschrijving=" ".join(
+                            sentence(rng, 14, filler, topics=int(n == 0)) for n in range(6)
+                        ),
                         status=Aanbod.Status.GEPUBLICEERD,
                         leeftijd_van=van,
                         leeftijd_tot=None if van is None else min(van + rng.choice([3, 6, 12]), 18),
@@ -415,9 +420,13 @@ else:
             django_setup()
             fill(args.aanbod, args.activiteiten)
             took = time.perf_counter() - t0
+            from aanbod.models import Aanbod
+            from aanbod.search import search_aanbod
+
+            matches = search_aanbod(Aanbod.objects.published(), "slapen").queryset.count()
             print(
                 f"Filled {args.aanbod} aanbod and {args.activiteiten} activities in {took:.0f} s "
-                "(migrations and search triggers included)."
+                f"(migrations and search triggers included); q=slapen matches {matches}."
             )
             for page_cache in (False, True):
                 port = free_port()
