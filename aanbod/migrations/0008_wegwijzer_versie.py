@@ -44,10 +44,13 @@ CREATE TRIGGER {table}_wegwijzer_versie
     for table in TABLES
 )
 
-BACKWARD = "".join(f"DROP TRIGGER IF EXISTS {table}_wegwijzer_versie ON {table};\n" for table in TABLES) + """
+BACKWARD = (
+    "".join(f"DROP TRIGGER IF EXISTS {table}_wegwijzer_versie ON {table};\n" for table in TABLES)
+    + """
 DROP FUNCTION IF EXISTS hvhk_bump_wegwijzer_versie();
 DROP SEQUENCE IF EXISTS hvhk_wegwijzer_versie;
 """
+)
 
 
 class PostgresOnlySQL(migrations.RunSQL):
