@@ -65,6 +65,17 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /en/ or /fr/ leaves that language active in the test thread, and the next test's
+    `reverse()` would then add its prefix: every test starts and ends in the default language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2's rounds cost about a second per factory user on a busy machine; MD5 is fine in tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -126,7 +137,8 @@ def pytest_runtest_teardown(item, nextitem):
     migrations loaded; once all its fixtures are torn down (the flush is pytest-django's last step), put
     that data back, so the tests after it see the same database as the ones before."""
     result = yield
-    if _is_transactional(item):
+    # After the session's last test the test database is already gone (nothing left to restore).
+    if _is_transactional(item) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
