@@ -24,14 +24,6 @@ WAITING_NUMBER = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _default_language():
-    """A request to /en/ leaves English active in this thread; start and end each test in the default."""
-    translation.deactivate()
-    yield
-    translation.deactivate()
-
-
 def tr(msgid: str, **params) -> str:
     """The text as a page in the default language shows it (the catalogue's words, HTML-escaped)."""
     with translation.override("nl-be"):
