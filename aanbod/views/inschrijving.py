@@ -164,6 +164,15 @@ def _wachtlijst_plaats(inschrijving: Inschrijving) -> int | None:
     )
 
 
+def _kan_wijzigen(inschrijving: Inschrijving, activiteit: Activiteit) -> bool:
+    """The parent may still change or cancel: not cancelled, and the activity neither cancelled nor begun."""
+    return (
+        inschrijving.status != Inschrijving.Status.GEANNULEERD
+        and not activiteit.geannuleerd
+        and activiteit.start > timezone.now()
+    )
+
+
 def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
     activiteit = (
         Activiteit.objects.with_bezetting()
@@ -171,11 +180,7 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
         .get(pk=inschrijving.activiteit_id)
     )
     inschrijving.activiteit = activiteit
-    kan_wijzigen = (
-        inschrijving.status != Inschrijving.Status.GEANNULEERD
-        and not activiteit.geannuleerd
-        and activiteit.start > timezone.now()
-    )
+    kan_wijzigen = _kan_wijzigen(inschrijving, activiteit)
     maximum = inschrijving_max_personen(inschrijving, activiteit)
     if kan_wijzigen and form is None:
         form = InschrijvingWijzigenForm(
@@ -235,7 +240,8 @@ def inschrijving_manage(request, token: str):
 def inschrijving_annuleren(request, token: str):
     """A confirm step (GET) before cancelling (POST only)."""
     inschrijving = _inschrijving_for_token(token)
-    if inschrijving.status == Inschrijving.Status.GEANNULEERD:
+    if not _kan_wijzigen(inschrijving, inschrijving.activiteit):
+        # Already cancelled, or the activity started or was cancelled: the manage page says which.
         return _private(redirect(inschrijving))
     if request.method == "POST":
         inschrijving_cancel(inschrijving=inschrijving)

@@ -360,3 +360,13 @@ def test_register_is_rate_limited_per_client(client, activiteit):
     assert response.status_code == 429
     assert Inschrijving.objects.count() == 0
     assert client.get(url(activiteit)).status_code == 200  # reading stays open
+
+
+def test_manage_cancel_after_the_start_is_refused(client, activiteit, inschrijving):
+    activiteit.start = timezone.now() - timedelta(minutes=5)
+    activiteit.save()
+    cancel_url = reverse("inschrijving_annuleren", kwargs={"token": inschrijving.token})
+    assert client.get(cancel_url)["Location"] == manage_url(inschrijving)
+    assert client.post(cancel_url)["Location"] == manage_url(inschrijving)
+    inschrijving.refresh_from_db()
+    assert inschrijving.status == Inschrijving.Status.BEVESTIGD
