@@ -57,9 +57,3 @@ def with_mfa(user):
 def admin_client(client, coordinator):
     client.force_login(with_mfa(coordinator))
     return client
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English msgids: serve pages in English (URLs without a language prefix)."""
-    settings.LANGUAGE_CODE = "en"

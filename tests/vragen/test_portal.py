@@ -52,7 +52,7 @@ def test_anonymous_goes_to_login(client, db, url):
 
 @pytest.mark.parametrize("url", PORTAL_URLS)
 @pytest.mark.parametrize("role", ["alice", "bob", "charlie", "coordinator"])
-def test_partner_staff_and_coordinators_come_in(client, request, url, role):
+def test_partner_staff_and_coordinators_come_in(db, client, request, url, role):
     assert login(client, request.getfixturevalue(role)).get(url).status_code == 200
 
 
