@@ -231,7 +231,25 @@ class _Engine:
         return None
 
     def protected(self, index: int) -> bool:
-        return self.cycle(index, allow_new=False) is not None
+        """Is there a feasible cycle through this cell among the cells already suppressed?"""
+        target = self.cells[index]
+        graph = self._graph(False)
+        for step in (1, -1):
+            if not self.can_move(target, step):
+                continue
+            start, goal = (target.v, target.u) if step == 1 else (target.u, target.v)
+            # All costs are zero here: a plain depth-first search with an early exit will do.
+            seen, todo = {start}, [start]
+            while todo:
+                node = todo.pop()
+                for nxt, _cost, via in graph.get(node, ()):
+                    if via == index or nxt in seen:
+                        continue
+                    if nxt == goal:
+                        return True
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return False
 
     def run(self) -> list[int]:
         """Suppress; return the indices of cells that could not be protected."""

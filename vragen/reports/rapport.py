@@ -97,6 +97,7 @@ class Rapport:
 
     @property
     def weinig_vragen(self) -> bool:
+        """Fewer questions than the threshold: the page says so instead of leaving readers puzzled."""
         return self.totaal.state == "small"
 
 
