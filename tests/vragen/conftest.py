@@ -47,6 +47,16 @@ def gesprek_en_code(gemeente_a, slapen):
     )
 
 
+@pytest.fixture
+def dora_b(gemeente_b):
+    """Municipality staff of the other gemeente (Antwerpen)."""
+    from tests import factories
+
+    user = factories.UserFactory(email="dora@antwerpen.example")
+    factories.GemeentetoegangFactory(user=user, gemeente=gemeente_b)
+    return user
+
+
 def with_mfa(user):
     """The admin asks for a second factor (partners.middleware); tests give users one."""
     Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP, defaults={"data": {}})

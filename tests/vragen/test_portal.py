@@ -57,8 +57,9 @@ def test_partner_staff_and_coordinators_come_in(db, client, request, url, role):
 
 
 @pytest.mark.parametrize("url", PORTAL_URLS)
-def test_municipality_staff_is_refused(client, dora, url):
-    assert login(client, dora).get(url).status_code == 403
+@pytest.mark.parametrize("role", ["dora", "dora_b"])
+def test_municipality_staff_is_refused(db, client, request, url, role):
+    assert login(client, request.getfixturevalue(role)).get(url).status_code == 403
 
 
 # --- quick registration --------------------------------------------------------------------------

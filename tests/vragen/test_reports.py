@@ -352,14 +352,6 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def dora_b(gemeente_b):
-    """Municipality staff of the other gemeente."""
-    user = factories.UserFactory(email="dora@antwerpen.example")
-    factories.GemeentetoegangFactory(user=user, gemeente=gemeente_b)
-    return user
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_report_permission_matrix(client, request, role, gemeente_a, gemeente_b):
     client.force_login(request.getfixturevalue(role))
