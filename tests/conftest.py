@@ -44,6 +44,17 @@ def translations(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /en/ or /fr/ leaves its language active in the test's thread; start every test from
+    the default language, so reverse() and gettext do not depend on the test that ran before."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Tasks run in-process unless a test asks for a real worker."""
     from huisvanhetkind.celery import app
