@@ -164,3 +164,11 @@ def test_seed_demo_creates_one_account_per_role(seeded):
         assert user.check_password(DEMO_PASSWORD)
         assert user.email in seeded["output"]
     assert DEMO_PASSWORD in seeded["output"]
+
+
+def test_seed_demo_registrations_do_not_wait_for_a_status_mail(seeded):
+    """The periodic scan must not mail every demo registration the first time it runs."""
+    from aanbod.models import Inschrijving
+
+    assert Inschrijving.objects.exists()
+    assert not Inschrijving.objects.filter(status_mail_sent_at__isnull=True).exists()

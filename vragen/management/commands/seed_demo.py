@@ -328,6 +328,9 @@ class Command(BaseCommand):
                         aantal_personen=personen,
                         status=status,
                         aangemaakt_op=aangemaakt,
+                        # Demo registrations were "mailed" when they were made: the first periodic scan
+                        # must not send a status mail for every one of them.
+                        status_mail_sent_at=aangemaakt,
                         geannuleerd_op=aangemaakt + timedelta(hours=5)
                         if status == Inschrijving.Status.GEANNULEERD
                         else None,
