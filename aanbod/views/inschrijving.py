@@ -39,7 +39,7 @@ from aanbod.services.inschrijvingen import (
     inschrijving_create,
     inschrijving_max_personen,
 )
-from huisvanhetkind.ratelimit import ratelimit
+from partners.ratelimit import ratelimit
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 # Per client (IP address, never stored): generous for a social worker registering several families from

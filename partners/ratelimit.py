@@ -28,7 +28,7 @@ Using it
 
     Block a view (answers 429 with templates/429.html and a Retry-After header)::
 
-        from huisvanhetkind.ratelimit import ratelimit
+        from partners.ratelimit import ratelimit
 
         @ratelimit("vraag-stellen", "5/h", methods=["POST"])
         def vraag_stellen(request): ...
@@ -69,7 +69,7 @@ logger = logging.getLogger(__name__)
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
-_KEY_SALT = "huisvanhetkind.ratelimit"
+_KEY_SALT = "partners.ratelimit"
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
