@@ -191,11 +191,6 @@ def test_aanbod_free_with_kansentarief_and_paid_with_price_are_fine():
         pytest.param(
             Decimal("51"),
             None,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="locatie_coordinates_valid: a comparison with NULL is unknown, which a CHECK lets "
-                "through; the range branch needs latitude__isnull=False, longitude__isnull=False",
-            ),
         ),
     ],
     ids=["latitude", "longitude", "half"],
