@@ -70,7 +70,7 @@ def dashboard(request):
         "afgewezen": aanbod.exclude(afwijsreden="")
         .filter(
             Q(status=Aanbod.Status.AFGEWEZEN)
-            | Q(status=Aanbod.Status.GEPUBLICEERD, voorgestelde_wijziging=None)
+            | Q(status=Aanbod.Status.GEPUBLICEERD, voorgestelde_wijziging__isnull=True)
         )
         .order_by("-bijgewerkt_op")[:MAX_RIJEN],
         "concepten": aanbod.filter(status=Aanbod.Status.CONCEPT).order_by("-bijgewerkt_op")[:MAX_RIJEN],

@@ -511,3 +511,17 @@ def test_membership_role_does_not_matter_for_aanbod(alice, bob, aanbod_a):
             client_for(user).get(reverse("portal_aanbod_bewerken", kwargs={"pk": aanbod_a.pk})).status_code
             == 200
         )
+
+
+def test_dashboard_shows_a_rejected_change_of_a_published_aanbod(client, alice, aanbod_a, coordinator):
+    from aanbod.services.moderatie import aanbod_propose_change, aanbod_reject
+
+    aanbod_a.partner.vertrouwd = False
+    aanbod_a.partner.save(update_fields=["vertrouwd"])
+    aanbod_propose_change(aanbod=aanbod_a, data={"titel": "Nieuwe titel"}, user=alice)
+    aanbod_reject(aanbod=aanbod_a, user=coordinator, reden="De titel zegt niet voor wie het is.")
+    aanbod_a.refresh_from_db()
+    assert aanbod_a.status == "gepubliceerd"
+    client.force_login(alice)
+    html = client.get("/partner/").content.decode()
+    assert "De titel zegt niet voor wie het is." in html
