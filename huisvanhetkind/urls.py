@@ -2,11 +2,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.functional import lazy
+
+from partners.models import Netwerk
 
 from . import health, views, wellknown
 
-admin.site.site_header = "Huis van het Kind"
-admin.site.site_title = "Huis van het Kind"
+# The network's own name, read (from the cache) each time the admin renders its header.
+netwerk_naam = lazy(lambda: Netwerk.load().naam, str)()
+admin.site.site_header = netwerk_naam
+admin.site.site_title = netwerk_naam
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -371,3 +371,17 @@ def test_deactivate_action_spares_self_and_superusers(coordinator_client, coordi
     assert User.objects.get(pk=bob.pk).is_active is False
     assert User.objects.get(pk=coordinator.pk).is_active is True
     assert User.objects.get(pk=superuser.pk).is_active is True
+
+
+def test_admin_header_carries_the_networks_name(client, coordinator):
+    from partners.models import Netwerk
+
+    netwerk = Netwerk.load()
+    netwerk.naam = "Huis van het Kind Zottegem"
+    netwerk.save()
+    client.force_login(with_mfa(coordinator))
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "| Huis van het Kind Zottegem</title>" in html  # site_title
+    assert html.count("Huis van het Kind Zottegem") >= 2  # and site_header
