@@ -22,7 +22,19 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Taal(models.Model):
+class MeertaligeNaam:
+    """A name kept in Dutch with optional English and French: `label` is the one for the active language."""
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        lang = (get_language() or "nl")[:2]
+        return {"en": self.naam_en, "fr": self.naam_fr}.get(lang) or self.naam
+
+
+class Taal(MeertaligeNaam, models.Model):
     """A language an aanbod is offered in (ISO 639-1 code)."""
 
     code = models.CharField(_("code"), max_length=8, primary_key=True)
@@ -36,16 +48,8 @@ class Taal(models.Model):
         verbose_name_plural = _("languages")
         ordering = ["volgorde", "naam"]
 
-    def __str__(self) -> str:
-        return self.label
 
-    @property
-    def label(self) -> str:
-        lang = (get_language() or "nl")[:2]
-        return {"en": self.naam_en, "fr": self.naam_fr}.get(lang) or self.naam
-
-
-class Thema(models.Model):
+class Thema(MeertaligeNaam, models.Model):
     """A topic of upbringing, shared by aanbod and vragen."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -61,14 +65,6 @@ class Thema(models.Model):
         verbose_name = _("thema")
         verbose_name_plural = _("themas")
         ordering = ["volgorde", "naam"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        lang = (get_language() or "nl")[:2]
-        return {"en": self.naam_en, "fr": self.naam_fr}.get(lang) or self.naam
 
 
 class Levensfase(models.TextChoices):
