@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Thema
 from partners.models import COORDINATOR_GROUP, Gemeente, Netwerk, Partner, User
+from partners.queue import enqueue_on_commit
 
 from . import codes
 from .models import Bericht, Gesprek, Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller
@@ -233,13 +234,8 @@ def gesprekken_delete_expired(*, now=None) -> int:
 def _notify_after_commit(gesprek_id: int, reden: str) -> None:
     from .tasks import notify_gesprek
 
-    def enqueue():
-        try:
-            notify_gesprek.delay(gesprek_id=gesprek_id, reden=reden)
-        except Exception as error:  # noqa: BLE001 - the broker is away; a mail is not worth a 500
-            logger.warning("could not enqueue a conversation notice (%s)", type(error).__name__)
-
-    transaction.on_commit(enqueue)
+    # The broker may be away: a notice is not worth a 500 (partners.queue logs it and moves on).
+    enqueue_on_commit(notify_gesprek, gesprek_id=gesprek_id, reden=reden)
 
 
 def gesprek_notify(*, gesprek: Gesprek, reden: str) -> int:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Aanbod, Activiteit
 from partners.models import Lidmaatschap
+from partners.queue import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -235,7 +236,8 @@ def _enqueue_mail(aanbod: Aanbod, besluit: str) -> None:
     from aanbod.tasks.moderatie import mail_moderatie_besluit
 
     aanbod_id = aanbod.pk
-    transaction.on_commit(lambda: mail_moderatie_besluit.delay(aanbod_id=aanbod_id, besluit=besluit))
+    # With the broker away the decision still stands; the mail is logged as not sent.
+    enqueue_on_commit(mail_moderatie_besluit, aanbod_id=aanbod_id, besluit=besluit)
 
 
 def _publish(aanbod: Aanbod, *, notify: bool) -> Aanbod:

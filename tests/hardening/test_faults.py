@@ -47,7 +47,7 @@ def test_healthz_says_the_broker_is_down(client, db, settings):
 
 def test_enqueue_with_broker_down_does_not_raise(settings):
     from huisvanhetkind.celery import app
-    from huisvanhetkind.queue import send_task
+    from partners.queue import send_task
 
     @app.task(name="tests.noop")
     def noop(**kwargs):
@@ -91,3 +91,24 @@ def test_database_away_gives_a_friendly_503_and_recovers(client, monkeypatch):
             connection.settings_dict.clear()
             connection.settings_dict.update(saved)
     assert client.get("/privacy/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_with_the_broker_down_still_publishes(coordinator):
+    from aanbod.models import Aanbod
+    from aanbod.services.moderatie import aanbod_publish
+    from huisvanhetkind.celery import app
+    from tests import factories
+
+    aanbod = factories.AanbodFactory(status=Aanbod.Status.INGEDIEND)
+    app.conf.task_always_eager = False
+    old = app.conf.broker_url
+    app.conf.broker_url = CLOSED_REDIS
+    app.pool.force_close_all()
+    try:
+        aanbod_publish(aanbod=aanbod, user=coordinator)
+    finally:
+        app.conf.broker_url = old
+        app.pool.force_close_all()
+    aanbod.refresh_from_db()
+    assert aanbod.status == Aanbod.Status.GEPUBLICEERD

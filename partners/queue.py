@@ -1,5 +1,7 @@
 """Enqueue Celery work after the transaction commits, without ever failing the request.
 
+It lives in partners, the leftmost app, so that every app may use it (see docs/architecture-notes.md).
+
 State lives in the database: when the broker is unreachable the message is simply not sent, the
 failure is logged (without personal data), and the periodic scan that looks for due work in the
 database picks it up later. Nothing is lost, and the parent's registration or question still succeeds.
