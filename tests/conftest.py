@@ -123,15 +123,7 @@ def _reload_reference_data() -> None:
         emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     for module in ("partners.migrations.0002_gemeenten", "aanbod.migrations.0003_referentiedata"):
         importlib.import_module(module).load(apps, None)
-    group, _ = Group.objects.get_or_create(name=group_migration.GROUP)
-    group.permissions.set(
-        [
-            Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-            for app_label, models in group_migration.PERMISSIONS.items()
-            for model, actions in models.items()
-            for action in actions
-        ]
-    )
+    group_migration.assign_permissions(Group, Permission)
 
 
 def _is_transactional(item) -> bool:

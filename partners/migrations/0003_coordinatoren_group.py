@@ -44,17 +44,20 @@ def create_group(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    assign_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def assign_permissions(Group, Permission) -> None:
+    """Create the group if missing and give it exactly PERMISSIONS (also used by the tests' reload)."""
     group, _ = Group.objects.get_or_create(name=GROUP)
-    wanted = []
-    for app_label, models in PERMISSIONS.items():
-        for model, actions in models.items():
-            for action in actions:
-                wanted.append(
-                    Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
-                )
-    group.permissions.set(wanted)
+    group.permissions.set(
+        [
+            Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+            for app_label, models in PERMISSIONS.items()
+            for model, actions in models.items()
+            for action in actions
+        ]
+    )
 
 
 def remove_group(apps, schema_editor):
