@@ -24,7 +24,7 @@ SUPPORTED_VERSIONS = ("3.0", "3.1")
 def hsds_version() -> str:
     """The HSDS version served: "3.0" (the newest release), or "3.1" to add its fields.
 
-    HSDS_VERSION in the settings; 3.1 adds `capacities` (places left) and `additional_urls` to
+    HSDS_VERSION in the settings; 3.1 adds `capacities` (places left) to
     services and `additional_websites` to organizations. Everything else is the same in both.
     """
     version = getattr(settings, "HSDS_VERSION", "3.0")

@@ -1,4 +1,4 @@
-"""Write the published catalogue as an HSDS 3.0 tabular data package (the official layout): `manage.py export_hsds <dir>`."""
+"""Write the published catalogue as an HSDS 3.0 tabular data package in the official layout."""
 
 from pathlib import Path
 
