@@ -12,6 +12,7 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur
 from partners.models import Partner
@@ -362,7 +363,7 @@ UNIT_PLACE = "place"
 def unit_dict() -> dict:
     return {
         "id": str(stable_id("unit", UNIT_PLACE)),
-        "name": _("place"),
+        "name": pgettext("unit of capacity", "place"),
         "scheme": "huisvanhetkind",
         "identifier": UNIT_PLACE,
     }
