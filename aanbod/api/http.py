@@ -82,7 +82,9 @@ class Entry:
 
 def _cache_key(request: HttpRequest) -> str:
     query = "&".join(sorted(f"{key}={value}" for key, values in request.GET.lists() for value in values))
-    digest = hashlib.sha256(f"{request.path}?{query}".encode()).hexdigest()
+    # The HSDS version served is part of the answer: switching it must not serve the other's bodies.
+    version = getattr(settings, "HSDS_VERSION", "3.0")
+    digest = hashlib.sha256(f"{version}:{request.path}?{query}".encode()).hexdigest()
     return f"{CACHE_PREFIX}:body:{digest}"
 
 

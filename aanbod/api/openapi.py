@@ -1,15 +1,39 @@
 """The OpenAPI 3.1 document of the HSDS API (served at /api/openapi.json).
 
-Paths, parameters and the page envelope mirror the Open Referral HSDS 3.0 API reference
-(schema/openapi.json of openreferral/specification). The schemas describe exactly what this API
-returns, a profile of the HSDS 3.0 objects; only GET is offered (the reference's optional POST
-searches are not).
+A faithful superset of the official HSDS 3.0 API reference (schema/openapi.json of
+openreferral/specification, copied in tests/api/official/): the same paths, operations and
+parameters, every answer also valid against the official response schemas (the test suite checks
+both), and in addition what the reference leaves open: the parameters' exact syntax (a UUID, 1 to
+100 per page, true or false — anything else is a 400), the error answers, and the schemas as a
+profile of what this API returns. The HSDS 3.1 fields (`capacities`, `additional_websites`) are
+optional here and present when HSDS_VERSION is 3.1.
 """
 
+import re
+
+from .params import (
+    MAX_INTEGER,
+    MAX_PER_PAGE,
+    MAX_SEARCH_LENGTH,
+    POSTCODE_PATTERN,
+    PROXIMITY_DISTANCE_PATTERN,
+    PROXIMITY_POINT_PATTERN,
+    UUID_PATTERN,
+)
+
 UUID = {"type": "string", "format": "uuid"}
+UUID_PARAM = {"type": "string", "format": "uuid", "pattern": UUID_PATTERN}
 STRING = {"type": "string"}
 DATE = {"type": "string", "format": "date"}
+DATE_TIME = {"type": "string", "format": "date-time"}
 URI = {"type": "string", "format": "uri"}
+# HH:MM:SS with the UTC offset of that day in Belgium: "19:30:00+02:00".
+TIME_WITH_OFFSET = {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]:[0-5][0-9][+-][0-9]{2}:[0-9]{2}$"}
+
+
+def _ecma(pattern: str) -> str:
+    """A Python pattern as JSON Schema reads it (ECMA 262 has no `(?P<name>` groups)."""
+    return re.sub(r"\(\?P<\w+>", "(", pattern)
 
 
 def _ref(name: str) -> dict:
@@ -130,13 +154,14 @@ SCHEMAS = {
             "valid_to": DATE,
             "dtstart": DATE,
             "until": DATE,
+            "timezone": {"type": "number", "description": "UTC offset in hours on these dates."},
             "count": {"type": "integer"},
             "wkst": {"type": "string", "enum": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]},
             "freq": {"type": "string", "enum": ["WEEKLY", "MONTHLY"]},
             "interval": {"type": "integer"},
             "byday": STRING,
-            "opens_at": STRING,
-            "closes_at": STRING,
+            "opens_at": TIME_WITH_OFFSET,
+            "closes_at": TIME_WITH_OFFSET,
             "description": STRING,
             "notes": STRING,
             "schedule_link": URI,
@@ -174,8 +199,33 @@ SCHEMAS = {
             "minimum_age": {"type": "integer"},
             "maximum_age": {"type": "integer"},
             "assured_date": DATE,
+            "last_modified": DATE_TIME,
+            "capacities": _array("ServiceCapacity"),
         },
-        ["id", "name", "status"],
+        ["id", "name", "status", "last_modified"],
+    ),
+    "MinimalService": {
+        "type": "object",
+        "description": "A service as `minimal=true` gives it: its id and modified date only.",
+        "properties": {"id": UUID, "last_modified": DATE_TIME},
+        "required": ["id", "last_modified"],
+        "additionalProperties": False,
+    },
+    "Unit": _object({"id": UUID, "name": STRING, "scheme": STRING, "identifier": STRING}, ["id", "name"]),
+    "ServiceCapacity": _object(
+        {
+            "id": UUID,
+            "service_id": UUID,
+            "unit": _ref("Unit"),
+            "available": {"type": "number", "minimum": 0},
+            "maximum": {"type": "number", "minimum": 0},
+            "description": STRING,
+            "updated": DATE_TIME,
+        },
+        ["id", "unit", "available", "updated"],
+    ),
+    "Url": _object(
+        {"id": UUID, "label": STRING, "url": URI, "organization_id": UUID, "service_id": UUID}, ["id", "url"]
     ),
     "Organization": _object(
         {
@@ -187,6 +237,7 @@ SCHEMAS = {
             "logo": URI,
             "uri": URI,
             "phones": _array("Phone"),
+            "additional_websites": _array("Url"),
         },
         ["id", "name", "description"],
     ),
@@ -243,30 +294,53 @@ def _param(name: str, schema: dict, description: str) -> dict:
 PARAMETERS = {
     "search": _param(
         "search",
-        {"type": "string", "maxLength": 200, "pattern": "^[^\\u0000]*$"},
+        {"type": "string", "maxLength": MAX_SEARCH_LENGTH, "pattern": "^[^\\u0000]*$"},
         "Words that must all occur in the name or description.",
     ),
-    "page": _param("page", {"type": "integer", "minimum": 1, "maximum": 1000000}, "Page number, from 1."),
+    "page": _param(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_INTEGER},
+        "Page number, from 1.",
+    ),
     "per_page": _param(
         "per_page",
-        {"type": "integer", "minimum": 1, "maximum": 1000000},
-        "Results per page (default 25); more than 100 is lowered to 100.",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        f"Results per page: 1 to {MAX_PER_PAGE} (default 25); more is a 400.",
     ),
     "format": _param("format", {"type": "string", "enum": ["json"]}, "Only json is offered."),
-    "taxonomy_term_id": _param("taxonomy_term_id", UUID, "Only records with this taxonomy term."),
-    "taxonomy_id": _param("taxonomy_id", UUID, "Only records with a term of this taxonomy."),
-    "organization_id": _param("organization_id", UUID, "Only services of this organization."),
+    "taxonomy_term_id": _param("taxonomy_term_id", UUID_PARAM, "Only records with this taxonomy term."),
+    "taxonomy_id": _param("taxonomy_id", UUID_PARAM, "Only records with a term of this taxonomy."),
+    "organization_id": _param("organization_id", UUID_PARAM, "Only services of this organization."),
     "modified_after": _param(
-        "modified_after", {"type": "string", "format": "date-time"}, "Only services changed on or after this."
+        "modified_after",
+        {"type": "string", "anyOf": [{"format": "date-time"}, {"format": "date", "pattern": "^[0-9-]{10}$"}]},
+        "Only services changed on or after this RFC 3339 date-time (or date, from midnight in Belgium).",
     ),
-    "minimal": _param("minimal", {"type": "boolean"}, "Only id, name and status of each service."),
+    "minimal": _param("minimal", {"type": "boolean"}, "Only the id and modified date of each service."),
     "full": _param("full", {"type": "boolean"}, "Fully nested records."),
     "full_service": _param("full_service", {"type": "boolean"}, "Fully nested services in an organization."),
     "postcode": _param(
-        "postcode", {"type": "string", "pattern": "^[1-9][0-9]{3}$"}, "Only places with this postcode."
+        "postcode",
+        {"type": "string", "pattern": POSTCODE_PATTERN},
+        "Only places with this postcode; with a bare `proximity`, the point to measure from.",
+    ),
+    "proximity": _param(
+        "proximity",
+        {
+            "type": "string",
+            "anyOf": [
+                {"pattern": _ecma(PROXIMITY_DISTANCE_PATTERN)},
+                {"pattern": _ecma(PROXIMITY_POINT_PATTERN)},
+            ],
+        },
+        "Only places within this many metres of the centroid of `postcode` (as HSDS defines it; without "
+        "`postcode`, or when no place in it has coordinates, nothing is within it), or of a point given "
+        "as latitude,longitude,metres (e.g. 51.05,3.72,5000). Nearest first.",
     ),
     "top_only": _param("top_only", {"type": "boolean"}, "Only top terms (all terms here are top terms)."),
-    "parent_id": _param("parent_id", UUID, "Only children of this term (the taxonomies here are flat)."),
+    "parent_id": _param(
+        "parent_id", UUID_PARAM, "Only children of this term (the taxonomies here are flat)."
+    ),
 }
 
 
@@ -314,7 +388,7 @@ def _id_param(what: str) -> dict:
         "name": "id",
         "required": True,
         "description": f"The id of the {what}.",
-        "schema": UUID,
+        "schema": UUID_PARAM,
     }
 
 
@@ -331,11 +405,11 @@ def openapi_document() -> dict:
         "info": {
             "title": "Huis van het Kind — HSDS API",
             "version": "1.0.0",
-            "summary": "The published aanbod of the network as Open Referral HSDS 3.0 open data.",
+            "summary": "The published aanbod of the network as Open Referral HSDS open data.",
             "description": (
                 "Read-only, public, no key needed. Lists use the HSDS page envelope. Responses carry "
                 "ETag and Last-Modified for conditional requests and may be cached for a minute. "
-                "Times of day are local time in Belgium (Europe/Brussels)."
+                "Times of day carry the UTC offset of Belgium (Europe/Brussels) on their date."
             ),
             "license": {"name": "CC0 1.0", "identifier": "CC0-1.0"},
         },
@@ -346,7 +420,19 @@ def openapi_document() -> dict:
             "/services": _operation(
                 "getPaginatedListOfServices",
                 "Published services.",
-                _page_of("Service"),
+                {
+                    "allOf": [
+                        _ref("Page"),
+                        {
+                            "properties": {
+                                "contents": {
+                                    "type": "array",
+                                    "items": {"anyOf": [_ref("Service"), _ref("MinimalService")]},
+                                }
+                            }
+                        },
+                    ]
+                },
                 parameters=_params(*service_filters, "organization_id", "modified_after", "minimal", "full"),
             ),
             "/services/{id}": _detail(
@@ -387,7 +473,9 @@ def openapi_document() -> dict:
                 "getPaginatedListOfServiceAtLocation",
                 "Services at their locations.",
                 _page_of("ServiceAtLocation"),
-                parameters=_params(*service_filters, "organization_id", "modified_after", "full", "postcode"),
+                parameters=_params(
+                    *service_filters, "organization_id", "modified_after", "full", "postcode", "proximity"
+                ),
             ),
             "/service_at_locations/{id}": _detail(
                 "getServiceAtLocationById",

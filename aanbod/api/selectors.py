@@ -3,7 +3,8 @@
 import datetime
 import uuid
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Avg, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from aanbod.models import Aanbod, Activiteit, Locatie, Openingsuur
@@ -14,11 +15,29 @@ from .taxonomie import Taxonomy, Term, filter_by_taxonomy, filter_by_term
 
 
 def komende_activiteiten() -> QuerySet:
-    """The activities a service's schedules show: coming, not cancelled."""
+    """The activities a service's schedules show: coming, not cancelled.
+
+    Annotated with the persons registered (`bezet`, for the places left) and `gewijzigd_op`, the
+    last change to the activity or one of its registrations (the `updated` of a service_capacity).
+    """
     return (
         Activiteit.objects.filter(einde__gte=timezone.now(), geannuleerd=False)
+        .with_bezetting()
+        .annotate(gewijzigd_op=Max("inschrijvingen__bijgewerkt_op"))
         .select_related("locatie__gemeente", "locatie__partner")
         .order_by("start", "pk")
+    )
+
+
+def with_last_modified(queryset: QuerySet) -> QuerySet:
+    """Annotate `gewijzigd_op`: the last change to the aanbod or to one of its activities."""
+    latest_activiteit = (
+        Activiteit.objects.filter(aanbod=OuterRef("pk"))
+        .order_by("-bijgewerkt_op")
+        .values("bijgewerkt_op")[:1]
+    )
+    return queryset.annotate(
+        gewijzigd_op=Greatest("bijgewerkt_op", Coalesce(Subquery(latest_activiteit), "bijgewerkt_op"))
     )
 
 
@@ -45,7 +64,7 @@ def services(
     organization_id: uuid.UUID | None = None,
     modified_after: datetime.datetime | None = None,
 ) -> QuerySet:
-    queryset = Aanbod.objects.published()
+    queryset = with_last_modified(Aanbod.objects.published())
     if search:
         # The wegwijzer's own search (Dutch stemming and prefixes on PostgreSQL), so both find the same.
         queryset = search_aanbod(queryset, search).queryset
@@ -56,7 +75,7 @@ def services(
     if organization_id is not None:
         queryset = queryset.filter(partner__uuid=organization_id)
     if modified_after is not None:
-        queryset = queryset.filter(bijgewerkt_op__gte=modified_after)
+        queryset = queryset.filter(gewijzigd_op__gte=modified_after)
     return queryset.order_by("titel", "pk")
 
 
@@ -77,8 +96,22 @@ def organizations(
 
 
 def published_service(service_id: uuid.UUID) -> Aanbod | None:
-    return with_details(Aanbod.objects.published()).filter(uuid=service_id).first()
+    return with_details(with_last_modified(Aanbod.objects.published())).filter(uuid=service_id).first()
 
 
 def published_organization(organization_id: uuid.UUID) -> Partner | None:
     return organizations().filter(uuid=organization_id).first()
+
+
+def postcode_centroid(postcode: str) -> tuple[float, float] | None:
+    """The mean position of the places we know in a postcode (None when none has coordinates).
+
+    Belgium publishes no postcode centroids under an open licence that we ship, so the centroid is
+    that of the places in the catalogue: good enough for "within 5 km of 9000".
+    """
+    found = Locatie.objects.filter(
+        postcode=postcode, latitude__isnull=False, longitude__isnull=False
+    ).aggregate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+    if found["latitude"] is None:
+        return None
+    return float(found["latitude"]), float(found["longitude"])

@@ -1,20 +1,46 @@
-"""Our models as HSDS 3.0 objects, by hand: plain functions that return dicts.
+"""Our models as HSDS 3.0 (and 3.1) objects, by hand: plain functions that return dicts.
 
 Empty optional values are left out rather than sent as null (HSDS types them as strings and numbers).
 Nothing personal is ever read here: no Inschrijving, no user, no named contact person.
-Times of day are local time in Belgium (Europe/Brussels), as the schedules' notes say.
+Times of day carry their UTC offset in Belgium (Europe/Brussels), correct for the date they fall on.
 """
+
+import datetime
+import functools
+import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur
 from partners.models import Partner
 
 from .taxonomie import TAXONOMIES, Taxonomy, Term, stable_id, terms_for
 
-HSDS_VERSION = "3.0"
+SUPPORTED_VERSIONS = ("3.0", "3.1")
+
+
+def hsds_version() -> str:
+    """The HSDS version served: "3.0" (the newest release), or "3.1" to add its fields.
+
+    HSDS_VERSION in the settings; 3.1 adds `capacities` (places left) to
+    services and `additional_websites` to organizations. Everything else is the same in both.
+    """
+    version = getattr(settings, "HSDS_VERSION", "3.0")
+    return version if version in SUPPORTED_VERSIONS else "3.0"
+
+
+def speaks_31() -> bool:
+    return hsds_version() == "3.1"
+
+
+def moment(value: datetime.datetime) -> str:
+    """A date-time as HSDS wants it: UTC offset included, millisecond accuracy."""
+    return value.astimezone(datetime.UTC).isoformat(timespec="milliseconds")
+
+
 WEEKDAGEN = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
@@ -91,6 +117,15 @@ def organization_dict(partner: Partner) -> dict:
         }
     )
     data["phones"] = [phone_dict(partner.telefoon, organization_id=partner.uuid)] if partner.telefoon else []
+    if speaks_31():
+        data["additional_websites"] = [
+            {
+                "id": str(stable_id("url", partner.uuid, "portal")),
+                "label": _("Page on the Huis van het Kind website"),
+                "url": absolute(partner.get_absolute_url()),
+                "organization_id": str(partner.uuid),
+            }
+        ]
     return data
 
 
@@ -137,6 +172,58 @@ def location_dict(locatie: Locatie) -> dict:
 
 
 # --- schedules ---------------------------------------------------------------------------------------
+#
+# HSDS wants times of day with their UTC offset ("19:30:00+02:00") and `timezone` as that offset in
+# hours. Belgium changes its offset twice a year, so an offset belongs to a date: a dated activity
+# gets the offset of its own day, and a weekly opening hour is published once per stretch of the year
+# with one offset (winter time, summer time), each stretch bounded by valid_from/valid_to.
+
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
+HORIZON_DAYS = 366
+
+
+def _offset_hours(offset: datetime.timedelta) -> int | float:
+    hours = offset.total_seconds() / 3600
+    return int(hours) if hours.is_integer() else hours
+
+
+def clock(moment: datetime.datetime) -> str:
+    """The time of day of an aware datetime with its UTC offset: "19:30:00+02:00"."""
+    minutes = int(moment.utcoffset().total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{moment:%H:%M:%S}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _utcoffset(day: datetime.date, at: datetime.time) -> datetime.timedelta:
+    return datetime.datetime.combine(day, at, tzinfo=BRUSSELS).utcoffset()
+
+
+@functools.lru_cache(maxsize=64)
+def seasons(today: datetime.date, at: datetime.time) -> tuple[tuple[datetime.date, datetime.date], ...]:
+    """The stretches of days (first, last) in which `at` o'clock in Brussels has one UTC offset.
+
+    From the stretch that holds `today` until the one that holds today + HORIZON_DAYS, so that a year
+    ahead is always covered. A stretch starts on the day of a clock change, so its bounds (and the
+    ids derived from them) stay the same for the whole season.
+    """
+    one = datetime.timedelta(days=1)
+    start = today
+    offset = _utcoffset(today, at)
+    for _step in range(HORIZON_DAYS):
+        if _utcoffset(start - one, at) != offset:
+            break
+        start -= one
+    result = []
+    day = today
+    horizon = today + datetime.timedelta(days=HORIZON_DAYS)
+    while True:
+        while _utcoffset(day + one, at) == offset and day < horizon + datetime.timedelta(days=HORIZON_DAYS):
+            day += one
+        result.append((start, day))
+        if day >= horizon:
+            return tuple(result)
+        start = day = day + one
+        offset = _utcoffset(day, at)
 
 
 def sal_id(aanbod: Aanbod, locatie: Locatie):
@@ -144,40 +231,55 @@ def sal_id(aanbod: Aanbod, locatie: Locatie):
     return stable_id("service_at_location", aanbod.uuid, locatie.uuid)
 
 
-def openingsuur_dict(uur: Openingsuur, aanbod: Aanbod) -> dict:
-    data = {
-        "id": str(stable_id("openingsuur", uur.pk)),
-        "service_id": str(aanbod.uuid),
-        "freq": "WEEKLY",
-        "interval": 1,
-        "wkst": "MO",
-        "byday": WEEKDAGEN[uur.weekdag],
-        "opens_at": f"{uur.van:%H:%M}",
-        "closes_at": f"{uur.tot:%H:%M}",
-        "description": f"{uur.get_weekdag_display()} {uur.van:%H:%M}–{uur.tot:%H:%M}"
-        + (f" ({uur.opmerking})" if uur.opmerking else ""),
-        "notes": _("Times are local time in Belgium (Europe/Brussels)."),
-        "attending_type": _("in person"),
-    }
-    if uur.locatie_id:
-        data["location_id"] = str(uur.locatie.uuid)
-        data["service_at_location_id"] = str(sal_id(aanbod, uur.locatie))
-    return data
+def openingsuur_dicts(uur: Openingsuur, aanbod: Aanbod) -> list[dict]:
+    """A weekly opening hour as one schedule per stretch of the year with one UTC offset."""
+    result = []
+    for first, last in seasons(timezone.localdate(), uur.van):
+        dtstart = first + datetime.timedelta(days=(uur.weekdag - first.weekday()) % 7)
+        if dtstart > last:
+            continue
+        opens = datetime.datetime.combine(dtstart, uur.van, tzinfo=BRUSSELS)
+        closes = datetime.datetime.combine(dtstart, uur.tot, tzinfo=BRUSSELS)
+        data = {
+            "id": str(stable_id("openingsuur", uur.pk, first)),
+            "service_id": str(aanbod.uuid),
+            "valid_from": first.isoformat(),
+            "valid_to": last.isoformat(),
+            "dtstart": dtstart.isoformat(),
+            "timezone": _offset_hours(opens.utcoffset()),
+            "until": last.isoformat(),
+            "freq": "WEEKLY",
+            "interval": 1,
+            "wkst": "MO",
+            "byday": WEEKDAGEN[uur.weekdag],
+            "opens_at": clock(opens),
+            "closes_at": clock(closes),
+            "description": f"{uur.get_weekdag_display()} {uur.van:%H:%M}–{uur.tot:%H:%M}"
+            + (f" ({uur.opmerking})" if uur.opmerking else ""),
+            "notes": _("Times are local time in Belgium (Europe/Brussels)."),
+            "attending_type": _("in person"),
+        }
+        if uur.locatie_id:
+            data["location_id"] = str(uur.locatie.uuid)
+            data["service_at_location_id"] = str(sal_id(aanbod, uur.locatie))
+        result.append(data)
+    return result
 
 
 def activiteit_dict(activiteit: Activiteit, aanbod: Aanbod) -> dict:
-    start = timezone.localtime(activiteit.start)
-    einde = timezone.localtime(activiteit.einde)
+    start = activiteit.start.astimezone(BRUSSELS)
+    einde = activiteit.einde.astimezone(BRUSSELS)
     data = {
         "id": str(activiteit.uuid),
         "service_id": str(aanbod.uuid),
         "valid_from": start.date().isoformat(),
         "valid_to": einde.date().isoformat(),
         "dtstart": start.date().isoformat(),
+        "timezone": _offset_hours(start.utcoffset()),
         "until": einde.date().isoformat(),
         "count": 1,
-        "opens_at": f"{start:%H:%M}",
-        "closes_at": f"{einde:%H:%M}",
+        "opens_at": clock(start),
+        "closes_at": clock(einde),
         "description": f"{activiteit.naam}: {start:%d/%m/%Y %H:%M}–{einde:%H:%M}",
         "notes": _("Times are local time in Belgium (Europe/Brussels)."),
         "schedule_link": absolute(activiteit.get_absolute_url()),
@@ -242,8 +344,55 @@ def service_dict(aanbod: Aanbod) -> dict:
             "minimum_age": aanbod.leeftijd_van,
             "maximum_age": aanbod.leeftijd_tot,
             "assured_date": aanbod.nagekeken_op.isoformat() if aanbod.nagekeken_op else None,
+            "last_modified": moment(last_modified(aanbod)),
         }
     )
+
+
+def last_modified(aanbod: Aanbod) -> datetime.datetime:
+    """When the service or anything shown with it last changed: the aanbod or one of its activities.
+
+    `gewijzigd_op` is annotated by selectors.services(); without it, the aanbod's own date.
+    """
+    return getattr(aanbod, "gewijzigd_op", None) or aanbod.bijgewerkt_op
+
+
+UNIT_PLACE = "place"
+
+
+def unit_dict() -> dict:
+    return {
+        "id": str(stable_id("unit", UNIT_PLACE)),
+        "name": pgettext("unit of capacity", "place"),
+        "scheme": "huisvanhetkind",
+        "identifier": UNIT_PLACE,
+    }
+
+
+def capacity_dicts(aanbod: Aanbod, activiteiten: list[Activiteit]) -> list[dict]:
+    """HSDS 3.1 service_capacity: the places left of each coming activity that takes registrations.
+
+    Expects the activities annotated by selectors.komende_activiteiten() (`bezet`, `gewijzigd_op`).
+    """
+    result = []
+    for activiteit in activiteiten:
+        if activiteit.capaciteit is None or not activiteit.inschrijving_nodig:
+            continue
+        start = activiteit.start.astimezone(BRUSSELS)
+        updated = max(filter(None, [activiteit.bijgewerkt_op, getattr(activiteit, "gewijzigd_op", None)]))
+        result.append(
+            {
+                "id": str(stable_id("service_capacity", activiteit.uuid)),
+                "service_id": str(aanbod.uuid),
+                "unit": unit_dict(),
+                "available": activiteit.plaatsen_vrij,
+                "maximum": activiteit.capaciteit,
+                "description": _("Places left for %(naam)s on %(start)s")
+                % {"naam": activiteit.naam, "start": f"{start:%d/%m/%Y %H:%M}"},
+                "updated": moment(updated),
+            }
+        )
+    return result
 
 
 def locaties_of(aanbod: Aanbod, activiteiten: list[Activiteit]) -> list[Locatie]:
@@ -261,9 +410,8 @@ def locaties_of(aanbod: Aanbod, activiteiten: list[Activiteit]) -> list[Locatie]
 
 
 def schedules_of(aanbod: Aanbod, activiteiten: list[Activiteit]) -> list[dict]:
-    return [openingsuur_dict(uur, aanbod) for uur in aanbod.openingsuren.all()] + [
-        activiteit_dict(activiteit, aanbod) for activiteit in activiteiten
-    ]
+    schedules = [schedule for uur in aanbod.openingsuren.all() for schedule in openingsuur_dicts(uur, aanbod)]
+    return schedules + [activiteit_dict(activiteit, aanbod) for activiteit in activiteiten]
 
 
 def service_at_location_dict(aanbod: Aanbod, locatie: Locatie, schedules: list[dict]) -> dict:
@@ -318,6 +466,8 @@ def full_service_dict(aanbod: Aanbod) -> dict:
     data["attributes"] = [
         attribute_dict(link_id=aanbod.uuid, link_entity="service", term=term) for term in terms_for(aanbod)
     ]
+    if speaks_31():
+        data["capacities"] = capacity_dicts(aanbod, activiteiten)
     return data
 
 

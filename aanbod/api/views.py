@@ -1,7 +1,6 @@
-"""The HSDS 3.0 API endpoints: each view builds a dict; `hsds_endpoint` does CORS, caching and errors."""
+"""The HSDS API endpoints: each view builds a dict; `hsds_endpoint` does CORS, caching and errors."""
 
 import math
-import re
 import uuid
 
 from django.conf import settings
@@ -15,11 +14,13 @@ from .http import hsds_endpoint
 from .openapi import openapi_document
 from .params import ApiError
 from .serializers import (
-    HSDS_VERSION,
     absolute,
     full_service_dict,
+    hsds_version,
+    last_modified,
     locaties_of,
     location_dict,
+    moment,
     organization_dict,
     schedules_of,
     service_at_location_dict,
@@ -28,8 +29,6 @@ from .serializers import (
     term_dict,
 )
 from .taxonomie import TAXONOMIES, Taxonomy, Term, all_terms, term_by_id
-
-POSTCODE = re.compile(r"^[1-9][0-9]{3}$")
 
 
 def paginate(request: HttpRequest, items, serialize=None, *, serialize_page=None) -> dict:
@@ -95,10 +94,12 @@ def api_root(request: HttpRequest) -> dict:
         publisher["email"] = netwerk.email
     publisher["website"] = netwerk.website or settings.SITE_URL + "/"
     return {
-        "version": HSDS_VERSION,
+        "version": hsds_version(),
         "profile": "https://docs.openreferral.org/en/latest/hsds/overview.html",
         "openapi_url": absolute("/api/openapi.json"),
-        "description": f"The published aanbod of {netwerk.naam} as open data (Open Referral HSDS 3.0).",
+        "description": (
+            f"The published aanbod of {netwerk.naam} as open data (Open Referral HSDS {hsds_version()})."
+        ),
         "publisher": publisher,
     }
 
@@ -112,7 +113,8 @@ def service_list(request: HttpRequest) -> dict:
         return paginate(
             request,
             queryset.select_related("partner"),
-            lambda aanbod: {"id": str(aanbod.uuid), "name": aanbod.titel, "status": "active"},
+            # As the HSDS API reference says of `minimal`: just each service's id and modified date.
+            lambda aanbod: {"id": str(aanbod.uuid), "last_modified": moment(last_modified(aanbod))},
         )
     if full:
         return paginate(request, selectors.with_details(queryset), full_service_dict)
@@ -175,27 +177,55 @@ def organization_detail(request: HttpRequest, id: str) -> dict:
     return _organizations_full([partner], full_service=full_service)[0]
 
 
-def _service_at_locations(queryset: QuerySet, *, postcode: str = "") -> list[dict]:
+def _service_at_locations(
+    queryset: QuerySet, *, postcode: str | None = None, proximity: params.Proximity | None = None
+) -> list[dict]:
+    """Every (service, location) pair; narrowed to a postcode, or to a distance from a point.
+
+    With `proximity`, the point is the client's own (lat,lng) or the centroid of `postcode`, and the
+    pairs come nearest first. A place without coordinates is never within a distance.
+    """
+    centre = None
+    if proximity is not None:
+        if proximity.latitude is not None:
+            centre = (proximity.latitude, proximity.longitude)
+        elif postcode:
+            centre = selectors.postcode_centroid(postcode)
+        if centre is None:
+            return []  # a distance from nowhere: nothing is within it
     rows = []
     for aanbod in selectors.with_details(queryset):
         activiteiten = list(aanbod.komende_activiteiten)
         schedules = schedules_of(aanbod, activiteiten)
         for locatie in locaties_of(aanbod, activiteiten):
-            if postcode and locatie.postcode != postcode:
+            distance = None
+            if centre is not None:
+                if locatie.latitude is None or locatie.longitude is None:
+                    continue
+                distance = distance_in_metres(centre, (float(locatie.latitude), float(locatie.longitude)))
+                if distance > proximity.metres:
+                    continue
+            elif postcode and locatie.postcode != postcode:
                 continue
             row = service_at_location_dict(aanbod, locatie, schedules)
             row["service"] = service_dict(aanbod)
-            rows.append(row)
-    return rows
+            rows.append((distance or 0.0, len(rows), row))
+    return [row for _distance, _order, row in sorted(rows, key=lambda item: item[:2])]
+
+
+def distance_in_metres(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
 
 
 @hsds_endpoint
 def service_at_location_list(request: HttpRequest) -> dict:
-    postcode = (params.single(request.GET, "postcode") or "").strip()
-    if postcode and not POSTCODE.match(postcode):
-        raise ApiError(400, "'postcode' must be a Belgian postcode of four digits.", parameter="postcode")
+    postcode = params.postcode(request.GET)
+    proximity = params.proximity(request.GET)
     params.boolean(request.GET, "full")
-    rows = _service_at_locations(_services(request), postcode=postcode)
+    rows = _service_at_locations(_services(request), postcode=postcode, proximity=proximity)
     return paginate(request, rows, lambda row: row)
 
 

@@ -1,19 +1,33 @@
+import datetime
 import json
 import uuid
+import zoneinfo
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from aanbod.api.taxonomie import LEVENSFASE, SOORT, stable_id
 from aanbod.models import Aanbod, Thema
+from tests import factories
+
+from .hsds_official import OFFICIAL, OFFICIAL_31, template_of
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/hsds"
+BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
 
 
 def get(client: Client, path: str, **extra):
-    return client.get(BASE + path, **extra)
+    """GET an API path; every 200 answer is validated against the official HSDS 3.0 openapi.json."""
+    response = client.get(BASE + path, **extra)
+    if response.status_code == 200:
+        url = urlsplit(BASE + path)
+        minimal = parse_qs(url.query).get("minimal") == ["true"]
+        OFFICIAL.validate_answer(template_of(url.path), json.loads(response.content), minimal=minimal)
+    return response
 
 
 def body(response) -> dict:
@@ -27,7 +41,7 @@ def all_pages(client: Client, path: str) -> list[dict]:
     return data["contents"]
 
 
-# --- shape: every endpoint validates against the HSDS 3.0 JSON schemas -----------------------------
+# --- shape: every answer validates against the official HSDS 3.0 files (see `get`) ------------------
 
 
 def test_root_describes_the_api(client, catalogue):
@@ -38,7 +52,6 @@ def test_root_describes_the_api(client, catalogue):
 
 def test_services_list_validates_against_hsds(client, catalogue, hsds_validate):
     data = body(get(client, "/services"))
-    hsds_validate(data, "page.json")
     assert data["total_items"] == 3
     assert data["page_number"] == 1 and data["first_page"] and data["last_page"] and not data["empty"]
     for service in data["contents"]:
@@ -74,9 +87,25 @@ def test_service_detail_is_fully_nested_and_validates(client, catalogue, hsds_va
 def test_opening_hours_are_weekly_schedules(client, catalogue, hsds_validate):
     data = body(get(client, f"/services/{catalogue['spelotheek'].uuid}"))
     hsds_validate(data, "service.json")
-    weekly = sorted((s["byday"], s["opens_at"], s["closes_at"]) for s in data["schedules"])
-    assert weekly == [("SA", "10:00", "12:00"), ("WE", "14:00", "17:00")]
+    # One schedule per stretch of the coming year with one UTC offset (winter time, summer time).
+    weekly = {(s["byday"], s["opens_at"][:8], s["closes_at"][:8]) for s in data["schedules"]}
+    assert weekly == {("SA", "10:00:00", "12:00:00"), ("WE", "14:00:00", "17:00:00")}
     assert {s["freq"] for s in data["schedules"]} == {"WEEKLY"}
+    for schedule in data["schedules"]:
+        first = datetime.date.fromisoformat(schedule["valid_from"])
+        last = datetime.date.fromisoformat(schedule["valid_to"])
+        start = datetime.datetime.fromisoformat(f"{schedule['dtstart']}T{schedule['opens_at']}")
+        assert first <= start.date() <= last and start.weekday() == (2 if schedule["byday"] == "WE" else 5)
+        for day in (first, last):
+            local = datetime.datetime.combine(day, start.timetz().replace(tzinfo=None), tzinfo=BRUSSELS)
+            assert local.utcoffset() == start.utcoffset()
+        assert schedule["timezone"] == start.utcoffset().total_seconds() / 3600
+    today = timezone.localdate()
+    covered = sorted((s["valid_from"], s["valid_to"]) for s in data["schedules"] if s["byday"] == "WE")
+    assert (
+        covered[0][0] <= today.isoformat()
+        and covered[-1][1] >= (today + datetime.timedelta(days=365)).isoformat()
+    )
     # No ages means every age: all child life stages, and parents-to-be because it says so.
     codes = {a["taxonomy_term"]["code"] for a in data["attributes"] if a["link_type"] == LEVENSFASE}
     assert codes == {"aanstaand", "0-3", "3-6", "6-12", "12-18"}
@@ -193,14 +222,112 @@ def test_services_pagination_envelope(client, catalogue):
     assert beyond["empty"] and beyond["contents"] == [] and beyond["size"] == 0
 
 
-def test_per_page_is_capped(client, catalogue):
-    data = body(get(client, "/services?per_page=100000"))
-    assert data["total_pages"] == 1
+def test_per_page_above_the_maximum_is_400(client, catalogue):
+    assert get(client, "/services?per_page=100").status_code == 200
+    response = get(client, "/services?per_page=101")
+    assert response.status_code == 400 and body(response)["parameter"] == "per_page"
 
 
-def test_minimal_services(client, catalogue):
+def test_minimal_services_give_id_and_modified_date(client, catalogue):
     contents = all_pages(client, "/services?minimal=true")
-    assert all(set(service) == {"id", "name", "status"} for service in contents)
+    assert len(contents) == 3
+    assert all(set(service) == {"id", "last_modified"} for service in contents)
+
+
+def test_services_carry_last_modified_of_aanbod_or_activity(client, catalogue):
+    slaap = catalogue["slaap"]
+    Aanbod.objects.filter(pk=slaap.pk).update(bijgewerkt_op="2020-01-01T00:00:00Z")
+    later = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=datetime.UTC)
+    slaap.activiteiten.filter(pk=catalogue["activiteit"].pk).update(bijgewerkt_op=later)
+    slaap.activiteiten.exclude(pk=catalogue["activiteit"].pk).update(bijgewerkt_op="2019-01-01T00:00:00Z")
+    detail = body(get(client, f"/services/{slaap.uuid}"))
+    assert detail["last_modified"] == "2024-05-01T12:00:00.000+00:00"
+    listed = {s["id"]: s for s in all_pages(client, "/services")}
+    assert listed[str(slaap.uuid)]["last_modified"] == detail["last_modified"]
+    names = {s["name"] for s in all_pages(client, "/services?modified_after=2024-05-01T12:00:00Z")}
+    assert "Slapen zonder zorgen" in names
+
+
+def test_activity_times_carry_the_offset_of_their_date(client, catalogue):
+    slaap = catalogue["slaap"]
+    winter = datetime.datetime(2030, 1, 15, 19, 30, tzinfo=BRUSSELS)
+    summer = datetime.datetime(2030, 7, 15, 19, 30, tzinfo=BRUSSELS)
+    for start in (winter, summer):
+        factories.ActiviteitFactory(
+            aanbod=slaap, locatie=catalogue["zaal"], start=start, einde=start + datetime.timedelta(hours=2)
+        )
+    schedules = {s["dtstart"]: s for s in body(get(client, f"/services/{slaap.uuid}"))["schedules"]}
+    assert (schedules["2030-01-15"]["opens_at"], schedules["2030-01-15"]["timezone"]) == ("19:30:00+01:00", 1)
+    assert (schedules["2030-07-15"]["opens_at"], schedules["2030-07-15"]["closes_at"]) == (
+        "19:30:00+02:00",
+        "21:30:00+02:00",
+    )
+    assert schedules["2030-07-15"]["timezone"] == 2
+
+
+# --- proximity --------------------------------------------------------------------------------------------
+
+
+def test_proximity_from_a_point(client, catalogue):
+    # The zaal is in Gent (51.0543, 3.7217); Antwerpen is about 50 km away.
+    near = all_pages(client, "/service_at_locations?proximity=51.05,3.72,1000")
+    assert [sal["location"]["name"] for sal in near] == ["Huis van het Kind Gent"]
+    assert all_pages(client, "/service_at_locations?proximity=51.2194,4.4025,5000") == []
+    assert len(all_pages(client, "/service_at_locations?proximity=51.2194,4.4025,60000")) == 1
+
+
+def test_proximity_from_the_centroid_of_a_postcode(client, catalogue):
+    zaal = catalogue["zaal"]
+    assert len(all_pages(client, f"/service_at_locations?postcode={zaal.postcode}&proximity=500")) == 1
+    # No place in 2000 has coordinates: there is no centroid, so nothing is within any distance.
+    assert all_pages(client, "/service_at_locations?postcode=2000&proximity=500000") == []
+    # A distance with no point to measure from is not ignored: nothing is within it.
+    assert all_pages(client, "/service_at_locations?proximity=500000") == []
+
+
+def test_proximity_orders_nearest_first(client, catalogue):
+    far = factories.LocatieFactory(
+        naam="Aalst", partner=catalogue["slaap"].partner, latitude="50.9378", longitude="4.0403"
+    )
+    catalogue["slaap"].locaties.add(far)
+    names = [
+        s["location"]["name"] for s in all_pages(client, "/service_at_locations?proximity=50.94,4.04,100000")
+    ]
+    assert names == ["Aalst", "Huis van het Kind Gent"]
+
+
+@pytest.mark.parametrize(
+    "value", ["", "abc", "51.05,3.72", "91,3,100", "51,181,100", "-5", "51.05, 3.72, 100"]
+)
+def test_bad_proximity_is_400(client, catalogue, value):
+    response = get(client, f"/service_at_locations?proximity={value}")
+    assert response.status_code == 400 and body(response)["parameter"] == "proximity"
+
+
+# --- HSDS 3.1, behind HSDS_VERSION ---------------------------------------------------------------------
+
+
+def test_version_31_adds_capacities_and_websites(client, catalogue, settings):
+    settings.HSDS_VERSION = "3.1"
+    assert body(get(client, "/"))["version"] == "3.1"
+    activiteit = catalogue["activiteit"]
+    activiteit.capaciteit = 12
+    activiteit.save()
+    data = body(get(client, f"/services/{catalogue['slaap'].uuid}"))
+    OFFICIAL_31.validate_object(data, "service.json")
+    [capacity] = data["capacities"]
+    registered = activiteit.plaatsen_bezet
+    assert (capacity["available"], capacity["maximum"]) == (12 - registered, 12)
+    assert capacity["unit"]["name"] == "place"
+    OFFICIAL_31.validate_object(data["organization"], "organization.json")
+    assert data["organization"]["additional_websites"][0]["url"].endswith(
+        catalogue["slaap"].partner.get_absolute_url()
+    )
+
+
+def test_version_30_has_no_31_fields(client, catalogue):
+    data = body(get(client, f"/services/{catalogue['slaap'].uuid}"))
+    assert "capacities" not in data and "additional_websites" not in data["organization"]
 
 
 # --- nothing unpublished or personal -----------------------------------------------------------------
@@ -251,10 +378,21 @@ def test_organization_without_published_services_is_404(client, catalogue):
         ("page=abc", "page"),
         ("per_page=-1", "per_page"),
         ("page=1&page=2", "page"),
+        ("per_page=", "per_page"),
+        ("per_page=101", "per_page"),
+        ("page=%2B2", "page"),
+        ("taxonomy_term_id=", "taxonomy_term_id"),
+        ("taxonomy_id=", "taxonomy_id"),
+        ("organization_id=", "organization_id"),
+        ("taxonomy_term_id=0cd1b5a3f0b44ad5a7a0c0b5d1c5e0a1", "taxonomy_term_id"),
+        ("modified_after=", "modified_after"),
+        ("modified_after=2024-01-01T10:00:00", "modified_after"),
+        ("minimal=", "minimal"),
+        ("minimal=1", "minimal"),
+        ("format=", "format"),
         ("taxonomy_term_id=not-a-uuid", "taxonomy_term_id"),
         ("organization_id=123", "organization_id"),
         ("modified_after=yesterday", "modified_after"),
-        ("modified_after=0001-01-01T00:00:00%2B23:00", "modified_after"),
         ("full=maybe", "full"),
         ("format=xml", "format"),
         ("search=" + "x" * 201, "search"),
@@ -269,8 +407,22 @@ def test_bad_parameters_are_400_json(client, catalogue, query, parameter):
     assert response["Access-Control-Allow-Origin"] == "*"
 
 
-def test_bad_postcode_is_400(client, db):
-    assert get(client, "/service_at_locations?postcode=90000").status_code == 400
+@pytest.mark.parametrize("query", ["postcode=90000", "postcode=", "postcode=%209000"])
+def test_bad_postcode_is_400(client, db, query):
+    assert get(client, f"/service_at_locations?{query}").status_code == 400
+
+
+def test_taxonomy_filters_refuse_an_empty_id(client, catalogue):
+    for path in [
+        "/taxonomy_terms?taxonomy_id=",
+        "/organizations?taxonomy_term_id=",
+        "/taxonomy_terms?parent_id=",
+    ]:
+        assert get(client, path).status_code == 400
+
+
+def test_modified_after_far_in_the_past_is_everything(client, catalogue):
+    assert len(all_pages(client, "/services?modified_after=0001-01-01T00:00:00%2B23:00")) == 3
 
 
 @pytest.mark.parametrize(

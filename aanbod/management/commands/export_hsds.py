@@ -1,4 +1,4 @@
-"""Write the published catalogue as an HSDS 3.0 tabular data package: `manage.py export_hsds <dir>`."""
+"""Write the published catalogue as an HSDS 3.0 tabular data package in the official layout."""
 
 from pathlib import Path
 
@@ -18,5 +18,5 @@ class Command(BaseCommand):
     def handle(self, *args, directory: Path, **options):
         counts = write_datapackage(directory)
         for table, count in counts.items():
-            self.stdout.write(f"{table}.csv: {count} rows")
+            self.stdout.write(f"{table}: {count} rows")
         self.stdout.write(self.style.SUCCESS(f"HSDS data package written to {directory}/datapackage.json"))
