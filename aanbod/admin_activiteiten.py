@@ -15,9 +15,9 @@ from aanbod.admin_acties import (
     TIJD_ZONDER_SECONDEN,
     WekelijksKopierenForm,
     inschrijvingen_csv,
-    with_volgorde,
 )
 from aanbod.models import Activiteit, Inschrijving
+from aanbod.services.inschrijvingen import inschrijvingen_with_volgnummer
 from aanbod.services.moderatie import activiteit_copy_weekly
 
 # --- Activities and registrations --------------------------------------------------------------------
@@ -76,7 +76,8 @@ class InschrijvingInline(admin.TabularInline):
 
     def get_queryset(self, request):
         # The tabular inline prints each row's __str__, which names the activity and its aanbod.
-        return with_volgorde(super().get_queryset(request).select_related("activiteit__aanbod"))
+        queryset = super().get_queryset(request).select_related("activiteit__aanbod")
+        return inschrijvingen_with_volgnummer(queryset)
 
     @admin.display(description=_("registered at"))
     def ingeschreven_op(self, obj: Inschrijving) -> str:

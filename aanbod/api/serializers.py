@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur
 from partners.models import Partner
 
-from .taxonomie import TAXONOMIES, Taxonomy, Term, stable_id, terms_for
+from .taxonomie import Taxonomy, Term, stable_id, terms_for
 
 HSDS_VERSION = "3.0"
 WEEKDAGEN = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -338,7 +338,3 @@ def _cost_options(aanbod: Aanbod) -> list[dict]:
             }
         )
     ]
-
-
-def taxonomy_by_key(key: str) -> Taxonomy:
-    return TAXONOMIES[key]

@@ -17,20 +17,19 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Aanbod, Activiteit
-from partners.models import Lidmaatschap
-from partners.queue import enqueue_on_commit
+from huisvanhetkind.lib.mail import mail_send
+from huisvanhetkind.lib.queue import enqueue_after_commit
+from partners.services import partner_ontvangers
 
 logger = logging.getLogger(__name__)
 
@@ -237,7 +236,7 @@ def _enqueue_mail(aanbod: Aanbod, besluit: str) -> None:
 
     aanbod_id = aanbod.pk
     # With the broker away the decision still stands; the mail is logged as not sent.
-    enqueue_on_commit(mail_moderatie_besluit, aanbod_id=aanbod_id, besluit=besluit)
+    enqueue_after_commit(mail_moderatie_besluit, aanbod_id=aanbod_id, besluit=besluit)
 
 
 def _publish(aanbod: Aanbod, *, notify: bool) -> Aanbod:
@@ -371,18 +370,6 @@ def aanbod_confirm(*, aanbod: Aanbod, user=None) -> Aanbod:
 # --- The moderation mail --------------------------------------------------------------------------------
 
 
-def aanbod_ontvangers(aanbod: Aanbod) -> list[str]:
-    """The partner's e-mail and its active beheerders', without duplicates."""
-    adressen = [aanbod.partner.email] if aanbod.partner.email else []
-    adressen += Lidmaatschap.objects.filter(
-        partner=aanbod.partner, rol=Lidmaatschap.Rol.BEHEERDER, user__is_active=True
-    ).values_list("user__email", flat=True)
-    gezien: dict[str, None] = {}
-    for adres in adressen:
-        gezien.setdefault(adres.lower(), None)
-    return list(gezien)
-
-
 def _absolute(name: str, **kwargs) -> str:
     try:
         return settings.SITE_URL + reverse(name, kwargs=kwargs)
@@ -394,33 +381,22 @@ def aanbod_mail_besluit(*, aanbod: Aanbod, besluit: str) -> int:
     """Mail the partner (its e-mail and beheerders) a moderation decision. Returns the number of mails."""
     if besluit not in Besluit.ALL:
         raise ValueError(f"unknown besluit {besluit!r}")
-    ontvangers = aanbod_ontvangers(aanbod)
-    if not ontvangers:
-        return 0
     template = (
         "aanbod_gepubliceerd"
         if besluit in (Besluit.GEPUBLICEERD, Besluit.WIJZIGING_GEPUBLICEERD)
         else ("aanbod_afgewezen")
     )
-    from partners.models import Netwerk
-
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "aanbod": aanbod,
-            "partner": aanbod.partner,
-            "netwerk": Netwerk.load(),
-            "wijziging": besluit in (Besluit.WIJZIGING_GEPUBLICEERD, Besluit.WIJZIGING_AFGEWEZEN),
-            "reden": aanbod.afwijsreden,
-            "aanbod_url": _absolute("aanbod_detail", slug=aanbod.slug),
-            "portal_url": _absolute("partner_dashboard"),
-        }
-        subject = " ".join(render_to_string(f"aanbod/emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"aanbod/emails/{template}.txt", context)
-        html = render_to_string(f"aanbod/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=ontvangers)
-    message.attach_alternative(html, "text/html")
-    message.send()
-    return 1
+    context = {
+        "aanbod": aanbod,
+        "partner": aanbod.partner,
+        "wijziging": besluit in (Besluit.WIJZIGING_GEPUBLICEERD, Besluit.WIJZIGING_AFGEWEZEN),
+        "reden": aanbod.afwijsreden,
+        "aanbod_url": _absolute("aanbod_detail", slug=aanbod.slug),
+        "portal_url": _absolute("partner_dashboard"),
+    }
+    return mail_send(
+        template=f"aanbod/emails/{template}", to=partner_ontvangers(aanbod.partner), context=context
+    )
 
 
 # --- Weekly copies of an activity ----------------------------------------------------------------------

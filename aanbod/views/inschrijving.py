@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,8 +38,10 @@ from aanbod.services.inschrijvingen import (
     inschrijving_closed_reason,
     inschrijving_create,
     inschrijving_max_personen,
+    inschrijving_may_change,
+    wachtlijst_positie,
 )
-from partners.ratelimit import ratelimit
+from huisvanhetkind.lib.ratelimit import ratelimit
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 # Per client (IP address, never stored): generous for a social worker registering several families from
@@ -150,29 +152,6 @@ def _tell_result(request, inschrijving: Inschrijving) -> None:
         messages.info(request, _("We have sent a confirmation to your e-mail address."))
 
 
-def _wachtlijst_plaats(inschrijving: Inschrijving) -> int | None:
-    """1 for the first in line; None when not waiting."""
-    if inschrijving.status != Inschrijving.Status.WACHTLIJST:
-        return None
-    return (
-        Inschrijving.objects.filter(
-            activiteit_id=inschrijving.activiteit_id, status=Inschrijving.Status.WACHTLIJST
-        )
-        .filter(aangemaakt_op__lte=inschrijving.aangemaakt_op)
-        .exclude(aangemaakt_op=inschrijving.aangemaakt_op, pk__gt=inschrijving.pk)
-        .count()
-    )
-
-
-def _kan_wijzigen(inschrijving: Inschrijving, activiteit: Activiteit) -> bool:
-    """The parent may still change or cancel: not cancelled, and the activity neither cancelled nor begun."""
-    return (
-        inschrijving.status != Inschrijving.Status.GEANNULEERD
-        and not activiteit.geannuleerd
-        and activiteit.start > timezone.now()
-    )
-
-
 def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
     activiteit = (
         Activiteit.objects.with_bezetting()
@@ -180,7 +159,7 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
         .get(pk=inschrijving.activiteit_id)
     )
     inschrijving.activiteit = activiteit
-    kan_wijzigen = _kan_wijzigen(inschrijving, activiteit)
+    kan_wijzigen = inschrijving_may_change(inschrijving, activiteit)
     maximum = inschrijving_max_personen(inschrijving, activiteit)
     if kan_wijzigen and form is None:
         form = InschrijvingWijzigenForm(
@@ -193,7 +172,7 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
         "kan_wijzigen": kan_wijzigen,
         "kan_bijschrijven": maximum > inschrijving.aantal_personen,
         "form": form if kan_wijzigen else None,
-        "wachtlijst_plaats": _wachtlijst_plaats(inschrijving),
+        "wachtlijst_plaats": wachtlijst_positie(inschrijving),
         "retention_days": settings.REGISTRATION_RETENTION_DAYS,
     }
     return _private(render(request, "aanbod/inschrijving/beheren.html", context))
@@ -240,7 +219,7 @@ def inschrijving_manage(request, token: str):
 def inschrijving_annuleren(request, token: str):
     """A confirm step (GET) before cancelling (POST only)."""
     inschrijving = _inschrijving_for_token(token)
-    if not _kan_wijzigen(inschrijving, inschrijving.activiteit):
+    if not inschrijving_may_change(inschrijving):
         # Already cancelled, or the activity started or was cancelled: the manage page says which.
         return _private(redirect(inschrijving))
     if request.method == "POST":

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from aanbod.forms.portal import AanbodForm, LocatieForm, OpeningsuurFormSet
 from aanbod.models import Aanbod, Activiteit, Locatie
 from aanbod.services import freshness, moderatie
-from partners.services import delete_file
+from huisvanhetkind.lib.files import delete_file
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner, user_partners
 
 PER_PAGE = 20

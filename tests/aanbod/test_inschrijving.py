@@ -45,7 +45,7 @@ def activiteit():
 
 def subject(kind: str, activiteit, taal: str = "nl-be") -> str:
     """The subject a mail of this kind has, in the catalogue's words (tests do not hard-code wording)."""
-    from aanbod.mail import mail_render
+    from huisvanhetkind.lib.mail import mail_render
 
     context = {
         "activiteit": activiteit,
