@@ -12,9 +12,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aanbod.forms.portal import parse_dates
 from aanbod.models import Inschrijving
+from aanbod.services.activiteiten import MAX_WEKEN
 from aanbod.services.inschrijvingen import inschrijvingen_with_volgnummer
-from aanbod.services.moderatie import MAX_WEKEN
 from huisvanhetkind.lib.spreadsheets import csv_response
 
 # --- Forms of the intermediate pages ---------------------------------------------------------------------
@@ -29,31 +30,13 @@ class AfwijzenForm(forms.Form):
     )
 
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"]
-
-
 class DatumLijstField(forms.CharField):
-    """Dates, one per line or separated by commas (31/12/2026 or 2026-12-31)."""
+    """Dates, one per line or separated by commas (31/12/2026 or 2026-12-31), as the portal reads them."""
 
     widget = forms.Textarea(attrs={"rows": 4, "cols": 30})
 
     def to_python(self, value) -> list[dt.date]:
-        value = super().to_python(value)
-        datums, fout = [], []
-        for stuk in value.replace(",", "\n").replace(";", "\n").split():
-            for formaat in DATE_FORMATS:
-                try:
-                    datums.append(dt.datetime.strptime(stuk, formaat).date())
-                    break
-                except ValueError:
-                    continue
-            else:
-                fout.append(stuk)
-        if fout:
-            raise forms.ValidationError(
-                _("Not a date: %(values)s. Write dates as 31/12/2026."), params={"values": ", ".join(fout)}
-            )
-        return sorted(set(datums))
+        return sorted(set(parse_dates(super().to_python(value))))
 
 
 class WekelijksKopierenForm(forms.Form):

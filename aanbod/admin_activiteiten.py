@@ -17,8 +17,8 @@ from aanbod.admin_acties import (
     inschrijvingen_csv,
 )
 from aanbod.models import Activiteit, Inschrijving
+from aanbod.services.activiteiten import activiteit_copy_weekly
 from aanbod.services.inschrijvingen import inschrijvingen_with_volgnummer
-from aanbod.services.moderatie import activiteit_copy_weekly
 
 # --- Activities and registrations --------------------------------------------------------------------
 
@@ -210,6 +210,7 @@ class ActiviteitAdmin(admin.ModelAdmin):
                     activiteit=activiteit,
                     weken=form.cleaned_data["weken"],
                     skip_dates=form.cleaned_data["overslaan"],
+                    user=request.user,
                 )
                 for kopie in nieuw:
                     self.log_addition(request, kopie, [{"added": {}}])

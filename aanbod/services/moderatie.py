@@ -1,5 +1,4 @@
-"""Moderation of aanbod (submit, propose a change, publish, reject, archive, confirm) and the weekly
-copy of an activity.
+"""Moderation of aanbod (submit, propose a change, publish, reject, archive, confirm).
 
 Aanbod moves through `concept → ingediend → gepubliceerd` (or `afgewezen`, `gearchiveerd`). A trusted
 partner's submissions and edits publish directly. An edit of a published aanbod of an untrusted partner is
@@ -7,10 +6,8 @@ kept aside in `voorgestelde_wijziging` until a coordinator publishes or rejects 
 version stays online meanwhile.
 """
 
-import datetime as dt
 import json
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -19,21 +16,18 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from aanbod.models import Aanbod, Activiteit
+from aanbod.models import Aanbod
 from huisvanhetkind.lib.mail import mail_send
 from huisvanhetkind.lib.queue import enqueue_after_commit
 from partners.services import partner_ontvangers
 
 logger = logging.getLogger(__name__)
-
-MAX_WEKEN = 52
 
 
 class Besluit:
@@ -397,61 +391,3 @@ def aanbod_mail_besluit(*, aanbod: Aanbod, besluit: str) -> int:
     return mail_send(
         template=f"aanbod/emails/{template}", to=partner_ontvangers(aanbod.partner), context=context
     )
-
-
-# --- Weekly copies of an activity ----------------------------------------------------------------------
-
-
-def _shift_local(moment: dt.datetime | None, weeks: int) -> dt.datetime | None:
-    """The same local wall-clock time `weeks` weeks later (so 19:00 stays 19:00 across a DST change)."""
-    if moment is None:
-        return None
-    zone = timezone.get_default_timezone()
-    lokaal = timezone.localtime(moment, zone).replace(tzinfo=None)
-    return timezone.make_aware(lokaal + dt.timedelta(weeks=weeks), zone)
-
-
-def activiteit_copy_weekly(
-    *, activiteit: Activiteit, weken: int, skip_dates: Iterable[dt.date] = ()
-) -> list[Activiteit]:
-    """Copy an activity to the same local time each following week for `weken` weeks (1–52).
-
-    Start, end and registration deadline keep their wall-clock time in the network's time zone
-    (Europe/Brussels) across DST changes. Dates in `skip_dates` (local dates, e.g. holidays) and weeks that
-    already have an activity of the same aanbod at that start are skipped. Registrations and cancellation
-    are not copied. Creates rows; returns the new activities. No mail.
-    """
-    if not 1 <= weken <= MAX_WEKEN:
-        raise ValidationError(_("Choose between 1 and %(max)d weeks.") % {"max": MAX_WEKEN})
-    skip = set(skip_dates)
-    kandidaten = []
-    for week in range(1, weken + 1):
-        start = _shift_local(activiteit.start, week)
-        if timezone.localtime(start).date() in skip:
-            continue
-        kandidaten.append(
-            Activiteit(
-                aanbod_id=activiteit.aanbod_id,
-                titel=activiteit.titel,
-                start=start,
-                einde=_shift_local(activiteit.einde, week),
-                locatie_id=activiteit.locatie_id,
-                online=activiteit.online,
-                capaciteit=activiteit.capaciteit,
-                max_personen_per_inschrijving=activiteit.max_personen_per_inschrijving,
-                inschrijving_nodig=activiteit.inschrijving_nodig,
-                inschrijven_tot=_shift_local(activiteit.inschrijven_tot, week),
-            )
-        )
-    if not kandidaten:
-        return []
-    bestaand = set(
-        Activiteit.objects.filter(
-            Q(aanbod_id=activiteit.aanbod_id), Q(start__in=[a.start for a in kandidaten])
-        ).values_list("start", flat=True)
-    )
-    nieuw = [a for a in kandidaten if a.start not in bestaand]
-    with transaction.atomic():
-        for kopie in nieuw:
-            kopie.save()
-    return nieuw

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from aanbod.forms.portal import ActiviteitForm, AnnuleerForm, ReeksForm
 from aanbod.models import Activiteit, Inschrijving
-from aanbod.services.portal import activiteit_create_series, inschrijvingen_mark_attendance
+from aanbod.services.activiteiten import activiteit_create_series
+from aanbod.services.portal import inschrijvingen_mark_attendance
 from huisvanhetkind.lib.spreadsheets import csv_response
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner
 
