@@ -189,7 +189,8 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(actief=True)
 
     def for_user(self, user) -> "PartnerQuerySet":
-        """The partners a logged-in user works for; coordinators see all, everyone else none."""
+        """The partners a user works for (through a Lidmaatschap); all of them for a coordinator; none for
+        anonymous visitors."""
         if not user.is_authenticated:
             return self.none()
         if user.is_coordinator:
