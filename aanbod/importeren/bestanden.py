@@ -10,6 +10,7 @@ import tablib
 from import_export.formats import base_formats
 
 from huisvanhetkind.lib.spreadsheets import neutralise
+from huisvanhetkind.lib.text import single_line
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 JA = {"ja", "j", "yes", "y", "x", "true", "waar", "1", "oui"}
@@ -87,6 +88,11 @@ def text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 9000.0 from a spreadsheet is postcode 9000
     return neutralise(str(value).strip())
+
+
+def line(value) -> str:
+    """A cell as one line of text (a name, an address), see `text`."""
+    return single_line(text(value))
 
 
 def read_date(value) -> dt.date | None:
