@@ -106,13 +106,7 @@ class AanbodForm(forms.ModelForm):
         for name in ("leeftijd_van", "leeftijd_tot"):
             self.fields[name].widget.attrs.update({"min": "0", "max": "25", "inputmode": "numeric"})
         self.fields["contact_telefoon"].widget.attrs.update({"type": "tel", "autocomplete": "tel"})
-        if partners is not None and len(partners) > 1 and self.instance.pk is None:
-            self.fields["partner"] = forms.ModelChoiceField(
-                label=_("For which organisation?"),
-                queryset=Partner.objects.filter(pk__in=[p.pk for p in partners]),
-                initial=partners[0].pk,
-            )
-            self.order_fields(["partner"])
+        _add_partner_choice(self, partners)
 
     def clean(self):
         data = super().clean()
@@ -206,6 +200,17 @@ class ActiviteitForm(forms.ModelForm):
         else:
             self.instance.inschrijven_tot = None
         return data
+
+
+def _add_partner_choice(form: forms.ModelForm, partners) -> None:
+    """A member of several partners says for which one a new object is (first field of the form)."""
+    if partners is not None and len(partners) > 1 and form.instance.pk is None:
+        form.fields["partner"] = forms.ModelChoiceField(
+            label=_("For which organisation?"),
+            queryset=Partner.objects.filter(pk__in=[p.pk for p in partners]),
+            initial=partners[0].pk,
+        )
+        form.order_fields(["partner"])
 
 
 def parse_dates(text: str) -> list[dt.date]:
@@ -361,13 +366,7 @@ class LocatieForm(forms.ModelForm):
             {"inputmode": "numeric", "pattern": "[1-9][0-9]{3}", "autocomplete": "postal-code"}
         )
         self.fields["straat"].widget.attrs["autocomplete"] = "address-line1"
-        if partners is not None and len(partners) > 1 and self.instance.pk is None:
-            self.fields["partner"] = forms.ModelChoiceField(
-                label=_("For which organisation?"),
-                queryset=Partner.objects.filter(pk__in=[p.pk for p in partners]),
-                initial=partners[0].pk,
-            )
-            self.order_fields(["partner"])
+        _add_partner_choice(self, partners)
 
     def clean_postcode(self):
         code = (self.cleaned_data.get("postcode") or "").strip()
