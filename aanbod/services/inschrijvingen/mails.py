@@ -226,6 +226,17 @@ def with_mail_related(queryset):
     return queryset.select_related("activiteit__aanbod__partner", "activiteit__locatie__gemeente")
 
 
+def status_mails_due(now):
+    """Registrations whose status mail is due and not claimed by a live sender."""
+    return (
+        Inschrijving.objects.filter(
+            status_mail_sent_at__isnull=True, status__in=ACTIEF, gewist_op__isnull=True
+        )
+        .exclude(email="")
+        .filter(Q(status_mail_claimed_at__isnull=True) | Q(status_mail_claimed_at__lt=now - CLAIM_TIMEOUT))
+    )
+
+
 def inschrijving_status_mail_send(*, inschrijving_id: int) -> bool:
     """Claim and send the registration's status mail if it is due; True when this call sent it.
 
@@ -236,14 +247,7 @@ def inschrijving_status_mail_send(*, inschrijving_id: int) -> bool:
     SMTP failure releases the claim and raises (the task retries, the periodic scan too).
     """
     now = timezone.now()
-    claimed = (
-        Inschrijving.objects.filter(
-            pk=inschrijving_id, status_mail_sent_at__isnull=True, status__in=ACTIEF, gewist_op__isnull=True
-        )
-        .exclude(email="")
-        .filter(Q(status_mail_claimed_at__isnull=True) | Q(status_mail_claimed_at__lt=now - CLAIM_TIMEOUT))
-        .update(status_mail_claimed_at=now)
-    )
+    claimed = status_mails_due(now).filter(pk=inschrijving_id).update(status_mail_claimed_at=now)
     if not claimed:
         return False
     mine = Inschrijving.objects.filter(pk=inschrijving_id, status_mail_claimed_at=now)

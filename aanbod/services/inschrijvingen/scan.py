@@ -15,7 +15,7 @@ from aanbod.models import Activiteit, Inschrijving
 from huisvanhetkind.lib.mail import MAIL_REFUSED
 
 from . import mails
-from .mails import ACTIEF, CLAIM_TIMEOUT, inschrijving_status_mail_send
+from .mails import CLAIM_TIMEOUT, inschrijving_status_mail_send, status_mails_due
 from .state import activiteit_lock, cancellation_fan_out, wachtlijst_promote
 
 logger = logging.getLogger(__name__)
@@ -123,19 +123,6 @@ def send_due_reminders() -> int:
     return sent
 
 
-def _due_status_mails(now):
-    return (
-        Inschrijving.objects.filter(
-            status_mail_sent_at__isnull=True,
-            status__in=ACTIEF,
-            gewist_op__isnull=True,
-            activiteit__einde__gt=now,
-        )
-        .exclude(email="")
-        .filter(Q(status_mail_claimed_at__isnull=True) | Q(status_mail_claimed_at__lt=now - CLAIM_TIMEOUT))
-    )
-
-
 def inschrijvingen_catch_up() -> int:
     """The safety net behind every mail queued after a commit; returns how many status mails it sent.
 
@@ -162,6 +149,8 @@ def inschrijvingen_catch_up() -> int:
     for activiteit_id in list(waiting):
         wachtlijst_promote(activiteit=Activiteit(pk=activiteit_id))
     sent = 0
-    for inschrijving_id in list(_due_status_mails(now).values_list("pk", flat=True)):
+    for inschrijving_id in list(
+        status_mails_due(now).filter(activiteit__einde__gt=now).values_list("pk", flat=True)
+    ):
         sent += inschrijving_status_mail_send(inschrijving_id=inschrijving_id)
     return sent
