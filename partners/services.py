@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from huisvanhetkind.lib.files import delete_file
+from huisvanhetkind.lib.files import delete_replaced
 from huisvanhetkind.lib.mail import mail_recipients, mail_send
 from huisvanhetkind.lib.queue import send_task
 
@@ -261,6 +261,4 @@ def partner_logo_stored(*, partner: Partner, oud: str = "") -> None:
     the replaced or cleared file. Thumbnails are made once, on first use, by the pages that show them
     (huisvanhetkind.lib.images.thumbnail); a new logo has a new random name, so it never shows a stale
     thumbnail."""
-    nieuw = partner.logo.name if partner.logo else ""
-    if oud and oud != nieuw:
-        delete_file(partner.logo.storage, oud)
+    delete_replaced(partner.logo.storage, oud, partner.logo.name if partner.logo else "")

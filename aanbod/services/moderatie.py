@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Aanbod
+from huisvanhetkind.lib.files import delete_replaced
 from huisvanhetkind.lib.mail import mail_send
 from huisvanhetkind.lib.queue import enqueue_after_commit
 from partners.services import partner_ontvangers
@@ -302,6 +303,28 @@ def aanbod_propose_change(*, aanbod: Aanbod, data: dict, user) -> Aanbod:
         aanbod.save()
         for field, values in m2m:
             getattr(aanbod, field.name).set(values)
+    return aanbod
+
+
+def aanbod_edit(*, aanbod: Aanbod, data: dict, user, afbeelding=None, indienen: bool = False) -> Aanbod:
+    """A partner saves the portal's edit form: `data` (cleaned_data without the picture) as a proposed or
+    direct change (`aanbod_propose_change`), a new picture (`afbeelding`, when given; False clears it) at
+    once — pictures are never part of a proposed change — and, with `indienen`, a draft or rejected aanbod
+    submitted (`aanbod_submit`).
+
+    Side effects: those of the two services; the replaced picture's file is deleted after commit.
+    """
+    oud = aanbod.afbeelding.name if aanbod.afbeelding else ""
+    with transaction.atomic():
+        aanbod = aanbod_propose_change(aanbod=aanbod, data=data, user=user)
+        if afbeelding is not None:
+            Aanbod._meta.get_field("afbeelding").save_form_data(aanbod, afbeelding)
+            aanbod.save(update_fields=["afbeelding", "bijgewerkt_op"])
+        if indienen and aanbod.status in (Aanbod.Status.CONCEPT, Aanbod.Status.AFGEWEZEN):
+            aanbod_submit(aanbod=aanbod, user=user)
+        nieuw = aanbod.afbeelding.name if aanbod.afbeelding else ""
+        storage = aanbod.afbeelding.storage
+        transaction.on_commit(lambda: delete_replaced(storage, oud, nieuw))
     return aanbod
 
 

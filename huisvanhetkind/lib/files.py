@@ -17,6 +17,12 @@ def delete_file(storage, name: str) -> None:
         logger.warning("could not delete %s", name)
 
 
+def delete_replaced(storage, oud: str, nieuw: str) -> None:
+    """After a file field was saved: delete the file it held before (`oud`) if it changed or was cleared."""
+    if oud and oud != nieuw:
+        delete_file(storage, oud)
+
+
 def write_atomic(storage, name: str, data: bytes) -> None:
     """Write atomically on a filesystem (two requests may make the same thumbnail at once)."""
     try:

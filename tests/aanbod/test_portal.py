@@ -524,3 +524,33 @@ def test_dashboard_shows_a_rejected_change_of_a_published_aanbod(client, alice, 
     client.force_login(alice)
     html = client.get("/partner/").content.decode()
     assert "De titel zegt niet voor wie het is." in html
+
+
+def test_new_picture_replaces_the_old_file_after_commit(
+    bob, partner_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def png() -> SimpleUploadedFile:
+        out = io.BytesIO()
+        Image.new("RGB", (60, 40), "teal").save(out, "PNG")
+        return SimpleUploadedFile("beeld.png", out.getvalue(), content_type="image/png")
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(bob)
+    client.post(reverse("portal_aanbod_nieuw"), aanbod_data())
+    aanbod = Aanbod.objects.get()
+    url = reverse("portal_aanbod_bewerken", kwargs={"pk": aanbod.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, aanbod_data(afbeelding=png())).status_code == 302
+    aanbod.refresh_from_db()
+    eerste = aanbod.afbeelding.name
+    assert (tmp_path / eerste).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, aanbod_data(afbeelding=png(), indienen="1")).status_code == 302
+    aanbod.refresh_from_db()
+    assert aanbod.afbeelding.name != eerste
+    assert (tmp_path / aanbod.afbeelding.name).exists()
+    assert not (tmp_path / eerste).exists()
+    assert aanbod.status == Aanbod.Status.INGEDIEND
