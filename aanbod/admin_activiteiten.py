@@ -18,7 +18,11 @@ from aanbod.admin_acties import (
 )
 from aanbod.models import Activiteit, Inschrijving
 from aanbod.services.activiteiten import activiteit_copy_weekly
-from aanbod.services.inschrijvingen import inschrijvingen_with_volgnummer
+from aanbod.services.inschrijvingen import (
+    activiteit_cancel,
+    inschrijvingen_with_volgnummer,
+    wachtlijst_promote,
+)
 
 # --- Activities and registrations --------------------------------------------------------------------
 
@@ -143,6 +147,19 @@ class ActiviteitAdmin(admin.ModelAdmin):
         ),
         (_("History"), {"fields": ["aangemaakt_op", "bijgewerkt_op"], "classes": ["collapse"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """Cancelling here is `activiteit_cancel` (stamped, every registrant told once); more places let
+        the waiting list move up at once (`wachtlijst_promote`) instead of at the next periodic scan."""
+        cancel = change and "geannuleerd" in form.changed_data and obj.geannuleerd
+        if cancel:
+            obj.geannuleerd = False  # the service cancels it
+        super().save_model(request, obj, form, change)
+        if cancel:
+            activiteit_cancel(activiteit=obj, reden=obj.annulering_reden, user=request.user)
+            obj.refresh_from_db()
+        elif change and "capaciteit" in form.changed_data:
+            wachtlijst_promote(activiteit=obj)
 
     def get_queryset(self, request):
         return (
