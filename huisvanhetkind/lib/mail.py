@@ -20,7 +20,6 @@ address, which no retry will fix.
 
 import smtplib
 from collections.abc import Iterable, Sequence
-from functools import cache
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -44,9 +43,8 @@ class MailTexts(NamedTuple):
     html: str
 
 
-@cache
-def _context_processors() -> tuple:
-    return tuple(import_string(path) for path in getattr(settings, "MAIL_CONTEXT_PROCESSORS", ()))
+def _context_processors() -> list:
+    return [import_string(path) for path in getattr(settings, "MAIL_CONTEXT_PROCESSORS", ())]
 
 
 def mail_recipients(addresses: Iterable[str | None]) -> list[str]:

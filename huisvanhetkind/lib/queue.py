@@ -13,18 +13,19 @@ the task at once.
 """
 
 import logging
-import smtplib
 
 from celery import Task
 from celery.result import EagerResult
 from django.db import transaction
 
+from .mail import MAIL_ERRORS, MAIL_REFUSED
+
 logger = logging.getLogger("huisvanhetkind.queue")
 
-# Trouble that goes away by itself: the mail server or the network (SMTP errors are OSErrors too).
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OSError, smtplib.SMTPException)
+# Trouble that goes away by itself: the mail server or the network (SMTP errors are OSErrors too) ...
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = MAIL_ERRORS
 # ... except the server refusing an address for good: retrying will not help.
-PERMANENT_ERRORS: tuple[type[Exception], ...] = (smtplib.SMTPRecipientsRefused,)
+PERMANENT_ERRORS: tuple[type[Exception], ...] = MAIL_REFUSED
 MAX_RETRIES = 6
 
 
