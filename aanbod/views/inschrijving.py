@@ -32,15 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aanbod.forms.inschrijving import InschrijvingForm, InschrijvingWijzigenForm
 from aanbod.ical import calendar_for
 from aanbod.models import Activiteit, Inschrijving
-from aanbod.services.inschrijvingen import (
-    inschrijving_cancel,
-    inschrijving_change,
-    inschrijving_closed_reason,
-    inschrijving_create,
-    inschrijving_max_personen,
-    inschrijving_may_change,
-    wachtlijst_positie,
-)
+from aanbod.services import inschrijvingen
 from huisvanhetkind.lib.ratelimit import ratelimit
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -100,7 +92,7 @@ def activiteit_inschrijven(request, pk: int):
     context = {
         "activiteit": activiteit,
         "aanbod": activiteit.aanbod,
-        "reden": inschrijving_closed_reason(activiteit),
+        "reden": inschrijvingen.inschrijving_closed_reason(activiteit),
         "retention_days": settings.REGISTRATION_RETENTION_DAYS,
     }
     if context["reden"]:
@@ -109,7 +101,7 @@ def activiteit_inschrijven(request, pk: int):
     form = InschrijvingForm(request.POST or None, activiteit=activiteit)
     if request.method == "POST" and form.is_valid():
         try:
-            inschrijving, created = inschrijving_create(
+            inschrijving, created = inschrijvingen.inschrijving_create(
                 activiteit=activiteit, taal=translation.get_language(), **form.cleaned_data
             )
         except ValidationError as error:
@@ -117,9 +109,8 @@ def activiteit_inschrijven(request, pk: int):
                 _add_service_error(form, error)
             else:  # closed between showing the form and sending it
                 activiteit = _activiteit(pk)
-                context.update(
-                    activiteit=activiteit, reden=inschrijving_closed_reason(activiteit) or "gesloten"
-                )
+                reden = inschrijvingen.inschrijving_closed_reason(activiteit) or "gesloten"
+                context.update(activiteit=activiteit, reden=reden)
                 return render(request, "aanbod/inschrijving/gesloten.html", context)
         else:
             if not created:
@@ -159,8 +150,8 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
         .get(pk=inschrijving.activiteit_id)
     )
     inschrijving.activiteit = activiteit
-    kan_wijzigen = inschrijving_may_change(inschrijving, activiteit)
-    maximum = inschrijving_max_personen(inschrijving, activiteit)
+    kan_wijzigen = inschrijvingen.inschrijving_may_change(inschrijving, activiteit)
+    maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
     if kan_wijzigen and form is None:
         form = InschrijvingWijzigenForm(
             activiteit=activiteit, maximum=maximum, initial={"aantal_personen": inschrijving.aantal_personen}
@@ -172,7 +163,7 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
         "kan_wijzigen": kan_wijzigen,
         "kan_bijschrijven": maximum > inschrijving.aantal_personen,
         "form": form if kan_wijzigen else None,
-        "wachtlijst_plaats": wachtlijst_positie(inschrijving),
+        "wachtlijst_plaats": inschrijvingen.wachtlijst_positie(inschrijving),
         "retention_days": settings.REGISTRATION_RETENTION_DAYS,
     }
     return _private(render(request, "aanbod/inschrijving/beheren.html", context))
@@ -186,12 +177,11 @@ def inschrijving_manage(request, token: str):
     if request.method != "POST":
         return _manage_page(request, inschrijving)
     activiteit = Activiteit.objects.with_bezetting().get(pk=inschrijving.activiteit_id)
-    form = InschrijvingWijzigenForm(
-        request.POST, activiteit=activiteit, maximum=inschrijving_max_personen(inschrijving, activiteit)
-    )
+    maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
+    form = InschrijvingWijzigenForm(request.POST, activiteit=activiteit, maximum=maximum)
     if form.is_valid():
         try:
-            inschrijving = inschrijving_change(
+            inschrijving = inschrijvingen.inschrijving_change(
                 inschrijving=inschrijving, aantal_personen=form.cleaned_data["aantal_personen"]
             )
         except ValidationError as error:
@@ -219,11 +209,11 @@ def inschrijving_manage(request, token: str):
 def inschrijving_annuleren(request, token: str):
     """A confirm step (GET) before cancelling (POST only)."""
     inschrijving = _inschrijving_for_token(token)
-    if not inschrijving_may_change(inschrijving):
+    if not inschrijvingen.inschrijving_may_change(inschrijving):
         # Already cancelled, or the activity started or was cancelled: the manage page says which.
         return _private(redirect(inschrijving))
     if request.method == "POST":
-        inschrijving_cancel(inschrijving=inschrijving)
+        inschrijvingen.inschrijving_cancel(inschrijving=inschrijving)
         messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
         return _private(redirect(inschrijving))
     context = {"inschrijving": inschrijving, "activiteit": inschrijving.activiteit}
