@@ -1,6 +1,6 @@
 """The registration state machine: register, change, cancel, move up from the waiting list, the place on
-the waiting list, and an activity's cancellation. One function each, used by the views, the admin and
-the API alike.
+the waiting list, and an activity's cancellation. One function each, used by the parent's pages, the
+partners' portal and the admin alike (and by an API, should one ever take registrations).
 
 Places are counted in persons. Every write that can change who has a place takes a row lock on the
 activity (`select_for_update`) first, so concurrent registrations queue up on that lock and the confirmed
