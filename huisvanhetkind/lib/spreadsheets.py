@@ -32,6 +32,11 @@ def is_formula(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
+def is_number_like(value: str) -> bool:
+    """A signed number or phone number (`-5`, `+32 9 123 45 67`): a spreadsheet runs nothing in it."""
+    return bool(_NUMBER.match(value))
+
+
 def cell(value: Any) -> Any:
     """A value a spreadsheet shows as it is: text that would start a formula gets a leading apostrophe.
     Numbers, dates and None pass unchanged."""
@@ -42,7 +47,7 @@ def neutralise(value: str) -> str:
     """Text read from a spreadsheet with what would make it a formula taken off its start
     (`=HYPERLINK("x")` → `HYPERLINK("x")`, `+cmd|…` → `cmd|…`), for text that is stored and shown again.
     A number or a phone number (`-5`, `+32 9 123 45 67`) stays as it is."""
-    while is_formula(value) and not _NUMBER.match(value):
+    while is_formula(value) and not is_number_like(value):
         value = value[1:].lstrip()
     return value
 

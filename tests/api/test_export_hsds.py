@@ -50,3 +50,14 @@ def test_export_has_nothing_unpublished_or_personal(tmp_path, catalogue):
         assert hidden.titel not in text
     assert "Gestopte vzw" not in text
     assert "Geheime Ouder" not in text and "geheim@ouder.example" not in text
+
+
+def test_export_text_never_starts_a_formula(tmp_path):
+    from aanbod.api.datapackage import write_datapackage
+    from tests import factories
+
+    factories.AanbodFactory(titel="=HYPERLINK(1)", status="gepubliceerd")
+    write_datapackage(tmp_path)
+    names = {row["name"] for row in read(tmp_path, "services")}
+    assert "'=HYPERLINK(1)" in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
