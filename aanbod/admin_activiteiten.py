@@ -15,10 +15,14 @@ from aanbod.admin_acties import (
     TIJD_ZONDER_SECONDEN,
     WekelijksKopierenForm,
     inschrijvingen_csv,
-    with_volgorde,
 )
 from aanbod.models import Activiteit, Inschrijving
-from aanbod.services.moderatie import activiteit_copy_weekly
+from aanbod.services.activiteiten import activiteit_copy_weekly
+from aanbod.services.inschrijvingen import (
+    activiteit_cancel,
+    inschrijvingen_with_volgnummer,
+    wachtlijst_promote,
+)
 
 # --- Activities and registrations --------------------------------------------------------------------
 
@@ -76,7 +80,8 @@ class InschrijvingInline(admin.TabularInline):
 
     def get_queryset(self, request):
         # The tabular inline prints each row's __str__, which names the activity and its aanbod.
-        return with_volgorde(super().get_queryset(request).select_related("activiteit__aanbod"))
+        queryset = super().get_queryset(request).select_related("activiteit__aanbod")
+        return inschrijvingen_with_volgnummer(queryset)
 
     @admin.display(description=_("registered at"))
     def ingeschreven_op(self, obj: Inschrijving) -> str:
@@ -142,6 +147,19 @@ class ActiviteitAdmin(admin.ModelAdmin):
         ),
         (_("History"), {"fields": ["aangemaakt_op", "bijgewerkt_op"], "classes": ["collapse"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        """Cancelling here is `activiteit_cancel` (stamped, every registrant told once); more places let
+        the waiting list move up at once (`wachtlijst_promote`) instead of at the next periodic scan."""
+        cancel = change and "geannuleerd" in form.changed_data and obj.geannuleerd
+        if cancel:
+            obj.geannuleerd = False  # the service cancels it
+        super().save_model(request, obj, form, change)
+        if cancel:
+            activiteit_cancel(activiteit=obj, reden=obj.annulering_reden, user=request.user)
+            obj.refresh_from_db()
+        elif change and "capaciteit" in form.changed_data:
+            wachtlijst_promote(activiteit=obj)
 
     def get_queryset(self, request):
         return (
@@ -209,6 +227,7 @@ class ActiviteitAdmin(admin.ModelAdmin):
                     activiteit=activiteit,
                     weken=form.cleaned_data["weken"],
                     skip_dates=form.cleaned_data["overslaan"],
+                    user=request.user,
                 )
                 for kopie in nieuw:
                     self.log_addition(request, kopie, [{"added": {}}])

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vText
 
+from huisvanhetkind.lib.text import single_line
+
 from .models import Activiteit
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -19,7 +21,9 @@ def _event(activiteit: Activiteit) -> Event:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", timezone.localtime(activiteit.start, BRUSSELS))
     event.add("dtend", timezone.localtime(activiteit.einde, BRUSSELS))
-    event.add("summary", activiteit.naam)
+    # Text fields are single-line by the models' clean(), but a row written around it must not break
+    # the feed: a content line may not hold a raw newline.
+    event.add("summary", single_line(activiteit.naam))
     description = activiteit.aanbod.samenvatting
     if activiteit.geannuleerd and activiteit.annulering_reden:
         description = f"{activiteit.annulering_reden}\n\n{description}"
@@ -28,13 +32,13 @@ def _event(activiteit: Activiteit) -> Event:
     event.add("last-modified", activiteit.bijgewerkt_op)
     if activiteit.locatie_id:
         locatie = activiteit.locatie
-        event["location"] = vText(f"{locatie.naam}, {locatie.adres}")
+        event["location"] = vText(single_line(f"{locatie.naam}, {locatie.adres}"))
         if locatie.latitude is not None and locatie.longitude is not None:
             event.add("geo", (float(locatie.latitude), float(locatie.longitude)))
     event.add("status", "CANCELLED" if activiteit.geannuleerd else "CONFIRMED")
     partner = activiteit.aanbod.partner
     if partner.email:
-        event.add("organizer", f"mailto:{partner.email}", parameters={"CN": partner.naam})
+        event.add("organizer", f"mailto:{partner.email}", parameters={"CN": single_line(partner.naam)})
     return event
 
 
@@ -44,7 +48,7 @@ def calendar_for(activiteiten: Iterable[Activiteit], *, naam: str) -> bytes:
     calendar.add("prodid", "-//Huis van het Kind//wegwijzer//NL")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", naam)
+    calendar.add("x-wr-calname", vText(single_line(naam)))
     calendar.add("x-wr-timezone", "Europe/Brussels")
     calendar.add("method", "PUBLISH")
     # Calendar apps that subscribe to the agenda feed look again every few hours.

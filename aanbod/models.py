@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from huisvanhetkind.lib.text import SingleLineText
 from partners.models import Gemeente, Partner
 
 MAX_LEEFTIJD = 25
@@ -49,7 +50,7 @@ class Taal(MeertaligeNaam, models.Model):
         ordering = ["volgorde", "naam"]
 
 
-class Thema(MeertaligeNaam, models.Model):
+class Thema(SingleLineText, MeertaligeNaam, models.Model):
     """A topic of upbringing, shared by aanbod and vragen."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -112,7 +113,7 @@ class AanbodQuerySet(models.QuerySet):
         return self.filter(Q(nagekeken_op__lt=grens) | Q(nagekeken_op__isnull=True))
 
 
-class Aanbod(models.Model):
+class Aanbod(SingleLineText, models.Model):
     class Soort(models.TextChoices):
         VORMINGSAVOND = "vormingsavond", _("Information evening")
         WORKSHOP = "workshop", _("Workshop")
@@ -287,7 +288,7 @@ class LocatieQuerySet(models.QuerySet):
         return self.filter(Q(partner__lidmaatschappen__user=user) | Q(partner__isnull=True)).distinct()
 
 
-class Locatie(models.Model):
+class Locatie(SingleLineText, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(
         Partner,
@@ -349,7 +350,7 @@ class Locatie(models.Model):
         return f"https://www.openstreetmap.org/search?query={quote(self.adres)}"
 
 
-class Openingsuur(models.Model):
+class Openingsuur(SingleLineText, models.Model):
     """A recurring weekly slot of an ongoing aanbod (the spelotheek on Wednesday 14–17)."""
 
     class Weekdag(models.IntegerChoices):
@@ -418,7 +419,7 @@ class ActiviteitQuerySet(models.QuerySet):
         )
 
 
-class Activiteit(models.Model):
+class Activiteit(SingleLineText, models.Model):
     """One dated occurrence of an aanbod."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -541,7 +542,7 @@ class InschrijvingQuerySet(models.QuerySet):
         return self.exclude(status=Inschrijving.Status.GEANNULEERD)
 
 
-class Inschrijving(models.Model):
+class Inschrijving(SingleLineText, models.Model):
     class Status(models.TextChoices):
         BEVESTIGD = "bevestigd", _("Confirmed")
         WACHTLIJST = "wachtlijst", _("Waiting list")

@@ -223,6 +223,9 @@ if MAIL_BACKEND == "smtp":
 elif MAIL_BACKEND == "file":
     _mail_options = {"file_path": envstr("MAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))}
 MAILERS = {"default": {"BACKEND": _MAIL_BACKENDS[MAIL_BACKEND], "OPTIONS": _mail_options}}
+# What every mail template gets besides its own context (huisvanhetkind.lib.mail imports no app): context
+# processors, called with request=None.
+MAIL_CONTEXT_PROCESSORS = ["partners.context_processors.netwerk"]
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -253,7 +256,7 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# --- Rate limits (huisvanhetkind/ratelimit.py): cache-backed, failing open ---------------------------
+# --- Rate limits (huisvanhetkind/lib/ratelimit.py): cache-backed, failing open -----------------------
 RATELIMIT_ENABLED = envbool("RATELIMIT_ENABLED", True)
 # How many reverse proxies stand in front of Django; the client is then read from X-Forwarded-For.
 RATELIMIT_TRUSTED_PROXIES = envint("RATELIMIT_TRUSTED_PROXIES", 0, minimum=0)

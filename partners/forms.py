@@ -5,14 +5,15 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .images import clean_image
+from huisvanhetkind.lib.images import clean_image
+
 from .models import Gemeente, Partner, User
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
 
 
 class ImageUploadField(forms.FileField):
-    """A picture upload checked by partners.images.clean_image (size, kind, pixels), EXIF removed.
+    """A picture upload checked by huisvanhetkind.lib.images.clean_image (size, kind, pixels), EXIF removed.
 
     A plain FileField underneath so our checks (and messages) come first, not Django's generic one.
     """

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from huisvanhetkind.lib.text import SingleLineText
+
 COORDINATOR_GROUP = "Coördinatoren"
 
 hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
@@ -76,7 +78,7 @@ class Postcode(models.Model):
         return f"{self.code} {self.gemeente}"
 
 
-class Netwerk(models.Model):
+class Netwerk(SingleLineText, models.Model):
     """The one Huis van het Kind network this installation serves: configuration, not code."""
 
     naam = models.CharField(_("name"), max_length=120, default="Huis van het Kind")
@@ -187,7 +189,8 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(actief=True)
 
     def for_user(self, user) -> "PartnerQuerySet":
-        """The partners a logged-in user works for; coordinators see all, everyone else none."""
+        """The partners a user works for (through a Lidmaatschap); all of them for a coordinator; none for
+        anonymous visitors."""
         if not user.is_authenticated:
             return self.none()
         if user.is_coordinator:
@@ -203,7 +206,7 @@ class PartnerQuerySet(models.QuerySet):
         return self.filter(lidmaatschappen__user=user, lidmaatschappen__rol=Lidmaatschap.Rol.BEHEERDER)
 
 
-class Partner(models.Model):
+class Partner(SingleLineText, models.Model):
     class Soort(models.TextChoices):
         CONSULTATIEBUREAU = "consultatiebureau", _("Child health clinic (consultatiebureau)")
         OPVOEDINGSWINKEL = "opvoedingswinkel", _("Parenting advice shop (opvoedingswinkel)")

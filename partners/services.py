@@ -12,14 +12,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Gemeente, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, Uitnodiging, User
+from huisvanhetkind.lib.files import delete_replaced
+from huisvanhetkind.lib.mail import mail_recipients, mail_send
+from huisvanhetkind.lib.queue import send_task
+
+from .models import Gemeente, Gemeentetoegang, Lidmaatschap, Partner, Uitnodiging, User
 
 logger = logging.getLogger(__name__)
 
@@ -106,26 +108,25 @@ def uitnodiging_create(
         uitnodiging.save()
         if send:
             taal = taal or translation.get_language() or settings.LANGUAGE_CODE
-            uitnodiging_id = uitnodiging.pk
-            transaction.on_commit(lambda: _enqueue_mail(uitnodiging_id, token, taal))
+            _send_mail_after_commit(uitnodiging_id=uitnodiging.pk, token=token, taal=taal)
     logger.info(
         "invitation %s created by user %s", uitnodiging.pk, getattr(door, "pk", None)
     )  # never the token
     return uitnodiging, token
 
 
-def _enqueue_mail(uitnodiging_id: int, token: str, taal: str) -> None:
-    """Hand the mail to Celery; when the broker is away, send it now instead.
+def _send_mail_after_commit(**kwargs) -> None:
+    """Hand the mail to Celery after commit; when the broker is away, send it now instead.
 
     No periodic scan can resend an invitation (its token is not stored), so it must not be dropped.
     """
     from .tasks import send_uitnodiging
 
-    try:
-        send_uitnodiging.apply_async(kwargs={"uitnodiging_id": uitnodiging_id, "token": token, "taal": taal})
-    except Exception as error:  # noqa: BLE001 - kombu/redis raise many kinds; all mean "not sent"
-        logger.warning("could not enqueue invitation mail (%s); sending it now", type(error).__name__)
-        send_uitnodiging.run(uitnodiging_id=uitnodiging_id, token=token, taal=taal)
+    def send() -> None:
+        if not send_task(send_uitnodiging, **kwargs) and not send_uitnodiging.app.conf.task_always_eager:
+            send_uitnodiging.run(**kwargs)
+
+    transaction.on_commit(send)
 
 
 def uitnodiging_revoke(*, uitnodiging: Uitnodiging, door: User | None = None) -> Uitnodiging:
@@ -141,20 +142,18 @@ def uitnodiging_mail(*, uitnodiging: Uitnodiging, token: str, taal: str | None =
     """Send the invitation mail with the link for `token`. Returns the number of mails sent."""
     if uitnodiging.token_hash != token_hash(token):
         raise ValueError("token does not belong to this invitation")
-    with translation.override(taal or settings.LANGUAGE_CODE):
-        context = {
-            "uitnodiging": uitnodiging,
-            "netwerk": Netwerk.load(),
-            "url": uitnodiging_url(token),
-            "door": uitnodiging.aangemaakt_door,
-            "dagen": settings.INVITATION_DAYS,
-        }
-        subject = " ".join(render_to_string("partners/emails/uitnodiging_subject.txt", context).split())
-        text = render_to_string("partners/emails/uitnodiging.txt", context)
-        html = render_to_string("partners/emails/uitnodiging.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[uitnodiging.email])
-    message.attach_alternative(html, "text/html")
-    return message.send()
+    taal = taal or settings.LANGUAGE_CODE
+    with translation.override(taal):
+        url = uitnodiging_url(token)  # with the language prefix of the mail's language
+    context = {
+        "uitnodiging": uitnodiging,
+        "url": url,
+        "door": uitnodiging.aangemaakt_door,
+        "dagen": settings.INVITATION_DAYS,
+    }
+    return mail_send(
+        template="partners/emails/uitnodiging", to=[uitnodiging.email], context=context, taal=taal
+    )
 
 
 def uitnodiging_check_open(uitnodiging: Uitnodiging | None) -> Uitnodiging:
@@ -249,17 +248,17 @@ def lidmaatschap_remove(*, lidmaatschap: Lidmaatschap, door: User) -> None:
     logger.info("membership %s removed by user %s", pk, door.pk)
 
 
+def partner_ontvangers(partner: Partner) -> list[str]:
+    """Who gets mail for `partner`: its general address and its active beheerders', without doubles."""
+    beheerders = Lidmaatschap.objects.filter(
+        partner=partner, rol=Lidmaatschap.Rol.BEHEERDER, user__is_active=True
+    ).values_list("user__email", flat=True)
+    return mail_recipients([partner.email, *beheerders])
+
+
 def partner_logo_stored(*, partner: Partner, oud: str = "") -> None:
-    """After a profile form saved a logo (already cleaned by partners.images.clean_image): delete the
-    replaced or cleared file. Thumbnails are made once, on first use, by the pages that show them
-    (aanbod.thumbnails); a new logo has a new random name, so it never shows a stale thumbnail."""
-    nieuw = partner.logo.name if partner.logo else ""
-    if oud and oud != nieuw:
-        delete_file(partner.logo.storage, oud)
-
-
-def delete_file(storage, name: str) -> None:
-    try:
-        storage.delete(name)
-    except OSError:
-        logger.warning("could not delete %s", name)
+    """After a profile form saved a logo (already cleaned by huisvanhetkind.lib.images.clean_image): delete
+    the replaced or cleared file. Thumbnails are made once, on first use, by the pages that show them
+    (huisvanhetkind.lib.images.thumbnail); a new logo has a new random name, so it never shows a stale
+    thumbnail."""
+    delete_replaced(partner.logo.storage, oud, partner.logo.name if partner.logo else "")

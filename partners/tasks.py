@@ -1,19 +1,15 @@
 """Celery tasks of the partners app (thin: each calls a service)."""
 
 import logging
-import smtplib
 
 from celery import shared_task
+
+from huisvanhetkind.lib.queue import RetryingTask
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    name="partners.send_uitnodiging",
-    autoretry_for=(smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, ConnectionError, TimeoutError),
-    retry_backoff=60,
-    max_retries=5,
-)
+@shared_task(base=RetryingTask, name="partners.send_uitnodiging")
 def send_uitnodiging(*, uitnodiging_id: int, token: str, taal: str | None = None) -> None:
     """Mail an invitation link.
 

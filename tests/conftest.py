@@ -76,17 +76,6 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
-    """A request to /en/ or /fr/ leaves that language active in the test thread, and the next test's
-    `reverse()` would then add its prefix: every test starts and ends in the default language."""
-    from django.utils import translation
-
-    translation.deactivate()
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2's rounds cost about a second per factory user on a busy machine; MD5 is fine in tests."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from partners import ratelimit as rl
+from huisvanhetkind.lib import ratelimit as rl
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_a_dead_cache_fails_open_and_logs(rf, settings, caplog):
         }
     }
     limiter = rl.RateLimit("test-dead", "1/h")
-    with caplog.at_level(logging.WARNING, logger="partners.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="huisvanhetkind.lib.ratelimit"):
         assert [limiter.hit(request_from(rf)).limited for _ in range(3)] == [False, False, False]
     assert "cache unavailable" in caplog.text
 

@@ -12,7 +12,6 @@ from itertools import count
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 from .suppression import Count
 
@@ -138,7 +137,3 @@ def column_chart(*, title: str, labels: Sequence[str], values: Sequence[Count | 
             f'transform="rotate(-45 {cx:.1f} {ty})">{escape(label)}</text>'
         )
     return _svg(title, height, body)
-
-
-def same_numbers_note() -> str:
-    return _("The table next to this chart shows the same numbers.")

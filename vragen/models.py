@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Thema
+from huisvanhetkind.lib.text import SingleLineText
 from partners.models import Gemeente, Partner
 
 
@@ -306,7 +307,7 @@ class SignaalQuerySet(models.QuerySet):
         return self.filter(bron_partner__lidmaatschappen__user=user)
 
 
-class Signaal(models.Model):
+class Signaal(SingleLineText, models.Model):
     """A qualitative signal for local policy: a gap, a waiting list, a rising need."""
 
     class Status(models.TextChoices):

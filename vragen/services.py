@@ -10,16 +10,15 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Thema
-from partners.models import COORDINATOR_GROUP, Gemeente, Netwerk, Partner, User
-from partners.queue import enqueue_on_commit
+from huisvanhetkind.lib.mail import mail_send
+from huisvanhetkind.lib.queue import enqueue_after_commit
+from partners.models import COORDINATOR_GROUP, Gemeente, Partner, User
 
 from . import codes
 from .models import Bericht, Gesprek, Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller
@@ -205,13 +204,6 @@ def gesprek_assign(*, gesprek: Gesprek, partner: Partner | None) -> Gesprek:
     return gesprek
 
 
-def gesprek_close(*, gesprek: Gesprek, user) -> None:
-    """Close a conversation to follow-ups (it is still deleted at the end of its retention)."""
-    if not Gesprek.objects.for_user(user).filter(pk=gesprek.pk).exists():
-        raise PermissionDenied("Not your conversation.")
-    Gesprek.objects.filter(pk=gesprek.pk).update(status=Gesprek.Status.GESLOTEN)
-
-
 def gesprekken_delete_expired(*, now=None) -> int:
     """Delete every conversation past retention: its messages and code hash go, its Vraag stays.
 
@@ -234,8 +226,8 @@ def gesprekken_delete_expired(*, now=None) -> int:
 def _notify_after_commit(gesprek_id: int, reden: str) -> None:
     from .tasks import notify_gesprek
 
-    # The broker may be away: a notice is not worth a 500 (partners.queue logs it and moves on).
-    enqueue_on_commit(notify_gesprek, gesprek_id=gesprek_id, reden=reden)
+    # The broker may be away: a notice is not worth a 500 (huisvanhetkind.lib.queue logs it and moves on).
+    enqueue_after_commit(notify_gesprek, gesprek_id=gesprek_id, reden=reden)
 
 
 def gesprek_notify(*, gesprek: Gesprek, reden: str) -> int:
@@ -251,22 +243,13 @@ def gesprek_notify(*, gesprek: Gesprek, reden: str) -> int:
     else:
         recipients = User.objects.filter(is_active=True, is_staff=True, groups__name=COORDINATOR_GROUP)
         path = reverse("admin:vragen_gesprek_change", args=[gesprek.pk])
-    emails = sorted({email for email in recipients.values_list("email", flat=True) if email})
-    if not emails:
-        return 0
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "netwerk": Netwerk.load(),
-            "reden": reden,
-            "url": settings.SITE_URL + path,
-            "gesprek": gesprek,
-        }
-        subject = " ".join(render_to_string("vragen/emails/gesprek_subject.txt", context).split())
-        text = render_to_string("vragen/emails/gesprek.txt", context)
-        html = render_to_string("vragen/emails/gesprek.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, bcc=emails)
-    message.attach_alternative(html, "text/html")
-    return message.send()
+    context = {"reden": reden, "url": settings.SITE_URL + path, "gesprek": gesprek}
+    # Blind copies: staff of one partner need not see each other's addresses.
+    return mail_send(
+        template="vragen/emails/gesprek",
+        bcc=sorted(recipients.values_list("email", flat=True)),
+        context=context,
+    )
 
 
 # --- Signalen --------------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone, translation
 
+from huisvanhetkind.lib.spreadsheets import cell, is_number_like
+
 from . import selectors
 from .serializers import full_service_dict, organization_dict, taxonomy_dict, term_dict
 from .taxonomie import TAXONOMIES, all_terms
@@ -147,4 +149,6 @@ def package_descriptor(official: dict) -> dict:
 def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and not is_number_like(value):
+        value = cell(value)  # read by programs, but a person may open it in a spreadsheet too
     return "" if value is None else str(value)

@@ -3,7 +3,7 @@
 - CORS: any origin may GET/HEAD the open data; an OPTIONS preflight is answered here. Eleven read-only
   endpoints with a fixed header set do not need django-cors-headers and its settings.
 - Only GET, HEAD and OPTIONS; anything else is a 405 with a JSON body.
-- A per-client rate limit (partners.ratelimit: cache-backed, fails open), 429 as JSON.
+- A per-client rate limit (huisvanhetkind.lib.ratelimit: cache-backed, fails open), 429 as JSON.
 - The rendered body is cached for HSDS_CACHE_SECONDS and served conditionally: a strong ETag over the
   body and a Last-Modified that moves only when the body of that URL changes, through Django's
   `condition` decorator, so If-None-Match / If-Modified-Since give a 304.
@@ -25,7 +25,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition
 
-from partners.ratelimit import RateLimit, Usage
+from huisvanhetkind.lib.ratelimit import RateLimit, Usage
 
 from .params import ApiError
 
@@ -66,7 +66,7 @@ def render(data: dict) -> bytes:
 
 
 def rate_limit_usage(request: HttpRequest) -> Usage:
-    """Count this request against the client's budget (partners.ratelimit: cache-backed, fails open).
+    """Count this request against the client's budget (lib.ratelimit: cache-backed, fails open).
 
     The rate is read on each request so that a test or an operator can change HSDS_RATE_PER_MINUTE.
     """

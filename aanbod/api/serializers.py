@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur
 from partners.models import Partner
 
-from .taxonomie import TAXONOMIES, Taxonomy, Term, stable_id, terms_for
+from .taxonomie import Taxonomy, Term, stable_id, terms_for
 
 SUPPORTED_VERSIONS = ("3.0", "3.1")
 
@@ -488,7 +488,3 @@ def _cost_options(aanbod: Aanbod) -> list[dict]:
             }
         )
     ]
-
-
-def taxonomy_by_key(key: str) -> Taxonomy:
-    return TAXONOMIES[key]

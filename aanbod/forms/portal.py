@@ -11,16 +11,14 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur, Taal, Thema
+from aanbod.services.activiteiten import MAX_WEKEN, local_moment, weekly_dates
 from partners.forms import ImageUploadField
 from partners.models import Gemeente, Partner
-
-MAX_REEKS = 52
 
 
 class DateInput(forms.DateInput):
@@ -35,21 +33,6 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%H:%M", **kwargs)
-
-
-def combine_local(datum: dt.date, tijd: dt.time) -> dt.datetime:
-    """An aware datetime for a local date and wall-clock time; ValidationError if that time does not exist
-    on that day (the hour skipped when clocks go forward)."""
-    zone = timezone.get_default_timezone()
-    moment = timezone.make_aware(dt.datetime.combine(datum, tijd), zone)
-    # Through UTC and back: astimezone() to the same zone would return the moment unchanged.
-    if moment.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != dt.datetime.combine(datum, tijd):
-        raise ValidationError(
-            _("%(time)s does not exist on %(date)s: the clocks go forward that night. Choose another time.")
-            % {"time": tijd.strftime("%H:%M"), "date": date_format(datum, "DATE_FORMAT")},
-            code="nonexistent_time",
-        )
-    return moment
 
 
 def unique_slug(titel: str, *, exclude_pk: int | None = None) -> str:
@@ -123,13 +106,7 @@ class AanbodForm(forms.ModelForm):
         for name in ("leeftijd_van", "leeftijd_tot"):
             self.fields[name].widget.attrs.update({"min": "0", "max": "25", "inputmode": "numeric"})
         self.fields["contact_telefoon"].widget.attrs.update({"type": "tel", "autocomplete": "tel"})
-        if partners is not None and len(partners) > 1 and self.instance.pk is None:
-            self.fields["partner"] = forms.ModelChoiceField(
-                label=_("For which organisation?"),
-                queryset=Partner.objects.filter(pk__in=[p.pk for p in partners]),
-                initial=partners[0].pk,
-            )
-            self.order_fields(["partner"])
+        _add_partner_choice(self, partners)
 
     def clean(self):
         data = super().clean()
@@ -199,8 +176,8 @@ class ActiviteitForm(forms.ModelForm):
         datum, van, tot = data.get("datum"), data.get("van"), data.get("tot")
         if datum and van and tot:
             try:
-                start = combine_local(datum, van)
-                einde = combine_local(datum, tot)
+                start = local_moment(datum, van)
+                einde = local_moment(datum, tot)
             except ValidationError as exc:
                 self.add_error("van", exc)
                 return data
@@ -212,7 +189,7 @@ class ActiviteitForm(forms.ModelForm):
         d_datum, d_tijd = data.get("inschrijven_tot_datum"), data.get("inschrijven_tot_tijd")
         if d_datum:
             try:
-                self.instance.inschrijven_tot = combine_local(d_datum, d_tijd or dt.time(23, 59))
+                self.instance.inschrijven_tot = local_moment(d_datum, d_tijd or dt.time(23, 59))
             except ValidationError as exc:
                 self.add_error("inschrijven_tot_tijd", exc)
             else:
@@ -225,13 +202,24 @@ class ActiviteitForm(forms.ModelForm):
         return data
 
 
+def _add_partner_choice(form: forms.ModelForm, partners) -> None:
+    """A member of several partners says for which one a new object is (first field of the form)."""
+    if partners is not None and len(partners) > 1 and form.instance.pk is None:
+        form.fields["partner"] = forms.ModelChoiceField(
+            label=_("For which organisation?"),
+            queryset=Partner.objects.filter(pk__in=[p.pk for p in partners]),
+            initial=partners[0].pk,
+        )
+        form.order_fields(["partner"])
+
+
 def parse_dates(text: str) -> list[dt.date]:
     """Dates typed one per line or separated by commas: 2026-04-08, 8/4/2026 or 08-04-2026."""
     dates = []
     for part in re.split(r"[\s,;]+", text or ""):
         if not part:
             continue
-        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y"):
             try:
                 dates.append(dt.datetime.strptime(part, fmt).date())
                 break
@@ -242,19 +230,6 @@ def parse_dates(text: str) -> list[dt.date]:
                 _("“%(value)s” is not a date we understand. Write it as 8/4/2026."), params={"value": part}
             )
     return dates
-
-
-def reeks_datums(*, weekdag: int, vanaf: dt.date, tot_en_met: dt.date, overslaan=()) -> list[dt.date]:
-    """Every `weekdag` (0 = Monday) from `vanaf` to `tot_en_met`, both included, except `overslaan`."""
-    skip = set(overslaan)
-    eerste = vanaf + dt.timedelta(days=(weekdag - vanaf.weekday()) % 7)
-    datums = []
-    dag = eerste
-    while dag <= tot_en_met:
-        if dag not in skip:
-            datums.append(dag)
-        dag += dt.timedelta(weeks=1)
-    return datums
 
 
 class ReeksForm(forms.Form):
@@ -316,26 +291,26 @@ class ReeksForm(forms.Form):
             elif vanaf < timezone.localdate():
                 self.add_error("vanaf", _("The first date is in the past."))
             elif data.get("weekdag") is not None and "overslaan" in data:
-                datums = reeks_datums(
+                datums = weekly_dates(
                     weekdag=data["weekdag"], vanaf=vanaf, tot_en_met=tot_en_met, overslaan=data["overslaan"]
                 )
                 if not datums:
                     self.add_error("tot_en_met", _("There is no such weekday between these dates."))
-                elif len(datums) > MAX_REEKS:
+                elif len(datums) > MAX_WEKEN:
                     self.add_error(
                         "tot_en_met",
                         ngettext(
                             "A series can have at most %(max)d activity.",
                             "A series can have at most %(max)d activities.",
-                            MAX_REEKS,
+                            MAX_WEKEN,
                         )
-                        % {"max": MAX_REEKS},
+                        % {"max": MAX_WEKEN},
                     )
                 elif van and tot:
                     for datum in datums:
                         try:
-                            combine_local(datum, van)
-                            combine_local(datum, tot)
+                            local_moment(datum, van)
+                            local_moment(datum, tot)
                         except ValidationError as exc:
                             self.add_error("van", exc)
                             break
@@ -391,13 +366,7 @@ class LocatieForm(forms.ModelForm):
             {"inputmode": "numeric", "pattern": "[1-9][0-9]{3}", "autocomplete": "postal-code"}
         )
         self.fields["straat"].widget.attrs["autocomplete"] = "address-line1"
-        if partners is not None and len(partners) > 1 and self.instance.pk is None:
-            self.fields["partner"] = forms.ModelChoiceField(
-                label=_("For which organisation?"),
-                queryset=Partner.objects.filter(pk__in=[p.pk for p in partners]),
-                initial=partners[0].pk,
-            )
-            self.order_fields(["partner"])
+        _add_partner_choice(self, partners)
 
     def clean_postcode(self):
         code = (self.cleaned_data.get("postcode") or "").strip()

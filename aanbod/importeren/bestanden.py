@@ -9,6 +9,9 @@ from decimal import Decimal
 import tablib
 from import_export.formats import base_formats
 
+from huisvanhetkind.lib.spreadsheets import neutralise
+from huisvanhetkind.lib.text import single_line
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 JA = {"ja", "j", "yes", "y", "x", "true", "waar", "1", "oui"}
 NEE = {"nee", "n", "no", "false", "onwaar", "0", "non"}
@@ -78,11 +81,18 @@ def header_name(value) -> str:
 
 
 def text(value) -> str:
+    """A cell as text, trimmed, with a formula's start taken off (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`
+    never reach the published aanbod, the HSDS API or an export)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # 9000.0 from a spreadsheet is postcode 9000
-    return str(value).strip()
+    return neutralise(str(value).strip())
+
+
+def line(value) -> str:
+    """A cell as one line of text (a name, an address), see `text`."""
+    return single_line(text(value))
 
 
 def read_date(value) -> dt.date | None:

@@ -12,7 +12,7 @@ from import_export import fields, resources
 from aanbod.models import MAX_LEEFTIJD, Aanbod, Activiteit, Locatie, Taal, Thema
 from partners.models import Partner
 
-from .bestanden import header_name, read_date, read_time, text
+from .bestanden import header_name, line, read_date, read_time, text
 from .sjablonen import sjablonen
 from .widgets import (
     ActiviteitLoader,
@@ -330,11 +330,11 @@ class ActiviteitResource(HvhkResource):
 
     def locatie_for(self, row) -> Locatie | None:
         """The place of the activity: an existing Locatie with this name (and address), or a new one."""
-        naam = text(row.get("locatie"))
+        naam = line(row.get("locatie"))
         straat, postcode, gemeente = (
-            text(row.get("straat")),
-            text(row.get("postcode")),
-            text(row.get("gemeente")),
+            line(row.get("straat")),
+            line(row.get("postcode")),
+            line(row.get("gemeente")),
         )
         if not naam:
             if straat or postcode or gemeente:

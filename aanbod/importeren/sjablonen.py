@@ -1,14 +1,13 @@
 """The two templates: every column explained, and the files to download (CSV and XLSX)."""
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _l
 
 from aanbod.models import Aanbod, Doelgroep
+from huisvanhetkind.lib.spreadsheets import csv_text, xlsx_append, xlsx_save
 
 
 @dataclass(frozen=True)
@@ -168,11 +167,7 @@ def sjablonen() -> dict[str, list[Kolom]]:
 def sjabloon_csv(naam: str) -> bytes:
     """The template as CSV with semicolons and a byte-order mark, as Excel in Belgium expects."""
     kolommen = sjablonen()[naam]
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([kolom.naam for kolom in kolommen])
-    writer.writerow([kolom.voorbeeld for kolom in kolommen])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_text([[kolom.naam for kolom in kolommen], [kolom.voorbeeld for kolom in kolommen]]).encode()
 
 
 def sjabloon_xlsx(naam: str) -> bytes:
@@ -184,8 +179,7 @@ def sjabloon_xlsx(naam: str) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = naam
-    sheet.append([kolom.naam for kolom in kolommen])
-    sheet.append([kolom.voorbeeld for kolom in kolommen])
+    xlsx_append(sheet, [[kolom.naam for kolom in kolommen], [kolom.voorbeeld for kolom in kolommen]])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, kolom in enumerate(kolommen, start=1):
@@ -199,6 +193,4 @@ def sjabloon_xlsx(naam: str) -> bytes:
             [kolom.naam, str(_l("yes")) if kolom.verplicht else "", str(kolom.uitleg), kolom.voorbeeld]
         )
     uitleg.column_dimensions["C"].width = 90
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return xlsx_save(workbook)

@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aanbod.models import Aanbod
-from partners.models import Lidmaatschap, Partner
+from huisvanhetkind.lib.mail import mail_send
+from partners.models import Partner
+from partners.services import partner_ontvangers
 
 logger = logging.getLogger(__name__)
 
@@ -80,15 +82,6 @@ def freshness_urls(aanbod: Aanbod) -> dict[str, str]:
     }
 
 
-def partner_ontvangers(partner: Partner) -> list[str]:
-    """The partner's general address and its beheerders', without duplicates."""
-    adressen = [partner.email] if partner.email else []
-    adressen += Lidmaatschap.objects.filter(
-        partner=partner, rol=Lidmaatschap.Rol.BEHEERDER, user__is_active=True
-    ).values_list("user__email", flat=True)
-    return list(dict.fromkeys(a.lower() for a in adressen if a))
-
-
 def partners_met_te_bevestigen() -> list[int]:
     return list(
         Partner.objects.actief()
@@ -103,8 +96,6 @@ def freshness_remind_partner(*, partner: Partner) -> int:
 
     Returns the number of mails sent (0 when nothing is due or nobody can receive it).
     """
-    from aanbod.mail import mail_send
-
     items = list(aanbod_te_bevestigen(partner))
     ontvangers = partner_ontvangers(partner)
     if not items or not ontvangers:

@@ -1,5 +1,4 @@
-"""Moderation of aanbod (submit, propose a change, publish, reject, archive, confirm) and the weekly
-copy of an activity.
+"""Moderation of aanbod (submit, propose a change, publish, reject, archive, confirm).
 
 Aanbod moves through `concept → ingediend → gepubliceerd` (or `afgewezen`, `gearchiveerd`). A trusted
 partner's submissions and edits publish directly. An edit of a published aanbod of an untrusted partner is
@@ -7,34 +6,29 @@ kept aside in `voorgestelde_wijziging` until a coordinator publishes or rejects 
 version stays online meanwhile.
 """
 
-import datetime as dt
 import json
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from aanbod.models import Aanbod, Activiteit
-from partners.models import Lidmaatschap
-from partners.queue import enqueue_on_commit
+from aanbod.models import Aanbod
+from huisvanhetkind.lib.files import delete_replaced
+from huisvanhetkind.lib.mail import mail_send
+from huisvanhetkind.lib.queue import enqueue_after_commit
+from partners.services import partner_ontvangers
 
 logger = logging.getLogger(__name__)
-
-MAX_WEKEN = 52
 
 
 class Besluit:
@@ -237,7 +231,7 @@ def _enqueue_mail(aanbod: Aanbod, besluit: str) -> None:
 
     aanbod_id = aanbod.pk
     # With the broker away the decision still stands; the mail is logged as not sent.
-    enqueue_on_commit(mail_moderatie_besluit, aanbod_id=aanbod_id, besluit=besluit)
+    enqueue_after_commit(mail_moderatie_besluit, aanbod_id=aanbod_id, besluit=besluit)
 
 
 def _publish(aanbod: Aanbod, *, notify: bool) -> Aanbod:
@@ -312,6 +306,28 @@ def aanbod_propose_change(*, aanbod: Aanbod, data: dict, user) -> Aanbod:
     return aanbod
 
 
+def aanbod_edit(*, aanbod: Aanbod, data: dict, user, afbeelding=None, indienen: bool = False) -> Aanbod:
+    """A partner saves the portal's edit form: `data` (cleaned_data without the picture) as a proposed or
+    direct change (`aanbod_propose_change`), a new picture (`afbeelding`, when given; False clears it) at
+    once — pictures are never part of a proposed change — and, with `indienen`, a draft or rejected aanbod
+    submitted (`aanbod_submit`).
+
+    Side effects: those of the two services; the replaced picture's file is deleted after commit.
+    """
+    oud = aanbod.afbeelding.name if aanbod.afbeelding else ""
+    with transaction.atomic():
+        aanbod = aanbod_propose_change(aanbod=aanbod, data=data, user=user)
+        if afbeelding is not None:
+            Aanbod._meta.get_field("afbeelding").save_form_data(aanbod, afbeelding)
+            aanbod.save(update_fields=["afbeelding", "bijgewerkt_op"])
+        if indienen and aanbod.status in (Aanbod.Status.CONCEPT, Aanbod.Status.AFGEWEZEN):
+            aanbod_submit(aanbod=aanbod, user=user)
+        nieuw = aanbod.afbeelding.name if aanbod.afbeelding else ""
+        storage = aanbod.afbeelding.storage
+        transaction.on_commit(lambda: delete_replaced(storage, oud, nieuw))
+    return aanbod
+
+
 def aanbod_publish(*, aanbod: Aanbod, user) -> Aanbod:
     """Publish an aanbod, applying and clearing a pending `voorgestelde_wijziging`.
 
@@ -371,18 +387,6 @@ def aanbod_confirm(*, aanbod: Aanbod, user=None) -> Aanbod:
 # --- The moderation mail --------------------------------------------------------------------------------
 
 
-def aanbod_ontvangers(aanbod: Aanbod) -> list[str]:
-    """The partner's e-mail and its active beheerders', without duplicates."""
-    adressen = [aanbod.partner.email] if aanbod.partner.email else []
-    adressen += Lidmaatschap.objects.filter(
-        partner=aanbod.partner, rol=Lidmaatschap.Rol.BEHEERDER, user__is_active=True
-    ).values_list("user__email", flat=True)
-    gezien: dict[str, None] = {}
-    for adres in adressen:
-        gezien.setdefault(adres.lower(), None)
-    return list(gezien)
-
-
 def _absolute(name: str, **kwargs) -> str:
     try:
         return settings.SITE_URL + reverse(name, kwargs=kwargs)
@@ -394,88 +398,19 @@ def aanbod_mail_besluit(*, aanbod: Aanbod, besluit: str) -> int:
     """Mail the partner (its e-mail and beheerders) a moderation decision. Returns the number of mails."""
     if besluit not in Besluit.ALL:
         raise ValueError(f"unknown besluit {besluit!r}")
-    ontvangers = aanbod_ontvangers(aanbod)
-    if not ontvangers:
-        return 0
     template = (
         "aanbod_gepubliceerd"
         if besluit in (Besluit.GEPUBLICEERD, Besluit.WIJZIGING_GEPUBLICEERD)
         else ("aanbod_afgewezen")
     )
-    from partners.models import Netwerk
-
-    with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "aanbod": aanbod,
-            "partner": aanbod.partner,
-            "netwerk": Netwerk.load(),
-            "wijziging": besluit in (Besluit.WIJZIGING_GEPUBLICEERD, Besluit.WIJZIGING_AFGEWEZEN),
-            "reden": aanbod.afwijsreden,
-            "aanbod_url": _absolute("aanbod_detail", slug=aanbod.slug),
-            "portal_url": _absolute("partner_dashboard"),
-        }
-        subject = " ".join(render_to_string(f"aanbod/emails/{template}_subject.txt", context).split())
-        text = render_to_string(f"aanbod/emails/{template}.txt", context)
-        html = render_to_string(f"aanbod/emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=ontvangers)
-    message.attach_alternative(html, "text/html")
-    message.send()
-    return 1
-
-
-# --- Weekly copies of an activity ----------------------------------------------------------------------
-
-
-def _shift_local(moment: dt.datetime | None, weeks: int) -> dt.datetime | None:
-    """The same local wall-clock time `weeks` weeks later (so 19:00 stays 19:00 across a DST change)."""
-    if moment is None:
-        return None
-    zone = timezone.get_default_timezone()
-    lokaal = timezone.localtime(moment, zone).replace(tzinfo=None)
-    return timezone.make_aware(lokaal + dt.timedelta(weeks=weeks), zone)
-
-
-def activiteit_copy_weekly(
-    *, activiteit: Activiteit, weken: int, skip_dates: Iterable[dt.date] = ()
-) -> list[Activiteit]:
-    """Copy an activity to the same local time each following week for `weken` weeks (1–52).
-
-    Start, end and registration deadline keep their wall-clock time in the network's time zone
-    (Europe/Brussels) across DST changes. Dates in `skip_dates` (local dates, e.g. holidays) and weeks that
-    already have an activity of the same aanbod at that start are skipped. Registrations and cancellation
-    are not copied. Creates rows; returns the new activities. No mail.
-    """
-    if not 1 <= weken <= MAX_WEKEN:
-        raise ValidationError(_("Choose between 1 and %(max)d weeks.") % {"max": MAX_WEKEN})
-    skip = set(skip_dates)
-    kandidaten = []
-    for week in range(1, weken + 1):
-        start = _shift_local(activiteit.start, week)
-        if timezone.localtime(start).date() in skip:
-            continue
-        kandidaten.append(
-            Activiteit(
-                aanbod_id=activiteit.aanbod_id,
-                titel=activiteit.titel,
-                start=start,
-                einde=_shift_local(activiteit.einde, week),
-                locatie_id=activiteit.locatie_id,
-                online=activiteit.online,
-                capaciteit=activiteit.capaciteit,
-                max_personen_per_inschrijving=activiteit.max_personen_per_inschrijving,
-                inschrijving_nodig=activiteit.inschrijving_nodig,
-                inschrijven_tot=_shift_local(activiteit.inschrijven_tot, week),
-            )
-        )
-    if not kandidaten:
-        return []
-    bestaand = set(
-        Activiteit.objects.filter(
-            Q(aanbod_id=activiteit.aanbod_id), Q(start__in=[a.start for a in kandidaten])
-        ).values_list("start", flat=True)
+    context = {
+        "aanbod": aanbod,
+        "partner": aanbod.partner,
+        "wijziging": besluit in (Besluit.WIJZIGING_GEPUBLICEERD, Besluit.WIJZIGING_AFGEWEZEN),
+        "reden": aanbod.afwijsreden,
+        "aanbod_url": _absolute("aanbod_detail", slug=aanbod.slug),
+        "portal_url": _absolute("partner_dashboard"),
+    }
+    return mail_send(
+        template=f"aanbod/emails/{template}", to=partner_ontvangers(aanbod.partner), context=context
     )
-    nieuw = [a for a in kandidaten if a.start not in bestaand]
-    with transaction.atomic():
-        for kopie in nieuw:
-            kopie.save()
-    return nieuw

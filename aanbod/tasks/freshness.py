@@ -1,18 +1,16 @@
 """Tasks for the monthly freshness reminder (thin: find who is due, claim, call one service)."""
 
-import smtplib
-
 from celery import shared_task
 from django.core.cache import cache
 
 from aanbod.services import freshness
+from huisvanhetkind.lib.queue import RetryingTask
 from partners.models import Partner
 
-TRANSIENT = (ConnectionError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
 CLAIM_SECONDS = 40 * 86400
 
 
-@shared_task(name="aanbod.remind_unconfirmed_aanbod")
+@shared_task(base=RetryingTask, name="aanbod.remind_unconfirmed_aanbod")
 def remind_unconfirmed_aanbod() -> int:
     """Monthly (Celery beat): one reminder task per partner with aanbod to confirm."""
     partner_ids = freshness.partners_met_te_bevestigen()
@@ -21,12 +19,7 @@ def remind_unconfirmed_aanbod() -> int:
     return len(partner_ids)
 
 
-@shared_task(
-    name="aanbod.remind_unconfirmed_aanbod_partner",
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=5,
-)
+@shared_task(base=RetryingTask, name="aanbod.remind_unconfirmed_aanbod_partner")
 def remind_partner(*, partner_id: int) -> int:
     """Mail one partner, at most once per calendar month even if the beat or a message runs twice."""
     partner = Partner.objects.actief().filter(pk=partner_id).first()

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from aanbod.models import Aanbod, Activiteit, Levensfase
-from aanbod.thumbnails import CROP, FIT, thumbnail
+from huisvanhetkind.lib.images import CROP, FIT, thumbnail
 
 register = template.Library()
 
@@ -133,15 +133,6 @@ def event_data(activiteit: Activiteit, aanbod: Aanbod | None = None) -> dict:
 def events_jsonld(context, activiteiten, aanbod=None):
     events = [event_data(a, aanbod) for a in activiteiten]
     return jsonld(context, events) if events else ""
-
-
-@register.simple_tag(takes_context=True)
-def translated_path(context, language_code):
-    """The current page in another language (`/aanbod/?q=x` → `/fr/aanbod/?q=x`)."""
-    request = context.get("request")
-    if request is None:
-        return "/"
-    return translate_url(request.get_full_path(), language_code)
 
 
 @register.simple_tag(takes_context=True)

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.decorators import decorator_from_middleware
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,14 +32,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aanbod.forms.inschrijving import InschrijvingForm, InschrijvingWijzigenForm
 from aanbod.ical import calendar_for
 from aanbod.models import Activiteit, Inschrijving
-from aanbod.services.inschrijvingen import (
-    inschrijving_cancel,
-    inschrijving_change,
-    inschrijving_closed_reason,
-    inschrijving_create,
-    inschrijving_max_personen,
-)
-from partners.ratelimit import ratelimit
+from aanbod.services import inschrijvingen
+from huisvanhetkind.lib.ratelimit import ratelimit
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 # Per client (IP address, never stored): generous for a social worker registering several families from
@@ -98,7 +92,7 @@ def activiteit_inschrijven(request, pk: int):
     context = {
         "activiteit": activiteit,
         "aanbod": activiteit.aanbod,
-        "reden": inschrijving_closed_reason(activiteit),
+        "reden": inschrijvingen.inschrijving_closed_reason(activiteit),
         "retention_days": settings.REGISTRATION_RETENTION_DAYS,
     }
     if context["reden"]:
@@ -107,7 +101,7 @@ def activiteit_inschrijven(request, pk: int):
     form = InschrijvingForm(request.POST or None, activiteit=activiteit)
     if request.method == "POST" and form.is_valid():
         try:
-            inschrijving, created = inschrijving_create(
+            inschrijving, created = inschrijvingen.inschrijving_create(
                 activiteit=activiteit, taal=translation.get_language(), **form.cleaned_data
             )
         except ValidationError as error:
@@ -115,9 +109,8 @@ def activiteit_inschrijven(request, pk: int):
                 _add_service_error(form, error)
             else:  # closed between showing the form and sending it
                 activiteit = _activiteit(pk)
-                context.update(
-                    activiteit=activiteit, reden=inschrijving_closed_reason(activiteit) or "gesloten"
-                )
+                reden = inschrijvingen.inschrijving_closed_reason(activiteit) or "gesloten"
+                context.update(activiteit=activiteit, reden=reden)
                 return render(request, "aanbod/inschrijving/gesloten.html", context)
         else:
             if not created:
@@ -150,29 +143,6 @@ def _tell_result(request, inschrijving: Inschrijving) -> None:
         messages.info(request, _("We have sent a confirmation to your e-mail address."))
 
 
-def _wachtlijst_plaats(inschrijving: Inschrijving) -> int | None:
-    """1 for the first in line; None when not waiting."""
-    if inschrijving.status != Inschrijving.Status.WACHTLIJST:
-        return None
-    return (
-        Inschrijving.objects.filter(
-            activiteit_id=inschrijving.activiteit_id, status=Inschrijving.Status.WACHTLIJST
-        )
-        .filter(aangemaakt_op__lte=inschrijving.aangemaakt_op)
-        .exclude(aangemaakt_op=inschrijving.aangemaakt_op, pk__gt=inschrijving.pk)
-        .count()
-    )
-
-
-def _kan_wijzigen(inschrijving: Inschrijving, activiteit: Activiteit) -> bool:
-    """The parent may still change or cancel: not cancelled, and the activity neither cancelled nor begun."""
-    return (
-        inschrijving.status != Inschrijving.Status.GEANNULEERD
-        and not activiteit.geannuleerd
-        and activiteit.start > timezone.now()
-    )
-
-
 def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
     activiteit = (
         Activiteit.objects.with_bezetting()
@@ -180,8 +150,8 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
         .get(pk=inschrijving.activiteit_id)
     )
     inschrijving.activiteit = activiteit
-    kan_wijzigen = _kan_wijzigen(inschrijving, activiteit)
-    maximum = inschrijving_max_personen(inschrijving, activiteit)
+    kan_wijzigen = inschrijvingen.inschrijving_may_change(inschrijving, activiteit)
+    maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
     if kan_wijzigen and form is None:
         form = InschrijvingWijzigenForm(
             activiteit=activiteit, maximum=maximum, initial={"aantal_personen": inschrijving.aantal_personen}
@@ -193,7 +163,7 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
         "kan_wijzigen": kan_wijzigen,
         "kan_bijschrijven": maximum > inschrijving.aantal_personen,
         "form": form if kan_wijzigen else None,
-        "wachtlijst_plaats": _wachtlijst_plaats(inschrijving),
+        "wachtlijst_plaats": inschrijvingen.wachtlijst_positie(inschrijving),
         "retention_days": settings.REGISTRATION_RETENTION_DAYS,
     }
     return _private(render(request, "aanbod/inschrijving/beheren.html", context))
@@ -207,12 +177,11 @@ def inschrijving_manage(request, token: str):
     if request.method != "POST":
         return _manage_page(request, inschrijving)
     activiteit = Activiteit.objects.with_bezetting().get(pk=inschrijving.activiteit_id)
-    form = InschrijvingWijzigenForm(
-        request.POST, activiteit=activiteit, maximum=inschrijving_max_personen(inschrijving, activiteit)
-    )
+    maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
+    form = InschrijvingWijzigenForm(request.POST, activiteit=activiteit, maximum=maximum)
     if form.is_valid():
         try:
-            inschrijving = inschrijving_change(
+            inschrijving = inschrijvingen.inschrijving_change(
                 inschrijving=inschrijving, aantal_personen=form.cleaned_data["aantal_personen"]
             )
         except ValidationError as error:
@@ -240,11 +209,11 @@ def inschrijving_manage(request, token: str):
 def inschrijving_annuleren(request, token: str):
     """A confirm step (GET) before cancelling (POST only)."""
     inschrijving = _inschrijving_for_token(token)
-    if not _kan_wijzigen(inschrijving, inschrijving.activiteit):
+    if not inschrijvingen.inschrijving_may_change(inschrijving):
         # Already cancelled, or the activity started or was cancelled: the manage page says which.
         return _private(redirect(inschrijving))
     if request.method == "POST":
-        inschrijving_cancel(inschrijving=inschrijving)
+        inschrijvingen.inschrijving_cancel(inschrijving=inschrijving)
         messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
         return _private(redirect(inschrijving))
     context = {"inschrijving": inschrijving, "activiteit": inschrijving.activiteit}

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST, require_safe
 from aanbod.forms.portal import AanbodForm, LocatieForm, OpeningsuurFormSet
 from aanbod.models import Aanbod, Activiteit, Locatie
 from aanbod.services import freshness, moderatie
-from partners.services import delete_file
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner, user_partners
 
 PER_PAGE = 20
@@ -173,20 +172,13 @@ def aanbod_bewerken(request, pk: int):
         user=request.user,
     )
     if request.method == "POST" and form.is_valid():
-        vers = Aanbod.objects.select_related("partner").get(pk=aanbod.pk)  # the form changed `aanbod`
-        oud_beeld = vers.afbeelding.name if vers.afbeelding else ""
-        data = {k: v for k, v in form.cleaned_data.items() if k != "afbeelding"}
-        with transaction.atomic():
-            vers = moderatie.aanbod_propose_change(aanbod=vers, data=data, user=request.user)
-            if "afbeelding" in form.changed_data:
-                # Pictures are not part of a proposed change: a new one is used at once.
-                Aanbod._meta.get_field("afbeelding").save_form_data(vers, form.cleaned_data["afbeelding"])
-                vers.save(update_fields=["afbeelding", "bijgewerkt_op"])
-            if "indienen" in request.POST and vers.status in (Aanbod.Status.CONCEPT, Aanbod.Status.AFGEWEZEN):
-                moderatie.aanbod_submit(aanbod=vers, user=request.user)
-        nieuw_beeld = vers.afbeelding.name if vers.afbeelding else ""
-        if oud_beeld and nieuw_beeld != oud_beeld:
-            delete_file(vers.afbeelding.storage, oud_beeld)
+        vers = moderatie.aanbod_edit(
+            aanbod=Aanbod.objects.select_related("partner").get(pk=aanbod.pk),  # the form changed `aanbod`
+            data={k: v for k, v in form.cleaned_data.items() if k != "afbeelding"},
+            afbeelding=form.cleaned_data["afbeelding"] if "afbeelding" in form.changed_data else None,
+            indienen="indienen" in request.POST,
+            user=request.user,
+        )
         _message_after_save(request, vers, submitted="indienen" in request.POST)
         return redirect("portal_aanbod_detail", pk=vers.pk)
     return render(

@@ -4,12 +4,9 @@ registrations of an activity (list, CSV export, attendance).
 Every object is fetched through `for_user(request.user)`: another partner's id answers 404.
 """
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,7 +15,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from aanbod.forms.portal import ActiviteitForm, AnnuleerForm, ReeksForm
 from aanbod.models import Activiteit, Inschrijving
-from aanbod.services.portal import activiteit_create_series, inschrijvingen_mark_attendance
+from aanbod.services.activiteiten import activiteit_create_series
+from aanbod.services.portal import inschrijvingen_mark_attendance
+from huisvanhetkind.lib.spreadsheets import csv_response
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner
 
 from .portal import get_aanbod
@@ -186,14 +185,6 @@ def activiteit_annuleren(request, pk: int):
     )
 
 
-def _csv_cell(value) -> str:
-    """Defuse spreadsheet formulas: a cell starting with = + - @ would be run by Excel."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 @partner_required
 @require_safe
 def activiteit_csv(request, pk: int):
@@ -205,36 +196,29 @@ def activiteit_csv(request, pk: int):
     )
     start = timezone.localtime(activiteit.start)
     filename = f"inschrijvingen-{slugify(activiteit.naam)[:50]}-{start:%Y-%m-%d}.csv"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")  # Excel needs the BOM to read UTF-8
-    writer = csv.writer(response, delimiter=";")  # what Excel expects in Belgium
-    writer.writerow(
-        [
-            _("Name"),
-            _("E-mail"),
-            _("Phone"),
-            _("Persons"),
-            _("Status"),
-            _("Registered at"),
-            _("Attended"),
-        ]
-    )
+    header = [
+        _("Name"),
+        _("E-mail"),
+        _("Phone"),
+        _("Persons"),
+        _("Status"),
+        _("Registered at"),
+        _("Attended"),
+    ]
     ja_nee = {True: _("yes"), False: _("no"), None: ""}
-    for r in rows:
-        writer.writerow(
-            [
-                _csv_cell(r.naam),
-                _csv_cell(r.email),
-                _csv_cell(r.telefoon),
-                r.aantal_personen,
-                r.get_status_display(),
-                timezone.localtime(r.aangemaakt_op).strftime("%d/%m/%Y %H:%M"),
-                ja_nee[r.aanwezig],
-            ]
-        )
-    return response
+    body = (
+        [
+            r.naam,
+            r.email,
+            r.telefoon,
+            r.aantal_personen,
+            r.get_status_display(),
+            timezone.localtime(r.aangemaakt_op).strftime("%d/%m/%Y %H:%M"),
+            ja_nee[r.aanwezig],
+        ]
+        for r in rows
+    )
+    return csv_response([header, *body], filename=filename)
 
 
 @partner_required

@@ -398,3 +398,43 @@ def test_activity_change_page_queries_do_not_grow_with_registrations(coordinator
     for _i in range(10):
         factories.InschrijvingFactory(activiteit=activiteit)
     assert count_queries(coordinator_client, url) == before
+
+
+class _ChangedForm:
+    def __init__(self, *changed: str):
+        self.changed_data = list(changed)
+
+
+def test_cancelling_in_the_admin_tells_every_registrant_once(
+    rf, coordinator, django_capture_on_commit_callbacks
+):
+    from django.contrib import admin as django_admin
+
+    activiteit = factories.ActiviteitFactory(capaciteit=5)
+    factories.InschrijvingFactory.create_batch(2, activiteit=activiteit, status_mail_sent_at=timezone.now())
+    model_admin = django_admin.site._registry[Activiteit]
+    request = rf.post("/")
+    request.user = coordinator
+    activiteit.geannuleerd, activiteit.annulering_reden = True, "De spreker is ziek."
+    with django_capture_on_commit_callbacks(execute=True):
+        model_admin.save_model(
+            request, activiteit, _ChangedForm("geannuleerd", "annulering_reden"), change=True
+        )
+    activiteit.refresh_from_db()
+    assert activiteit.geannuleerd and activiteit.geannuleerd_op and activiteit.annulering_gemeld_op
+    assert len(mail.outbox) == 2
+
+
+def test_more_places_in_the_admin_move_the_waiting_list_up(rf, coordinator):
+    from django.contrib import admin as django_admin
+
+    activiteit = factories.ActiviteitFactory(capaciteit=1)
+    factories.InschrijvingFactory(activiteit=activiteit, status="bevestigd")
+    wachtend = factories.InschrijvingFactory(activiteit=activiteit, status="wachtlijst")
+    model_admin = django_admin.site._registry[Activiteit]
+    request = rf.post("/")
+    request.user = coordinator
+    activiteit.capaciteit = 2
+    model_admin.save_model(request, activiteit, _ChangedForm("capaciteit"), change=True)
+    wachtend.refresh_from_db()
+    assert wachtend.status == "bevestigd"

@@ -117,6 +117,32 @@ def test_valid_activities_file_imports_and_reimports(aanbod):
     assert Activiteit.objects.count() == 2
 
 
+def test_formulas_are_neutralised_at_the_boundary(partner, client):
+    content = csv_bytes(
+        AANBOD_HEADER,
+        '=HYPERLINK("http://evil.example");Opvoedingswinkel Gent;vormingsavond;'
+        "+cmd|' /C calc'!A0;;Gent;0;3;gratis;",
+        "@SUM(A1:A9);Opvoedingswinkel Gent;workshop;Gewoon.;;Gent;0;3;gratis;",
+    )
+    result = run(importeren.AanbodResource, content)
+    assert row_errors(result) == {}
+    titels = sorted(Aanbod.objects.values_list("titel", "samenvatting"))
+    assert titels == [('HYPERLINK("http://evil.example")', "cmd|' /C calc'!A0"), ("SUM(A1:A9)", "Gewoon.")]
+    # Not in the published aanbod, so not in the HSDS API either.
+    body = client.get("/api/hsds/services?per_page=100").content.decode()
+    assert "=HYPERLINK" not in body and "+cmd" not in body and "@SUM" not in body
+
+
+def test_a_title_with_a_line_break_is_imported_on_one_line(aanbod):
+    content = csv_bytes(
+        ACTIVITEIT_HEADER,
+        f'slapen-zonder-zorgen;{in_days(10)};19:30;21:30;"Huis van het\nKind Gent";Kerkstraat 1;9000;Gent;20',
+    )
+    result = run(importeren.ActiviteitResource, content)
+    assert row_errors(result) == {}
+    assert Locatie.objects.get().naam == "Huis van het Kind Gent"
+
+
 # --- every kind of error: nothing written, each named on its row --------------------------------------------
 
 

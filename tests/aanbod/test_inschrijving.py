@@ -14,8 +14,10 @@ from aanbod.services.inschrijvingen import (
     inschrijving_cancel,
     inschrijving_change,
     inschrijving_create,
+    inschrijving_may_change,
     inschrijving_status_mail_send,
     inschrijvingen_catch_up,
+    wachtlijst_positie,
     wachtlijst_promote,
 )
 from tests import factories
@@ -45,7 +47,7 @@ def activiteit():
 
 def subject(kind: str, activiteit, taal: str = "nl-be") -> str:
     """The subject a mail of this kind has, in the catalogue's words (tests do not hard-code wording)."""
-    from aanbod.mail import mail_render
+    from huisvanhetkind.lib.mail import mail_render
 
     context = {
         "activiteit": activiteit,
@@ -369,3 +371,27 @@ def test_catch_up_announces_a_cancellation_made_outside_the_service(activiteit):
     inschrijvingen_catch_up()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == subject("activiteit_geannuleerd", activiteit)
+
+
+def test_position_is_the_order_of_moving_up(activiteit):
+    [a, _created] = register(activiteit, "a@example.org", aantal=4)
+    [b, _created] = register(activiteit, "b@example.org", aantal=2)
+    [c, _created] = register(activiteit, "c@example.org", aantal=1)
+    assert [wachtlijst_positie(b), wachtlijst_positie(c)] == [1, 2]
+    inschrijving_cancel(inschrijving=b)  # a waiting registration leaves: the next one comes forward
+    c.refresh_from_db()
+    assert wachtlijst_positie(c) == 1
+    inschrijving_cancel(inschrijving=a)  # places free up: c moves up and is no longer waiting
+    c.refresh_from_db()
+    assert c.status == BEVESTIGD
+    assert wachtlijst_positie(c) is None
+
+
+def test_may_change_until_the_start_unless_cancelled(activiteit):
+    [inschrijving, _created] = register(activiteit)
+    assert inschrijving_may_change(inschrijving)
+    inschrijving_cancel(inschrijving=inschrijving)
+    inschrijving.refresh_from_db()
+    assert not inschrijving_may_change(inschrijving)
+    started = factories.ActiviteitFactory(start=timezone.now() - timedelta(minutes=5))
+    assert not inschrijving_may_change(factories.InschrijvingFactory(activiteit=started))

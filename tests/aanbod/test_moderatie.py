@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from aanbod.models import Aanbod, Activiteit, Taal, Thema
+from aanbod.services.activiteiten import activiteit_copy_weekly
 from aanbod.services.moderatie import (
     Besluit,
     aanbod_archive,
@@ -20,7 +21,6 @@ from aanbod.services.moderatie import (
     aanbod_publish,
     aanbod_reject,
     aanbod_submit,
-    activiteit_copy_weekly,
     voorgestelde_wijziging_diff,
 )
 from tests import factories

@@ -14,9 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from aanbod.forms.portal import reeks_datums
 from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur
-from aanbod.services.portal import activiteit_create_series
+from aanbod.services.activiteiten import activiteit_create_series, weekly_dates
 from partners.models import Lidmaatschap
 from tests import factories
 from tests.partners.portal_helpers import client_for
@@ -265,14 +264,14 @@ def test_activity_end_before_start_is_a_form_error(bob, aanbod_a, locatie_a):
 
 
 def test_reeks_datums_weekly_with_skips():
-    datums = reeks_datums(
+    datums = weekly_dates(
         weekdag=2,
         vanaf=dt.date(2026, 9, 1),
         tot_en_met=dt.date(2026, 9, 30),
         overslaan=[dt.date(2026, 9, 16)],
     )
     assert datums == [dt.date(2026, 9, 2), dt.date(2026, 9, 9), dt.date(2026, 9, 23), dt.date(2026, 9, 30)]
-    assert reeks_datums(weekdag=0, vanaf=dt.date(2026, 9, 2), tot_en_met=dt.date(2026, 9, 6)) == []
+    assert weekly_dates(weekdag=0, vanaf=dt.date(2026, 9, 2), tot_en_met=dt.date(2026, 9, 6)) == []
 
 
 @pytest.mark.parametrize(
@@ -285,7 +284,7 @@ def test_reeks_datums_weekly_with_skips():
     ],
 )
 def test_series_keeps_local_time_across_dst(aanbod_a, locatie_a, vanaf, tot_en_met, utc_hours):
-    datums = reeks_datums(weekdag=6, vanaf=vanaf, tot_en_met=tot_en_met)
+    datums = weekly_dates(weekdag=6, vanaf=vanaf, tot_en_met=tot_en_met)
     assert len(datums) == 3
     nieuw = activiteit_create_series(
         aanbod=aanbod_a,
@@ -525,3 +524,33 @@ def test_dashboard_shows_a_rejected_change_of_a_published_aanbod(client, alice, 
     client.force_login(alice)
     html = client.get("/partner/").content.decode()
     assert "De titel zegt niet voor wie het is." in html
+
+
+def test_new_picture_replaces_the_old_file_after_commit(
+    bob, partner_a, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    def png() -> SimpleUploadedFile:
+        out = io.BytesIO()
+        Image.new("RGB", (60, 40), "teal").save(out, "PNG")
+        return SimpleUploadedFile("beeld.png", out.getvalue(), content_type="image/png")
+
+    settings.MEDIA_ROOT = tmp_path
+    client = client_for(bob)
+    client.post(reverse("portal_aanbod_nieuw"), aanbod_data())
+    aanbod = Aanbod.objects.get()
+    url = reverse("portal_aanbod_bewerken", kwargs={"pk": aanbod.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, aanbod_data(afbeelding=png())).status_code == 302
+    aanbod.refresh_from_db()
+    eerste = aanbod.afbeelding.name
+    assert (tmp_path / eerste).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, aanbod_data(afbeelding=png(), indienen="1")).status_code == 302
+    aanbod.refresh_from_db()
+    assert aanbod.afbeelding.name != eerste
+    assert (tmp_path / aanbod.afbeelding.name).exists()
+    assert not (tmp_path / eerste).exists()
+    assert aanbod.status == Aanbod.Status.INGEDIEND

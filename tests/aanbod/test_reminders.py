@@ -183,9 +183,9 @@ def test_refused_address_is_given_up_on_without_blocking_the_others(settings):
 
 @pytest.mark.django_db
 def test_reminders_in_batches_are_all_sent(monkeypatch):
-    from aanbod.services import inschrijvingen
+    from aanbod.services.inschrijvingen import scan
 
-    monkeypatch.setattr(inschrijvingen, "REMINDER_BATCH", 3)
+    monkeypatch.setattr(scan, "REMINDER_BATCH", 3)
     start = in_hours(5)
     activiteit = factories.ActiviteitFactory(start=start, einde=start + timedelta(hours=1), capaciteit=None)
     factories.InschrijvingFactory.create_batch(8, activiteit=activiteit)
@@ -250,8 +250,8 @@ def test_reminders_of_one_activity_each_carry_their_own_details():
 
 @pytest.mark.django_db
 def test_reminder_is_rendered_in_full_when_a_marker_would_survive(monkeypatch):
-    from aanbod.mail import MailTexts
-    from aanbod.services import inschrijvingen
+    from aanbod.services.inschrijvingen import mails as inschrijvingen
+    from huisvanhetkind.lib.mail import MailTexts
 
     real_render = inschrijvingen.mail_render
 

@@ -105,3 +105,14 @@ def test_a_single_resource_reads_with_frictionless(exported):
     with system.use_context(trusted=True):
         rows = Resource(schedule, basepath=str(exported)).read_rows()
     assert rows and all(row["opens_at"].tzinfo is not None for row in rows)
+
+
+def test_export_text_never_starts_a_formula(tmp_path):
+    from aanbod.api.datapackage import write_datapackage
+    from tests import factories
+
+    factories.AanbodFactory(titel="=HYPERLINK(1)", status="gepubliceerd")
+    write_datapackage(tmp_path)
+    names = {row["name"] for row in read(tmp_path, "services.csv")}
+    assert "'=HYPERLINK(1)" in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)

@@ -47,7 +47,7 @@ def test_healthz_says_the_broker_is_down(client, db, settings):
 
 def test_enqueue_with_broker_down_does_not_raise(settings):
     from huisvanhetkind.celery import app
-    from partners.queue import send_task
+    from huisvanhetkind.lib.queue import send_task
 
     @app.task(name="tests.noop")
     def noop(**kwargs):

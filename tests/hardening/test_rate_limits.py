@@ -32,7 +32,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr("partners.ratelimit.time", clock)
+    monkeypatch.setattr("huisvanhetkind.lib.ratelimit.time", clock)
     monkeypatch.setattr("allauth.core.internal.ratelimit.time", clock)
     return clock
 

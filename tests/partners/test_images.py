@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from partners.images import MAX_BYTES, clean_image
+from huisvanhetkind.lib.images import MAX_BYTES, clean_image
 from tests.partners.portal_helpers import client_for
 
 pytest_plugins = ["tests.partners.portal_helpers"]

@@ -1,23 +1,13 @@
 """CSV and XLSX exports of a report's tables: the same published values as the page ("< 5", "x")."""
 
-import csv
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from huisvanhetkind.lib.spreadsheets import csv_text, xlsx_append, xlsx_save, xlsx_title
+
 from .rapport import Rapport, Tabel
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value):
-    """Keep a spreadsheet from reading text (a partner's name, a signal) as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def legend(rapport: Rapport) -> list[str]:
@@ -34,22 +24,13 @@ def legend(rapport: Rapport) -> list[str]:
 
 
 def tabel_csv(rapport: Rapport, tabel: Tabel) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in tabel.export_rows():
-        writer.writerow([_safe(cell) for cell in row])
-    writer.writerow([])
-    for line in legend(rapport):
-        writer.writerow([line])
-    return buffer.getvalue()
+    """The table, an empty row and the legend, in the one CSV dialect of huisvanhetkind.lib.spreadsheets."""
+    return csv_text([*tabel.export_rows(), [], *([line] for line in legend(rapport))])
 
 
 def _sheet(workbook: Workbook, tabel: Tabel, title: str):
-    title = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31] or tabel.slug
-    sheet = workbook.create_sheet(title=title)
-    rows = tabel.export_rows()
-    for row in rows:
-        sheet.append([_safe(cell) for cell in row])
+    sheet = workbook.create_sheet(title=xlsx_title(title or tabel.slug))
+    xlsx_append(sheet, tabel.export_rows())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     if tabel.totaal and not tabel.weggelaten:
@@ -74,6 +55,4 @@ def rapport_xlsx(rapport: Rapport, tabellen: list[Tabel]) -> bytes:
     about.column_dimensions["A"].width = 100
     for tabel in tabellen:
         _sheet(workbook, tabel, tabel.titel)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_save(workbook)

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from aanbod.models import Thema
-from partners.ratelimit import RateLimit, ratelimit, too_many_requests
+from huisvanhetkind.lib.ratelimit import RateLimit, ratelimit, too_many_requests
 
 from ..forms import CodeForm, VervolgForm, VraagStellenForm, gemeente_opties
 from ..services import gesprek_find, gesprek_follow_up, gesprek_start

@@ -7,7 +7,8 @@ beat task, with the same claims, so it is safe next to a running worker.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from aanbod.services.inschrijvingen import MAIL_ERRORS, inschrijvingen_catch_up, send_due_reminders
+from aanbod.services.inschrijvingen import inschrijvingen_catch_up, send_due_reminders
+from huisvanhetkind.lib.mail import MAIL_ERRORS
 
 
 class Command(BaseCommand):

@@ -1,19 +1,34 @@
-"""Checking and cleaning uploaded images (a partner's logo, an aanbod's picture).
+"""Uploaded images (a partner's logo, an aanbod's picture): checking and cleaning them, and thumbnails.
 
-Anything that is not a real JPEG, PNG or WebP of reasonable size is refused with a form error. An image
-that passes is decoded and encoded again, which drops EXIF and every other metadata chunk (a phone photo
-can carry the GPS position of someone's home) and turns the picture upright.
+Cleaning (`clean_image`): anything that is not a real JPEG, PNG or WebP of reasonable size is refused
+with a form error. An image that passes is decoded and encoded again, which drops EXIF and every other
+metadata chunk (a phone photo can carry the GPS position of someone's home) and turns the picture
+upright, and gets a fresh random file name.
+
+Thumbnails (`thumbnail`): made once with Pillow and kept on disk under MEDIA_ROOT/thumbs/, named after
+the source file, the box and the mode, so one is made on the first request that needs it and served as a
+plain media file afterwards. A replaced picture has a new name, so it gets new thumbnails by itself.
+Width and height are remembered in the cache so a page can set them without opening the file. A missing
+or broken source never breaks a page: `thumbnail()` then returns None.
 """
 
+import hashlib
 import io
+import logging
 import os
 import uuid
 import warnings
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .files import write_atomic
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -57,7 +72,7 @@ def _open_checked(data: bytes) -> Image.Image:
     return image
 
 
-def _encode(image: Image.Image, fmt: str) -> bytes:
+def _encode(image: Image.Image, fmt: str, *, quality: int = 85) -> bytes:
     out = io.BytesIO()
     icc = image.info.get("icc_profile")
     extra = {"icc_profile": icc} if icc else {}
@@ -72,7 +87,7 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     else:
         if image.mode not in ("RGB", "RGBA"):
             image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
-        image.save(out, format="WEBP", quality=85, method=4, **extra)
+        image.save(out, format="WEBP", quality=quality, method=4, **extra)
     return out.getvalue()
 
 
@@ -109,3 +124,63 @@ def _safe_stem(stem: str) -> str:
     from django.utils.text import slugify
 
     return slugify(stem) or "image"
+
+
+# --- Thumbnails ---------------------------------------------------------------------------------------
+
+FIT = "fit"  # inside the box, aspect kept (logos)
+CROP = "crop"  # exactly the box, centred crop (pictures on cards)
+THUMBNAIL_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    url: str
+    width: int
+    height: int
+
+
+def thumbnail_name(source_name: str, width: int, height: int, mode: str) -> str:
+    digest = hashlib.sha256(source_name.encode()).hexdigest()[:20]
+    return f"thumbs/{digest}-{width}x{height}-{mode}.webp"
+
+
+def thumbnail(field, width: int, height: int | None = None, *, mode: str = FIT) -> Thumbnail | None:
+    """The thumbnail of an ImageField's file in a `width` × `height` box (square when no height)."""
+    if not field or not getattr(field, "name", None):
+        return None
+    height = height or width
+    storage = field.storage
+    name = thumbnail_name(field.name, width, height, mode)
+    key = "thumb:v1:" + name
+    known = cache.get(key)
+    if known:
+        return Thumbnail(storage.url(name), *known)
+    try:
+        if storage.exists(name):
+            with storage.open(name) as fh, Image.open(fh) as image:
+                size = image.size
+        else:
+            size = _make(field, storage, name, (width, height), mode)
+    except Exception:  # a missing or broken upload must not break the page that shows it
+        logger.warning("thumbnail failed for %s", field.name, exc_info=True)
+        return None
+    cache.set(key, size, 24 * 3600)
+    return Thumbnail(storage.url(name), *size)
+
+
+def _make(field, storage, name: str, box: tuple[int, int], mode: str) -> tuple[int, int]:
+    with storage.open(field.name) as fh, Image.open(fh) as source:
+        source.seek(0)
+        image = ImageOps.exif_transpose(source)
+        if mode == CROP:
+            image = ImageOps.fit(image, box, method=Image.Resampling.LANCZOS)
+        else:
+            image = image.copy()
+            image.thumbnail(box, Image.Resampling.LANCZOS)
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+        data = _encode(image, "WEBP", quality=THUMBNAIL_QUALITY)
+        size = image.size
+    write_atomic(storage, name, data)
+    return size

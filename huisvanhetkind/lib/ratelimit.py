@@ -28,7 +28,7 @@ Using it
 
     Block a view (answers 429 with templates/429.html and a Retry-After header)::
 
-        from partners.ratelimit import ratelimit
+        from huisvanhetkind.lib.ratelimit import ratelimit
 
         @ratelimit("vraag-stellen", "5/h", methods=["POST"])
         def vraag_stellen(request): ...

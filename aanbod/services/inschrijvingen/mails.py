@@ -1,0 +1,290 @@
+"""The mails of a registration: which one is due, claiming it, rendering it and sending it.
+
+Mails are state in the database, not messages in a queue:
+- the *status mail* of a registration (confirmed, on the waiting list, moved up, activity cancelled) is
+  due while `status_mail_sent_at` is NULL; the reminder is due while `reminder_sent_at` is NULL and the
+  activity starts within `REMINDER_HOURS_BEFORE` (sent by `.scan`);
+- a sender claims a row with a conditional UPDATE (`… WHERE claimed_at IS NULL OR claimed_at < stale`),
+  sends, and marks it sent only if its claim still holds; on an SMTP failure it releases the claim;
+- a Celery task is enqueued after commit for speed, and the periodic scan (`.scan`) delivers whatever a
+  lost message or a broker outage left behind.
+"""
+
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from aanbod.ical import calendar_for
+from aanbod.models import Activiteit, Inschrijving
+from huisvanhetkind.lib.mail import (
+    MAIL_ERRORS,
+    MAIL_REFUSED,
+    MailTexts,
+    mail_build,
+    mail_message,
+    mail_render,
+    mail_send_many,
+)
+from huisvanhetkind.lib.queue import send_task
+
+logger = logging.getLogger(__name__)
+
+# A claim older than this belongs to a worker that died mid-send: someone else may take the row over.
+CLAIM_TIMEOUT = timedelta(minutes=15)
+# The same manage link is mailed again at most once per this many seconds (no mail bombing a parent).
+LINK_RESEND_SECONDS = 300
+
+ACTIEF = (Inschrijving.Status.BEVESTIGD, Inschrijving.Status.WACHTLIJST)
+
+TEMPLATES = "aanbod/emails/"
+
+
+# --- Enqueueing after commit ----------------------------------------------------------------------------
+
+
+def status_mail_on_commit(inschrijving: Inschrijving) -> None:
+    """After commit, queue the status mail; sets `inschrijving.mail_delayed` when that failed."""
+    from aanbod.tasks.inschrijvingen import send_inschrijving_status_mail
+
+    def enqueue() -> None:
+        inschrijving.mail_delayed = not send_task(
+            send_inschrijving_status_mail, inschrijving_id=inschrijving.pk
+        )
+
+    transaction.on_commit(enqueue)
+
+
+def status_mails_on_commit(ids: list[int]) -> None:
+    """After commit, queue the status mails of these registrations, until the broker fails once."""
+    from aanbod.tasks.inschrijvingen import send_inschrijving_status_mail
+
+    def enqueue() -> None:
+        for pk in ids:
+            if not send_task(send_inschrijving_status_mail, inschrijving_id=pk):
+                break  # the broker is down: the periodic scan sends the rest
+
+    transaction.on_commit(enqueue)
+
+
+def status_mail_reset(queryset) -> int:
+    """Mark the status mail of these registrations due again (their state changed)."""
+    return queryset.update(status_mail_sent_at=None, status_mail_claimed_at=None)
+
+
+def link_mail_on_commit(inschrijving: Inschrijving) -> None:
+    from aanbod.tasks.inschrijvingen import send_inschrijving_link
+
+    # cache.add is atomic: one link mail per registration per window, however often the form is sent.
+    if not cache.add(f"inschrijving-link:{inschrijving.pk}", 1, LINK_RESEND_SECONDS):
+        inschrijving.mail_delayed = False
+        return
+
+    def enqueue() -> None:
+        inschrijving.mail_delayed = not send_task(send_inschrijving_link, inschrijving_id=inschrijving.pk)
+
+    transaction.on_commit(enqueue)
+
+
+# --- Rendering and sending ------------------------------------------------------------------------------
+
+
+def _mail_context(inschrijving: Inschrijving) -> dict:
+    activiteit = inschrijving.activiteit
+    return {
+        "inschrijving": inschrijving,
+        "activiteit": activiteit,
+        "aanbod": activiteit.aanbod,
+        "partner": activiteit.aanbod.partner,
+        "locatie": activiteit.locatie,
+        # Reversed inside the mail's language, so the link opens the page in the parent's language.
+        "manage_url": inschrijving.manage_url,
+        "retention_days": settings.REGISTRATION_RETENTION_DAYS,
+    }
+
+
+def _status_template(inschrijving: Inschrijving) -> str:
+    if inschrijving.activiteit.geannuleerd:
+        return "inschrijving_activiteit_geannuleerd"
+    if inschrijving.status == Inschrijving.Status.WACHTLIJST:
+        return "inschrijving_wachtlijst"
+    if inschrijving.promoted_at is not None:
+        return "inschrijving_opgeschoven"
+    return "inschrijving_bevestiging"
+
+
+def _details(inschrijving: Inschrijving, memo: dict | None) -> tuple[str, str]:
+    """The activity's details (what, when, where, whom to ask) as text and HTML, in the mail's language.
+
+    They depend on the activity and the language only, so a run over many registrations renders them
+    once per activity and language (`memo`).
+    """
+    key = (inschrijving.activiteit_id, inschrijving.taal)
+    if memo is not None and key in memo:
+        return memo[key]
+    activiteit = inschrijving.activiteit
+    context = {
+        "activiteit": activiteit,
+        "aanbod": activiteit.aanbod,
+        "partner": activiteit.aanbod.partner,
+        "locatie": activiteit.locatie,
+    }
+    with translation.override(inschrijving.taal):
+        details = (
+            render_to_string(TEMPLATES + "inschrijving_details.txt", context),
+            mark_safe(render_to_string(TEMPLATES + "inschrijving_details.html", context)),  # noqa: S308 - our template
+        )
+    if memo is not None:
+        memo[key] = details
+    return details
+
+
+def _build(inschrijving: Inschrijving, template: str, *, ics: bool = False, memo: dict | None = None):
+    activiteit = inschrijving.activiteit
+    with translation.override(inschrijving.taal):
+        context = _mail_context(inschrijving)
+        attachments = []
+        if ics:
+            data = calendar_for([activiteit], naam=activiteit.naam)
+            attachments.append(("activiteit.ics", data, "text/calendar"))
+    context["details_txt"], context["details_html"] = _details(inschrijving, memo)
+    return mail_build(
+        template=TEMPLATES + template,
+        to=[inschrijving.email],
+        context=context,
+        taal=inschrijving.taal,
+        attachments=attachments,
+        reply_to=_reply_to(activiteit),
+    )
+
+
+class ReminderMerge:
+    """Reminders in bulk: the templates are rendered once per activity, language and number of persons,
+    for a stand-in registration whose personal fields are random markers; each parent's message is that
+    text with their own name, address and token put in place of the markers (HTML-escaped in the HTML).
+
+    The stand-in holds nobody's data, so whatever a template shows is either filled in for the right
+    parent or a marker, never another parent's data; a message in which a marker survived (a template
+    that transforms a field) is rendered in full instead.
+    """
+
+    FIELDS = ("naam", "email", "telefoon", "token")
+
+    def __init__(self) -> None:
+        self.tag = "mrg" + secrets.token_hex(8)
+        self.markers = {field: f"{self.tag}{field}" for field in self.FIELDS}
+        self.texts: dict = {}
+        self.details: dict = {}
+
+    def build(self, inschrijving: Inschrijving, template: str):
+        key = (inschrijving.activiteit_id, inschrijving.taal, inschrijving.aantal_personen)
+        if key not in self.texts:
+            self.texts[key] = self._render(inschrijving, template)
+        values = {self.markers[field]: getattr(inschrijving, field) for field in self.FIELDS}
+        texts = self.texts[key]
+        subject, text, html = texts.subject, texts.text, texts.html
+        for marker, value in values.items():
+            subject = subject.replace(marker, value)
+            text = text.replace(marker, value)
+            html = html.replace(marker, escape(value))
+        if self.tag in subject.lower() or self.tag in text.lower() or self.tag in html.lower():
+            return _build(inschrijving, template, memo=self.details)
+        return mail_message(
+            MailTexts(" ".join(subject.split()), text, html),
+            to=[inschrijving.email],
+            reply_to=_reply_to(inschrijving.activiteit),
+        )
+
+    def _render(self, inschrijving: Inschrijving, template: str) -> MailTexts:
+        stand_in = Inschrijving(
+            activiteit=inschrijving.activiteit,
+            status=inschrijving.status,
+            aantal_personen=inschrijving.aantal_personen,
+            taal=inschrijving.taal,
+            **self.markers,
+        )
+        with translation.override(inschrijving.taal):
+            context = _mail_context(stand_in)
+        context["details_txt"], context["details_html"] = _details(inschrijving, self.details)
+        return mail_render(template=TEMPLATES + template, context=context, taal=inschrijving.taal)
+
+
+def _reply_to(activiteit: Activiteit) -> list[str]:
+    address = activiteit.aanbod.contact_email or activiteit.aanbod.partner.email
+    return [address] if address else []
+
+
+def with_mail_related(queryset):
+    return queryset.select_related("activiteit__aanbod__partner", "activiteit__locatie__gemeente")
+
+
+def status_mails_due(now):
+    """Registrations whose status mail is due and not claimed by a live sender."""
+    return (
+        Inschrijving.objects.filter(
+            status_mail_sent_at__isnull=True, status__in=ACTIEF, gewist_op__isnull=True
+        )
+        .exclude(email="")
+        .filter(Q(status_mail_claimed_at__isnull=True) | Q(status_mail_claimed_at__lt=now - CLAIM_TIMEOUT))
+    )
+
+
+def inschrijving_status_mail_send(*, inschrijving_id: int) -> bool:
+    """Claim and send the registration's status mail if it is due; True when this call sent it.
+
+    Which mail follows from the state at sending time (confirmation with .ics, waiting list, moved up
+    with .ics, activity cancelled), so a late or repeated delivery is never out of date.
+
+    Side effects: claims `status_mail_claimed_at`, sends one mail, sets `status_mail_sent_at`; on an
+    SMTP failure releases the claim and raises (the task retries, the periodic scan too).
+    """
+    now = timezone.now()
+    claimed = status_mails_due(now).filter(pk=inschrijving_id).update(status_mail_claimed_at=now)
+    if not claimed:
+        return False
+    mine = Inschrijving.objects.filter(pk=inschrijving_id, status_mail_claimed_at=now)
+    inschrijving = with_mail_related(mine).first()
+    if inschrijving is None:  # changed under us (promoted, cancelled): that change queued its own mail
+        return False
+    template = _status_template(inschrijving)
+    ics = template in {"inschrijving_bevestiging", "inschrijving_opgeschoven"}
+    refused = False
+    try:
+        mail_send_many([_build(inschrijving, template, ics=ics)])
+    except MAIL_REFUSED:
+        refused = True
+        logger.warning(
+            "status mail of inschrijving %s refused by the mail server; not retried", inschrijving_id
+        )
+    except MAIL_ERRORS:
+        mine.update(status_mail_claimed_at=None)
+        raise
+    marked = mine.update(status_mail_sent_at=timezone.now())
+    return bool(marked) and not refused
+
+
+def inschrijving_link_send(*, inschrijving_id: int) -> bool:
+    """Mail the manage link of an active registration to its own address again.
+
+    Side effects: sends one mail. Raises on SMTP failure (the task retries).
+    """
+    inschrijving = with_mail_related(
+        Inschrijving.objects.filter(pk=inschrijving_id, status__in=ACTIEF, gewist_op__isnull=True).exclude(
+            email=""
+        )
+    ).first()
+    if inschrijving is None:
+        return False
+    try:
+        mail_send_many([_build(inschrijving, "inschrijving_link")])
+    except MAIL_REFUSED:
+        return False
+    return True

@@ -1,0 +1,23 @@
+"""Retention: the personal data of a registration is erased a set number of days after its activity."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from aanbod.models import Inschrijving
+
+
+def inschrijvingen_erase_expired() -> int:
+    """Erase name, e-mail and phone of every registration REGISTRATION_RETENTION_DAYS after its activity
+    ended; returns how many were erased.
+
+    Keeps status, number of persons, attendance and dates for the reports. The manage link of an erased
+    registration answers 404.
+
+    Side effects: naam, email, telefoon → "", gewist_op set (one UPDATE).
+    """
+    grens = timezone.now() - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
+    return Inschrijving.objects.filter(activiteit__einde__lt=grens, gewist_op__isnull=True).update(
+        naam="", email="", telefoon="", gewist_op=timezone.now()
+    )

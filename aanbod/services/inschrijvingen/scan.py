@@ -1,0 +1,156 @@
+"""The periodic scan (Celery beat, or `manage.py send_reminders`): reminders, and whatever a lost message
+or a broker outage left behind (cancellations nobody announced, waiting lists that can move up, status
+mails still due)."""
+
+import logging
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from aanbod.models import Activiteit, Inschrijving
+from huisvanhetkind.lib.mail import MAIL_REFUSED
+
+from . import mails
+from .mails import CLAIM_TIMEOUT, inschrijving_status_mail_send, status_mails_due
+from .state import activiteit_lock, cancellation_fan_out, wachtlijst_promote
+
+logger = logging.getLogger(__name__)
+
+# Rows claimed per transaction by the reminder sender, and how often it marks what went out.
+REMINDER_BATCH = 200
+MARK_EVERY_ROWS = 50
+MARK_EVERY_SECONDS = 0.1
+
+
+def _due_reminders(now):
+    window_end = now + timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+    return (
+        Inschrijving.objects.filter(
+            status=Inschrijving.Status.BEVESTIGD,
+            reminder_sent_at__isnull=True,
+            gewist_op__isnull=True,
+            activiteit__geannuleerd=False,
+            activiteit__start__gt=now,
+            activiteit__start__lte=window_end,
+        )
+        .exclude(email="")
+        .filter(Q(reminder_claimed_at__isnull=True) | Q(reminder_claimed_at__lt=now - CLAIM_TIMEOUT))
+    )
+
+
+def _claim_reminders(now) -> list[Inschrijving]:
+    """Claim up to REMINDER_BATCH due reminders; returns the rows this worker now owns."""
+    with transaction.atomic():
+        # SKIP LOCKED: two workers take different rows instead of waiting for each other (PostgreSQL).
+        ids = list(
+            _due_reminders(now)
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("activiteit_id", "id")
+            .values_list("pk", flat=True)[:REMINDER_BATCH]
+        )
+        if not ids:
+            return []
+        # The conditional UPDATE is the claim itself, also where row locks do not exist (SQLite).
+        _due_reminders(now).filter(pk__in=ids).update(reminder_claimed_at=now)
+    return list(mails.with_mail_related(Inschrijving.objects.filter(pk__in=ids, reminder_claimed_at=now)))
+
+
+def send_due_reminders() -> int:
+    """Send every due reminder once; returns how many were sent.
+
+    Due: a confirmed registration, not erased, of a non-cancelled activity that starts within
+    REMINDER_HOURS_BEFORE, with no reminder yet and no live claim. Rows are claimed in batches
+    (`SELECT … FOR UPDATE SKIP LOCKED` + a conditional UPDATE), so racing workers take different rows.
+    What went out is marked sent (only while the claim is still ours) at least every
+    MARK_EVERY_SECONDS: a worker killed mid-run can double at most that fraction of a second of mails,
+    while the database sees a few commits per second instead of one per mail.
+
+    Side effects: sets `reminder_claimed_at` and `reminder_sent_at`; sends mails over one connection.
+    On an SMTP failure marks what was sent, releases the other claims and re-raises, so the next run
+    (or the task's retry with backoff) sends them; a refused address is given up on (logged, marked).
+    """
+    from django.core import mail
+
+    batch = _claim_reminders(timezone.now())
+    if not batch:
+        return 0  # no connection to the mail server when there is nothing to send
+    sent = 0
+    done: list[int] = []  # mailed (or refused) but not yet marked
+
+    def mark(claim) -> None:
+        if done:
+            Inschrijving.objects.filter(pk__in=done, reminder_claimed_at=claim).update(
+                reminder_sent_at=timezone.now()
+            )
+            done.clear()
+
+    connection = mail.mailers.default
+    merge = mails.ReminderMerge()
+    try:
+        connection.open()
+        while batch:
+            claim = batch[0].reminder_claimed_at
+            marked_at = time.monotonic()
+            for inschrijving in batch:
+                try:
+                    connection.send_messages([merge.build(inschrijving, "inschrijving_herinnering")])
+                except MAIL_REFUSED:
+                    logger.warning("reminder of inschrijving %s refused by the mail server", inschrijving.pk)
+                else:
+                    sent += 1
+                done.append(inschrijving.pk)
+                if len(done) >= MARK_EVERY_ROWS or time.monotonic() - marked_at >= MARK_EVERY_SECONDS:
+                    mark(claim)
+                    marked_at = time.monotonic()
+            mark(claim)
+            batch = _claim_reminders(timezone.now())
+    except BaseException:
+        # Whatever stopped us (SMTP down, a bug in rendering, a shutdown): what went out is marked, what
+        # did not goes back at once, so the next run sends it instead of waiting for the claim to expire.
+        if batch:
+            claim = batch[0].reminder_claimed_at
+            mark(claim)
+            Inschrijving.objects.filter(
+                pk__in=[row.pk for row in batch], reminder_claimed_at=claim, reminder_sent_at__isnull=True
+            ).update(reminder_claimed_at=None)
+        raise
+    finally:
+        connection.close()
+    return sent
+
+
+def inschrijvingen_catch_up() -> int:
+    """The safety net behind every mail queued after a commit; returns how many status mails it sent.
+
+    Fans out cancellations nobody announced yet (an activity cancelled while the broker was down, or
+    straight in the database), moves waiting lists up into places that became free without a
+    cancellation (a capacity raised in the admin), then sends every status mail still due.
+
+    Side effects: those of `activiteit_cancel`, `wachtlijst_promote` and `inschrijving_status_mail_send`.
+    Raises on an SMTP failure (claims released).
+    """
+    now = timezone.now()
+    for activiteit in Activiteit.objects.filter(
+        geannuleerd=True, annulering_gemeld_op__isnull=True, einde__gt=now
+    ).only("pk"):
+        with transaction.atomic():
+            cancellation_fan_out(activiteit_lock(activiteit.pk))
+    waiting = (
+        Activiteit.objects.filter(
+            geannuleerd=False, start__gt=now, inschrijvingen__status=Inschrijving.Status.WACHTLIJST
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for activiteit_id in list(waiting):
+        wachtlijst_promote(activiteit=Activiteit(pk=activiteit_id))
+    sent = 0
+    for inschrijving_id in list(
+        status_mails_due(now).filter(activiteit__einde__gt=now).values_list("pk", flat=True)
+    ):
+        sent += inschrijving_status_mail_send(inschrijving_id=inschrijving_id)
+    return sent

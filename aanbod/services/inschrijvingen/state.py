@@ -1,0 +1,383 @@
+"""The registration state machine: register, change, cancel, move up from the waiting list, the place on
+the waiting list, and an activity's cancellation. One function each, used by the parent's pages, the
+partners' portal and the admin alike (and by an API, should one ever take registrations).
+
+Places are counted in persons. Every write that can change who has a place takes a row lock on the
+activity (`select_for_update`) first, so concurrent registrations queue up on that lock and the confirmed
+persons never exceed the capacity (SQLite has no row locks: there the transaction starts with a write,
+which takes the database's single write lock, with the same effect).
+
+The waiting list moves up "first fit, in order": registrations are taken in the order they were made
+(WACHTLIJST_ORDER), and each one that fits in the places left moves up. A large family that does not fit
+does not block a single parent behind it, because an empty chair at a vormingsavond helps nobody; the
+family keeps its place at the head of the list and is the first to move up as soon as enough places are
+free.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
+from django.db.models import Case, F, IntegerField, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from aanbod.models import Activiteit, Inschrijving
+
+from .mails import (
+    ACTIEF,
+    link_mail_on_commit,
+    status_mail_on_commit,
+    status_mail_reset,
+    status_mails_on_commit,
+)
+
+logger = logging.getLogger(__name__)
+
+# Who moves up first: the order of registering.
+WACHTLIJST_ORDER = ("aangemaakt_op", "id")
+
+_STATUS_ORDER = Case(
+    When(status=Inschrijving.Status.BEVESTIGD, then=Value(0)),
+    When(status=Inschrijving.Status.WACHTLIJST, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+# --- Reading -------------------------------------------------------------------------------------------
+
+
+def inschrijving_closed_reason(activiteit: Activiteit) -> str:
+    """Why registration is closed ('' when open): niet_nodig, geannuleerd, voorbij, gesloten, offline."""
+    now = timezone.now()
+    if not (activiteit.inschrijving_nodig and activiteit.aanbod.inschrijving_nodig):
+        return "niet_nodig"
+    if activiteit.geannuleerd:
+        return "geannuleerd"
+    if activiteit.einde <= now:
+        return "voorbij"
+    if not activiteit.aanbod.is_published or not activiteit.aanbod.partner.actief:
+        return "offline"
+    if activiteit.deadline <= now:
+        return "gesloten"
+    return ""
+
+
+def inschrijving_max_personen(inschrijving: Inschrijving, activiteit: Activiteit) -> int:
+    """The most persons this registration may have now: room for the form; the change service checks
+    again under the lock. `activiteit` annotated `with_bezetting()` saves a query."""
+    maximum = activiteit.max_personen_per_inschrijving
+    if inschrijving.status == Inschrijving.Status.BEVESTIGD:
+        if inschrijving_closed_reason(activiteit):
+            maximum = inschrijving.aantal_personen
+        elif (vrij := activiteit.plaatsen_vrij) is not None:
+            maximum = min(maximum, inschrijving.aantal_personen + vrij)
+    return max(maximum, inschrijving.aantal_personen, 1)
+
+
+def inschrijving_may_change(inschrijving: Inschrijving, activiteit: Activiteit | None = None) -> bool:
+    """The parent may still change or cancel: the registration is neither cancelled nor erased, and the
+    activity is neither cancelled nor begun."""
+    activiteit = activiteit or inschrijving.activiteit
+    return (
+        inschrijving.status != Inschrijving.Status.GEANNULEERD
+        and inschrijving.gewist_op is None
+        and not activiteit.geannuleerd
+        and activiteit.start > timezone.now()
+    )
+
+
+def inschrijvingen_with_volgnummer(queryset: QuerySet) -> QuerySet:
+    """Annotate `volgnummer`: the place within its activity and status (for a waiting registration: its
+    place on the waiting list, 1 = the first to move up).
+
+    Ordered confirmed first, then the waiting list in the order people will move up, then cancelled.
+    """
+    return queryset.annotate(
+        volgnummer=Window(
+            RowNumber(),
+            partition_by=[F("activiteit_id"), F("status")],
+            order_by=[F(field).asc() for field in WACHTLIJST_ORDER],
+        ),
+        status_volgorde=_STATUS_ORDER,
+    ).order_by("activiteit__start", "activiteit_id", "status_volgorde", *WACHTLIJST_ORDER)
+
+
+def wachtlijst_positie(inschrijving: Inschrijving) -> int | None:
+    """The registration's place on the waiting list (1 for the first in line); None when not waiting."""
+    if inschrijving.status != Inschrijving.Status.WACHTLIJST:
+        return None
+    wachtend = Inschrijving.objects.filter(
+        activiteit_id=inschrijving.activiteit_id, status=Inschrijving.Status.WACHTLIJST
+    )
+    plaatsen = dict(inschrijvingen_with_volgnummer(wachtend).values_list("pk", "volgnummer"))
+    return plaatsen.get(inschrijving.pk)
+
+
+# --- Places and the lock ------------------------------------------------------------------------------
+
+
+def _bezet(activiteit: Activiteit) -> int:
+    return Inschrijving.objects.filter(activiteit=activiteit, status=Inschrijving.Status.BEVESTIGD).aggregate(
+        n=Coalesce(Sum("aantal_personen"), 0)
+    )["n"]
+
+
+def _vrij(activiteit: Activiteit, bezet: int) -> int | None:
+    if activiteit.capaciteit is None:
+        return None
+    return max(activiteit.capaciteit - bezet, 0)
+
+
+def activiteit_lock(activiteit_id: int) -> Activiteit:
+    """The activity, locked until the end of the transaction (only its own row: `of=self`)."""
+    if db_connection.vendor == "sqlite":
+        # SQLite ignores FOR UPDATE, and a transaction that starts by reading lets two writers both count
+        # the places before either writes. A write first takes SQLite's single write lock (RESERVED)
+        # at once, so the next registration waits for this one to commit, as with the row lock.
+        Activiteit.objects.filter(pk=activiteit_id).update(capaciteit=F("capaciteit"))
+    return (
+        Activiteit.objects.select_for_update(of=("self",))
+        .select_related("aanbod__partner")
+        .get(pk=activiteit_id)
+    )
+
+
+def _normalise_email(email: str) -> str:
+    # One spelling per address, so the one-active-registration-per-address constraint catches
+    # "Jan@Example.org" and "jan@example.org" as the same parent.
+    return email.strip().lower()
+
+
+# --- Registering, changing, cancelling, moving up -------------------------------------------------------
+
+
+def inschrijving_create(
+    *,
+    activiteit: Activiteit,
+    naam: str,
+    email: str,
+    telefoon: str = "",
+    aantal_personen: int,
+    taal: str,
+    wachtlijst_ok: bool = True,
+) -> tuple[Inschrijving, bool]:
+    """Register for an activity; returns (inschrijving, created).
+
+    With enough places left the registration is confirmed; otherwise it goes on the waiting list
+    (or, with `wachtlijst_ok=False`, raises ValidationError code "volzet"). An active registration with
+    the same e-mail address is returned as (existing, False) and its manage link is mailed to that
+    address again (at most once per LINK_RESEND_SECONDS) — it is never shown to whoever typed the address.
+    Raises ValidationError (codes "gesloten", "aantal", or field errors) when registering is not possible.
+
+    Side effects: locks the activity row; after commit queues the status mail (confirmation or waiting
+    list, with the .ics) or the link mail. When queueing fails, `inschrijving.mail_delayed` is True and
+    the periodic scan sends it later.
+    """
+    email = _normalise_email(email)
+    with transaction.atomic():
+        activiteit = activiteit_lock(activiteit.pk)
+        if reden := inschrijving_closed_reason(activiteit):
+            raise ValidationError(
+                _("Registration for this activity is closed."), code="gesloten", params={"reden": reden}
+            )
+        if not 1 <= aantal_personen <= activiteit.max_personen_per_inschrijving:
+            raise ValidationError(
+                _("Choose between 1 and %(max)d persons."),
+                code="aantal",
+                params={"max": activiteit.max_personen_per_inschrijving},
+            )
+        bestaand = Inschrijving.objects.actief().filter(activiteit=activiteit, email=email).first()
+        if bestaand is not None:
+            link_mail_on_commit(bestaand)
+            return bestaand, False
+
+        vrij = _vrij(activiteit, _bezet(activiteit))
+        if vrij is None or aantal_personen <= vrij:
+            status = Inschrijving.Status.BEVESTIGD
+        elif wachtlijst_ok:
+            status = Inschrijving.Status.WACHTLIJST
+        else:
+            raise ValidationError(_("There are not enough places left."), code="volzet")
+
+        inschrijving = Inschrijving(
+            activiteit=activiteit,
+            naam=naam.strip(),
+            email=email,
+            telefoon=telefoon.strip(),
+            aantal_personen=aantal_personen,
+            status=status,
+            taal=(taal or settings.LANGUAGE_CODE)[:8],
+        )
+        inschrijving.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                inschrijving.save()
+        except IntegrityError:
+            # Only reachable if the activity lock was bypassed; the constraint still keeps one per address.
+            bestaand = Inschrijving.objects.actief().get(activiteit=activiteit, email=email)
+            link_mail_on_commit(bestaand)
+            return bestaand, False
+        status_mail_on_commit(inschrijving)
+    return inschrijving, True
+
+
+def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> Inschrijving:
+    """Change the number of persons of an active registration.
+
+    A confirmed registration may grow only into the places left (and only while registration is open);
+    it may always shrink until the activity starts. A waiting registration may change within the
+    per-registration maximum. Raises ValidationError (codes "gesloten", "aantal", "volzet").
+
+    Side effects: locks the activity; promotes the waiting list when places were freed (see
+    `wachtlijst_promote`, which mails whoever moves up after commit).
+    """
+    with transaction.atomic():
+        activiteit = activiteit_lock(inschrijving.activiteit_id)
+        inschrijving = Inschrijving.objects.select_for_update().get(pk=inschrijving.pk)
+        if not inschrijving_may_change(inschrijving, activiteit):
+            raise ValidationError(_("This registration can no longer be changed."), code="gesloten")
+        if aantal_personen == inschrijving.aantal_personen:
+            return inschrijving
+        if not 1 <= aantal_personen <= activiteit.max_personen_per_inschrijving:
+            raise ValidationError(
+                _("Choose between 1 and %(max)d persons."),
+                code="aantal",
+                params={"max": activiteit.max_personen_per_inschrijving},
+            )
+        extra = aantal_personen - inschrijving.aantal_personen
+        if inschrijving.status == Inschrijving.Status.BEVESTIGD and extra > 0:
+            if inschrijving_closed_reason(activiteit):
+                raise ValidationError(
+                    _("Registration is closed, so you can no longer add persons."), code="gesloten"
+                )
+            vrij = _vrij(activiteit, _bezet(activiteit))
+            if vrij is not None and extra > vrij:
+                raise ValidationError(
+                    ngettext_lazy(
+                        "There is only %(vrij)d place left.", "There are only %(vrij)d places left.", "vrij"
+                    ),
+                    code="volzet",
+                    params={"vrij": vrij},
+                )
+        inschrijving.aantal_personen = aantal_personen
+        inschrijving.save(update_fields=["aantal_personen", "bijgewerkt_op"])
+        wachtlijst_promote(activiteit=activiteit)
+    inschrijving.refresh_from_db()
+    return inschrijving
+
+
+def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
+    """Cancel a registration (idempotent) and let the waiting list move up into the freed places.
+
+    Side effects: locks the activity; status → geannuleerd; `wachtlijst_promote` mails whoever moves up.
+    """
+    with transaction.atomic():
+        activiteit = activiteit_lock(inschrijving.activiteit_id)
+        inschrijving = Inschrijving.objects.select_for_update().get(pk=inschrijving.pk)
+        if inschrijving.status == Inschrijving.Status.GEANNULEERD:
+            return inschrijving
+        inschrijving.status = Inschrijving.Status.GEANNULEERD
+        inschrijving.geannuleerd_op = timezone.now()
+        inschrijving.save(update_fields=["status", "geannuleerd_op", "bijgewerkt_op"])
+        wachtlijst_promote(activiteit=activiteit)
+    return inschrijving
+
+
+def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
+    """Move waiting registrations up into the free places: in order of registration, first fit.
+
+    Whole registrations only; one that does not fit is skipped for now and stays first in line (see the
+    module docstring for why). Nothing moves once the activity has started or is cancelled. Without a
+    capacity everyone waiting moves up.
+
+    Side effects: locks the activity (joins the caller's transaction and lock if there is one);
+    status → bevestigd, `promoted_at` set; after commit the "you moved up" mail of each is queued.
+    """
+    with transaction.atomic():
+        activiteit = activiteit_lock(activiteit.pk)
+        if activiteit.geannuleerd or activiteit.start <= timezone.now():
+            return []
+        wachtend = list(
+            Inschrijving.objects.select_for_update()
+            .filter(activiteit=activiteit, status=Inschrijving.Status.WACHTLIJST)
+            .order_by(*WACHTLIJST_ORDER)
+        )
+        if not wachtend:
+            return []
+        vrij = _vrij(activiteit, _bezet(activiteit))
+        now = timezone.now()
+        promoted = []
+        for inschrijving in wachtend:
+            if vrij is not None and inschrijving.aantal_personen > vrij:
+                continue
+            inschrijving.status = Inschrijving.Status.BEVESTIGD
+            inschrijving.promoted_at = now
+            inschrijving.status_mail_sent_at = None
+            inschrijving.status_mail_claimed_at = None
+            inschrijving.save(
+                update_fields=[
+                    "status",
+                    "promoted_at",
+                    "status_mail_sent_at",
+                    "status_mail_claimed_at",
+                    "bijgewerkt_op",
+                ]
+            )
+            status_mail_on_commit(inschrijving)
+            promoted.append(inschrijving)
+            if vrij is not None:
+                vrij -= inschrijving.aantal_personen
+                if vrij == 0:
+                    break
+    return promoted
+
+
+def activiteit_cancel(*, activiteit: Activiteit, reden: str = "", user=None) -> Activiteit:
+    """Cancel an activity and tell every active registrant, once.
+
+    The claim on `annulering_gemeld_op IS NULL` makes the fan-out happen once, however often this is
+    called: it marks the status mail of every confirmed and waiting registration due again, and the
+    status mail of a registration of a cancelled activity is the cancellation notice. Each registrant is
+    mailed by the same per-registration claim as a confirmation, so a failure halfway neither loses nor
+    doubles a mail. Registrations keep their status (the reports count them).
+
+    Side effects: locks the activity; geannuleerd, geannuleerd_op, annulering_reden,
+    annulering_gemeld_op; after commit one status mail task per registrant.
+    """
+    with transaction.atomic():
+        activiteit = activiteit_lock(activiteit.pk)
+        if not activiteit.geannuleerd:
+            activiteit.geannuleerd = True
+            activiteit.geannuleerd_op = timezone.now()
+            activiteit.annulering_reden = reden[:250]
+            activiteit.save(
+                update_fields=["geannuleerd", "geannuleerd_op", "annulering_reden", "bijgewerkt_op"]
+            )
+            logger.info(
+                "activiteit %s cancelled by user %s", activiteit.pk, getattr(user, "pk", None) or "system"
+            )
+        cancellation_fan_out(activiteit)
+    return activiteit
+
+
+def cancellation_fan_out(activiteit: Activiteit) -> int:
+    """Within a transaction: claim the activity's cancellation notice and make each registrant's mail due."""
+    claimed = Activiteit.objects.filter(
+        pk=activiteit.pk, geannuleerd=True, annulering_gemeld_op__isnull=True
+    ).update(annulering_gemeld_op=timezone.now())
+    if not claimed:
+        return 0
+    registrants = Inschrijving.objects.filter(
+        activiteit=activiteit, status__in=ACTIEF, gewist_op__isnull=True
+    ).exclude(email="")
+    ids = list(registrants.values_list("pk", flat=True))
+    status_mail_reset(Inschrijving.objects.filter(pk__in=ids))
+    if ids:
+        status_mails_on_commit(ids)
+    return len(ids)
