@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from huisvanhetkind.lib.scoping import scopes_disabled
+
 from .models import Gemeente, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, Uitnodiging, User
 
 logger = logging.getLogger(__name__)
@@ -32,6 +34,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# The invitation token is the capability: the invited person is nobody's member yet, so the lookup and
+# the claim run with the scopes disabled.
+@scopes_disabled()
 def uitnodiging_for_token(token: str) -> Uitnodiging | None:
     """The invitation behind a token from a link, or None. Does not check whether it is still open."""
     if not token or len(token) > 100:
@@ -167,6 +172,7 @@ def uitnodiging_check_open(uitnodiging: Uitnodiging | None) -> Uitnodiging:
     return uitnodiging
 
 
+@scopes_disabled()
 def uitnodiging_accept(
     *, token: str, user: User | None = None, naam: str = "", password: str | None = None
 ) -> User:

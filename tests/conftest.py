@@ -66,6 +66,24 @@ def _eager_celery(settings):
 
 
 @pytest.fixture(autouse=True)
+def _scopes_disabled(request):
+    """Test code reads and writes every partner's rows; a request made with the test client still runs
+    inside the scope the middleware enters. Tests of the scoping itself ask for `scopes_enabled`."""
+    from huisvanhetkind.lib.scoping import scopes_disabled
+
+    if "scopes_enabled" in request.fixturenames:
+        yield
+        return
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def scopes_enabled():
+    """Leave the scopes on: a scoped query outside `scope()` raises, as in production."""
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

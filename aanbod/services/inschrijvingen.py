@@ -21,6 +21,7 @@ Mails are state in the database, not messages in a queue:
   task, or `manage.py send_reminders`) delivers whatever a lost message or a broker outage left behind.
 """
 
+import functools
 import logging
 import secrets
 import smtplib
@@ -45,6 +46,7 @@ from django.utils.translation import ngettext_lazy
 from aanbod.ical import calendar_for
 from aanbod.mail import MailTexts, mail_build, mail_message, mail_render, mail_send_many
 from aanbod.models import Activiteit, Inschrijving
+from huisvanhetkind.lib.scoping import ALL, partner_scope, scoped_ids
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +67,25 @@ REFUSED = (smtplib.SMTPRecipientsRefused,)
 ACTIEF = (Inschrijving.Status.BEVESTIGD, Inschrijving.Status.WACHTLIJST)
 
 TEMPLATES = "aanbod/emails/"
+
+
+def _in_partner_scope(rule):
+    """Run a registration rule inside the scope of its activity's partner.
+
+    A parent's request has the public scope, which sees no registrations, yet capacity, duplicates and
+    the waiting list count every registration of the activity: the rule acts on that partner's rows only.
+    Where every row is already visible (a task, the admin, a coordinator) it runs as it is.
+    """
+
+    @functools.wraps(rule)
+    def wrapper(**kwargs):
+        if scoped_ids("partner") is ALL:
+            return rule(**kwargs)
+        owner = kwargs["activiteit"] if "activiteit" in kwargs else kwargs["inschrijving"].activiteit
+        with partner_scope(owner.aanbod.partner_id):
+            return rule(**kwargs)
+
+    return wrapper
 
 
 # --- Reading -------------------------------------------------------------------------------------------
@@ -174,6 +195,7 @@ def _status_mail_reset(queryset) -> int:
 # --- Registering, changing, cancelling -----------------------------------------------------------------
 
 
+@_in_partner_scope
 def inschrijving_create(
     *,
     activiteit: Activiteit,
@@ -244,6 +266,7 @@ def inschrijving_create(
     return inschrijving, True
 
 
+@_in_partner_scope
 def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> Inschrijving:
     """Change the number of persons of an active registration.
 
@@ -294,6 +317,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
     return inschrijving
 
 
+@_in_partner_scope
 def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
     """Cancel a registration (idempotent) and let the waiting list move up into the freed places.
 
@@ -311,6 +335,7 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
     return inschrijving
 
 
+@_in_partner_scope
 def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
     """Move waiting registrations up into the free places: in order of registration, first fit.
 

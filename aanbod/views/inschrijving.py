@@ -39,6 +39,7 @@ from aanbod.services.inschrijvingen import (
     inschrijving_create,
     inschrijving_max_personen,
 )
+from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.ratelimit import ratelimit
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
@@ -199,9 +200,12 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
     return _private(render(request, "aanbod/inschrijving/beheren.html", context))
 
 
+# The token pages run with the scopes disabled: the secret token is the capability, and the page shows
+# that one registration, its activity and its place on the waiting list (the public scope sees none).
 @token_page
 @ratelimit("inschrijving-beheren", CHANGES_PER_HOUR, methods=["POST"], sliding=True)
 @require_http_methods(["GET", "POST"])
+@scopes_disabled()
 def inschrijving_manage(request, token: str):
     inschrijving = _inschrijving_for_token(token)
     if request.method != "POST":
@@ -237,6 +241,7 @@ def inschrijving_manage(request, token: str):
 @token_page
 @ratelimit("inschrijving-beheren", CHANGES_PER_HOUR, methods=["POST"], sliding=True)
 @require_http_methods(["GET", "POST"])
+@scopes_disabled()
 def inschrijving_annuleren(request, token: str):
     """A confirm step (GET) before cancelling (POST only)."""
     inschrijving = _inschrijving_for_token(token)
@@ -252,6 +257,7 @@ def inschrijving_annuleren(request, token: str):
 
 
 @require_GET
+@scopes_disabled()
 def inschrijving_ics(request, token: str):
     """The activity for the parent's own calendar."""
     inschrijving = _inschrijving_for_token(token)

@@ -8,10 +8,16 @@ beat task, with the same claims, so it is safe next to a running worker.
 from django.core.management.base import BaseCommand, CommandError
 
 from aanbod.services.inschrijvingen import MAIL_ERRORS, inschrijvingen_catch_up, send_due_reminders
+from huisvanhetkind.lib.scoping import scopes_disabled
 
 
 class Command(BaseCommand):
     help = "Send due reminders and any registration mail still due (the periodic scan, without Celery)."
+
+    def execute(self, *args, **options):
+        # A command acts for the whole network, every partner's rows (huisvanhetkind/lib/scoping.py).
+        with scopes_disabled():
+            return super().execute(*args, **options)
 
     def handle(self, *args, **options):
         try:
