@@ -85,6 +85,17 @@ def _disabled_class(queryset_class: type[models.QuerySet]) -> type[models.QueryS
         def all(self):
             return self._clone()
 
+        # django-scopes blocks the common methods but lets `exclude()`, `select_related()` and friends
+        # chain on; every way a query reaches the database must raise, also as a subquery.
+        _fetch_all = DisabledQuerySet.error
+        exists = DisabledQuerySet.error
+        contains = DisabledQuerySet.error
+        in_bulk = DisabledQuerySet.error
+        explain = DisabledQuerySet.error
+        _update = DisabledQuerySet.error
+        _raw_delete = DisabledQuerySet.error
+        resolve_expression = DisabledQuerySet.error
+
     Disabled.__name__ = f"Disabled{queryset_class.__name__}"
     return Disabled
 
