@@ -247,6 +247,35 @@ def test_a_scope_value_must_be_a_list(world, scopes_enabled):
         Aanbod.objects.count()
 
 
+@pytest.mark.django_db
+def test_a_municipality_report_equals_the_coordinators(world, gemeente_a, scopes_enabled):
+    """The report of a gemeente is the same inside its reader's scope as with every row visible: also an
+    archived aanbod's past activity and another partner's signal about the gemeente count."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vragen.reports import Periode, build_rapport
+
+    with scopes_disabled():
+        archief = factories.AanbodFactory(partner=world["b"]["partner"], status=Aanbod.Status.GEARCHIVEERD)
+        start = timezone.now() - timedelta(days=3)
+        factories.ActiviteitFactory(
+            aanbod=archief, locatie=world["a"]["locatie"], start=start, einde=start + timedelta(hours=2)
+        )
+        factories.SignaalFactory(gemeente=gemeente_a, bron_partner=world["b"]["partner"])
+        periode = Periode.standaard()
+        coordinator_view = build_rapport(gemeente=gemeente_a, periode=periode)
+    with scope(partner=PUBLIC, gemeenten=[gemeente_a.pk]):
+        reader_view = build_rapport(gemeente=gemeente_a, periode=periode)
+
+    def figures(rapport):
+        return [(t.slug, t.rijen, t.totaal) for t in rapport.tabellen]
+
+    assert figures(reader_view) == figures(coordinator_view)
+    assert any(t.rijen for t in coordinator_view.tabellen if t.slug == "aanbod")
+
+
 # --- The middleware: one scope per request --------------------------------------------------------------
 
 
