@@ -372,6 +372,27 @@ def test_registering_counts_the_registrations_the_visitor_cannot_see(client, wor
         assert Inschrijving.objects.get(email="ouder@example.org").status == Inschrijving.Status.WACHTLIJST
 
 
+@pytest.mark.django_db
+def test_a_new_aanbod_gets_a_slug_no_other_partner_has(client, world, alice, scopes_enabled):
+    """Inside partner A's scope partner B's aanbod is invisible, but its slug is still taken."""
+    with scopes_disabled():
+        Aanbod.objects.filter(pk=world["b"]["aanbod"].pk).update(titel="Slaapworkshop", slug="slaapworkshop")
+    client.force_login(alice)
+    data = {
+        "titel": "Slaapworkshop",
+        "soort": Aanbod.Soort.WORKSHOP,
+        "samenvatting": "Rustig slapen.",
+        "kosten": Aanbod.Kosten.GRATIS,
+        "doelgroepen": ["ouders"],
+    }
+    response = client.post(reverse("portal_aanbod_nieuw"), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    with scopes_disabled():
+        assert (
+            Aanbod.objects.get(partner=world["a"]["partner"], titel="Slaapworkshop").slug == "slaapworkshop-2"
+        )
+
+
 # --- Background work --------------------------------------------------------------------------------------
 
 

@@ -55,7 +55,8 @@ def combine_local(datum: dt.date, tijd: dt.time) -> dt.datetime:
 def unique_slug(titel: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(titel)[:150] or "aanbod"
     slug, n = base, 2
-    qs = Aanbod.objects.all()
+    # Slugs are one URL space for every partner: whether one is taken is looked up past the scope.
+    qs = Aanbod._base_manager.all()
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     while qs.filter(slug=slug).exists():
