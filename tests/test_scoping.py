@@ -130,11 +130,13 @@ def test_custom_queryset_methods_outside_a_scope_raise(scopes_enabled):
 
 
 def test_every_model_is_scoped_or_listed_as_unscoped_with_a_reason():
-    """A new model of the apps gets a scoped manager, or a line in UNSCOPED saying why it needs none."""
+    """A new model of the apps (nested apps such as aanbod.spelotheek included) gets a scoped manager, or a
+    line in UNSCOPED saying why it needs none."""
     found = {
         model._meta.label: _scoped(model)
-        for app in ("partners", "aanbod", "vragen")
-        for model in apps.get_app_config(app).get_models()
+        for config in apps.get_app_configs()
+        if config.name.split(".")[0] in ("partners", "aanbod", "vragen")
+        for model in config.get_models()
         if not model._meta.proxy
     }
     assert {label for label, scoped in found.items() if not scoped} == set(UNSCOPED)
@@ -370,6 +372,18 @@ def test_registering_counts_the_registrations_the_visitor_cannot_see(client, wor
     assert response.status_code == 302
     with scopes_disabled():
         assert Inschrijving.objects.get(email="ouder@example.org").status == Inschrijving.Status.WACHTLIJST
+
+
+@pytest.mark.django_db
+def test_a_registration_token_is_the_capability(client, world, scopes_enabled):
+    """The manage page works for the holder of the token, also when the aanbod is no longer public."""
+    inschrijving = world["a"]["inschrijving"]
+    with scopes_disabled():
+        Aanbod.objects.filter(pk=world["a"]["aanbod"].pk).update(status=Aanbod.Status.GEARCHIVEERD)
+    response = client.get(inschrijving.get_absolute_url())
+    assert response.status_code == 200
+    assert inschrijving.naam in response.content.decode()
+    assert client.get(reverse("inschrijving_manage", kwargs={"token": "x" * 43})).status_code == 404
 
 
 @pytest.mark.django_db
