@@ -407,6 +407,30 @@ def test_a_new_aanbod_gets_a_slug_no_other_partner_has(client, world, alice, sco
         )
 
 
+@pytest.mark.django_db
+def test_services_refuse_rows_outside_the_callers_scope(world, charlie, gemeente_b, scopes_enabled):
+    """The rules that used for_user() now rely on the scope: partner B's member cannot answer A's
+    conversation or name A as a signal's source."""
+    from django.core.exceptions import PermissionDenied
+
+    from vragen.services import gesprek_answer, signaal_create
+
+    with scope(partner=[world["b"]["partner"].pk]):
+        with pytest.raises(PermissionDenied):
+            gesprek_answer(gesprek=world["a"]["gesprek"], user=charlie, tekst="Antwoord")
+        with pytest.raises(PermissionDenied):
+            signaal_create(
+                user=charlie,
+                gemeente=gemeente_b,
+                thema=world["b"]["signaal"].thema,
+                titel="Wachtlijst",
+                tekst="Lang",
+                bron_partner=world["a"]["partner"],
+            )
+        gesprek_answer(gesprek=world["b"]["gesprek"], user=charlie, tekst="Antwoord")
+        assert Bericht.objects.filter(gesprek=world["b"]["gesprek"]).count() == 2
+
+
 # --- Background work --------------------------------------------------------------------------------------
 
 
