@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from huisvanhetkind.lib.scoping import scoped_manager
 from huisvanhetkind.lib.text import SingleLineText
 from partners.models import Gemeente, Partner
 
@@ -96,14 +97,6 @@ class Doelgroep(models.TextChoices):
 class AanbodQuerySet(models.QuerySet):
     def published(self) -> "AanbodQuerySet":
         return self.filter(status=Aanbod.Status.GEPUBLICEERD, partner__actief=True)
-
-    def for_user(self, user) -> "AanbodQuerySet":
-        """The aanbod a logged-in user may manage: their partners' own; coordinators all."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
-        return self.filter(partner__lidmaatschappen__user=user)
 
     def te_modereren(self) -> "AanbodQuerySet":
         return self.filter(Q(status=Aanbod.Status.INGEDIEND) | Q(voorgestelde_wijziging__isnull=False))
@@ -214,7 +207,8 @@ class Aanbod(SingleLineText, models.Model):
     # 0005_search); always empty on SQLite, where search falls back to icontains.
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = AanbodQuerySet.as_manager()
+    # The public sees published aanbod of active partners (see huisvanhetkind/lib/scoping.py).
+    objects = scoped_manager(AanbodQuerySet, partner="partner", public=lambda qs: qs.published())
 
     class Meta:
         verbose_name = _("aanbod")
@@ -271,21 +265,9 @@ class Aanbod(SingleLineText, models.Model):
 
 
 class LocatieQuerySet(models.QuerySet):
-    def for_user(self, user) -> "LocatieQuerySet":
-        """The locations a logged-in user may manage: their partners' own; coordinators all."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
-        return self.filter(partner__lidmaatschappen__user=user)
-
-    def selectable_for(self, user) -> "LocatieQuerySet":
-        """Locations a user may pick for an activity: their partners' own and the shared ones."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
-        return self.filter(Q(partner__lidmaatschappen__user=user) | Q(partner__isnull=True)).distinct()
+    def beheerbaar(self) -> "LocatieQuerySet":
+        """The locations a partner manages itself; shared ones (no partner) are kept in the admin."""
+        return self.filter(partner__isnull=False)
 
 
 class Locatie(SingleLineText, models.Model):
@@ -310,7 +292,10 @@ class Locatie(SingleLineText, models.Model):
     rolstoeltoegankelijk = models.BooleanField(_("wheelchair accessible"), default=False)
     toelichting = models.CharField(_("directions"), max_length=250, blank=True)
 
-    objects = LocatieQuerySet.as_manager()
+    # Addresses are public; a partner's scope sees its own locations and the shared ones (to pick from).
+    objects = scoped_manager(
+        LocatieQuerySet, partner="partner", public=lambda qs: qs, shared=Q(partner__isnull=True)
+    )
 
     class Meta:
         verbose_name = _("location")
@@ -378,6 +363,11 @@ class Openingsuur(SingleLineText, models.Model):
     tot = models.TimeField(pgettext_lazy("time", "until"))
     opmerking = models.CharField(_("note"), max_length=150, blank=True)
 
+    objects = scoped_manager(
+        partner="aanbod__partner",
+        public=lambda qs: qs.filter(aanbod__status=Aanbod.Status.GEPUBLICEERD, aanbod__partner__actief=True),
+    )
+
     class Meta:
         verbose_name = _("opening hour")
         verbose_name_plural = _("opening hours")
@@ -399,13 +389,6 @@ class ActiviteitQuerySet(models.QuerySet):
 
     def upcoming(self) -> "ActiviteitQuerySet":
         return self.filter(einde__gte=timezone.now())
-
-    def for_user(self, user) -> "ActiviteitQuerySet":
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
-        return self.filter(aanbod__partner__lidmaatschappen__user=user)
 
     def with_bezetting(self) -> "ActiviteitQuerySet":
         """Annotate persons confirmed (`bezet`) and on the waiting list (`wachtend`)."""
@@ -457,7 +440,7 @@ class Activiteit(SingleLineText, models.Model):
     aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
     bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ActiviteitQuerySet.as_manager()
+    objects = scoped_manager(ActiviteitQuerySet, partner="aanbod__partner", public=lambda qs: qs.published())
 
     class Meta:
         verbose_name = _("activiteit")
@@ -497,9 +480,10 @@ class Activiteit(SingleLineText, models.Model):
     def plaatsen_bezet(self) -> int:
         if hasattr(self, "bezet"):
             return self.bezet
-        return self.inschrijvingen.filter(status=Inschrijving.Status.BEVESTIGD).aggregate(
-            n=Coalesce(Sum("aantal_personen"), 0)
-        )["n"]
+        # Places taken are public (the wegwijzer shows places left), so they are counted past the scope:
+        # a visitor's scope sees no registrations.
+        confirmed = Inschrijving._base_manager.filter(activiteit=self, status=Inschrijving.Status.BEVESTIGD)
+        return confirmed.aggregate(n=Coalesce(Sum("aantal_personen"), 0))["n"]
 
     @property
     def plaatsen_vrij(self) -> int | None:
@@ -531,13 +515,6 @@ class Activiteit(SingleLineText, models.Model):
 
 
 class InschrijvingQuerySet(models.QuerySet):
-    def for_user(self, user) -> "InschrijvingQuerySet":
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
-        return self.filter(activiteit__aanbod__partner__lidmaatschappen__user=user)
-
     def actief(self) -> "InschrijvingQuerySet":
         return self.exclude(status=Inschrijving.Status.GEANNULEERD)
 
@@ -574,7 +551,8 @@ class Inschrijving(SingleLineText, models.Model):
     aanwezig = models.BooleanField(_("attended"), null=True, blank=True)
     gewist_op = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
-    objects = InschrijvingQuerySet.as_manager()
+    # Personal data: no public rows; a registrant reaches their own by its token (scopes disabled).
+    objects = scoped_manager(InschrijvingQuerySet, partner="activiteit__aanbod__partner")
 
     class Meta:
         verbose_name = _("inschrijving")

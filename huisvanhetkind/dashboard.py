@@ -31,9 +31,9 @@ def dashboard(request):
         # Municipality staff and people who no longer work for a partner: point them the right way.
         return render(request, "portal/geen_partner.html", {"rapporten_url": rapporten_url()})
     partner = gekozen_partner(request)
-    partners = list(user_partners(request.user)) if not request.user.is_coordinator else []
-    aanbod = scope_to_partner(Aanbod.objects.for_user(request.user), partner).select_related("partner")
-    activiteiten = scope_to_partner(Activiteit.objects.for_user(request.user), partner, "aanbod__partner")
+    partners = list(user_partners()) if not request.user.is_coordinator else []
+    aanbod = scope_to_partner(Aanbod.objects.all(), partner).select_related("partner")
+    activiteiten = scope_to_partner(Activiteit.objects.all(), partner, "aanbod__partner")
     now = timezone.now()
 
     komend = (

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every request runs inside the scope its URL space and user allow (huisvanhetkind/scopes.py).
+    "huisvanhetkind.scopes.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "huisvanhetkind.middleware.DatabaseUnavailableMiddleware",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from huisvanhetkind.lib.scoping import ALL, PUBLIC, scoped_ids, scoped_manager
 from huisvanhetkind.lib.text import SingleLineText
 
 COORDINATOR_GROUP = "Coördinatoren"
@@ -188,14 +189,15 @@ class PartnerQuerySet(models.QuerySet):
     def actief(self) -> "PartnerQuerySet":
         return self.filter(actief=True)
 
-    def for_user(self, user) -> "PartnerQuerySet":
-        """The partners a user works for (through a Lidmaatschap); all of them for a coordinator; none for
-        anonymous visitors."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
+    def in_scope(self) -> "PartnerQuerySet":
+        """The partners of the current scope: a member's own in the portal, all for a coordinator,
+        none for the public. Partners themselves are public; this is the portal's "my partners"."""
+        partners = scoped_ids("partner")
+        if partners is ALL:
             return self.all()
-        return self.filter(lidmaatschappen__user=user)
+        if partners is PUBLIC:
+            return self.none()
+        return self.filter(pk__in=partners)
 
     def beheerd_door(self, user) -> "PartnerQuerySet":
         """The partners whose members this user may manage."""
@@ -276,6 +278,8 @@ class Lidmaatschap(models.Model):
     rol = models.CharField(_("role"), max_length=20, choices=Rol.choices, default=Rol.MEDEWERKER)
     aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = scoped_manager(partner="partner")
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -349,6 +353,9 @@ class Uitnodiging(models.Model):
     aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
     verloopt_op = models.DateTimeField(_("expires at"))
     gebruikt_op = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    # A partner's invitations; invitations to a gemeente's reports belong to no partner (the admin's).
+    objects = scoped_manager(partner="partner")
 
     class Meta:
         verbose_name = _("invitation")

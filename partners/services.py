@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from huisvanhetkind.lib.files import delete_replaced
 from huisvanhetkind.lib.mail import mail_recipients, mail_send
 from huisvanhetkind.lib.queue import send_task
+from huisvanhetkind.lib.scoping import scopes_disabled
 
 from .models import Gemeente, Gemeentetoegang, Lidmaatschap, Partner, Uitnodiging, User
 
@@ -34,6 +35,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# The invitation token is the capability: the invited person is nobody's member yet, so the lookup and
+# the claim run with the scopes disabled.
+@scopes_disabled()
 def uitnodiging_for_token(token: str) -> Uitnodiging | None:
     """The invitation behind a token from a link, or None. Does not check whether it is still open."""
     if not token or len(token) > 100:
@@ -166,6 +170,7 @@ def uitnodiging_check_open(uitnodiging: Uitnodiging | None) -> Uitnodiging:
     return uitnodiging
 
 
+@scopes_disabled()
 def uitnodiging_accept(
     *, token: str, user: User | None = None, naam: str = "", password: str | None = None
 ) -> User:

@@ -65,6 +65,26 @@ def _eager_celery(settings):
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _scopes_disabled():
+    """Test code (and module fixtures) read and write every partner's rows; a request made with the test
+    client still runs inside the scope the middleware enters. Tests of the scoping itself ask for
+    `scopes_enabled`."""
+    from huisvanhetkind.lib.scoping import scopes_disabled
+
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def scopes_enabled():
+    """Scopes on and none entered, as in production: a scoped query outside `scope()` raises."""
+    from huisvanhetkind.lib.scoping import scope
+
+    with scope():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache

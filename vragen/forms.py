@@ -165,7 +165,7 @@ class VraagRegistratieForm(forms.Form):
         self.fields["kanaal"].initial = Kanaal.PERSOONLIJK
         self.fields["leeftijdsband"].initial = Leeftijdsband.ONBEKEND
         self.fields["vraagsteller"].initial = Vraagsteller.OUDER
-        eigen = Partner.objects.for_user(user) if not user.is_coordinator else Partner.objects.actief()
+        eigen = Partner.objects.in_scope() if not user.is_coordinator else Partner.objects.actief()
         field = self.fields["geregistreerd_bij"]
         field.queryset = eigen
         self.enige_partner = None
@@ -185,7 +185,7 @@ class VraagRegistratieForm(forms.Form):
     def default_gemeente(user) -> Gemeente | None:
         """Where most questions of this user come from: the one gemeente of their partner's werkgebied, or
         of the network's; None when there are several."""
-        eigen = list(Gemeente.objects.filter(partners__in=Partner.objects.for_user(user)).distinct()[:2])
+        eigen = list(Gemeente.objects.filter(partners__in=Partner.objects.in_scope()).distinct()[:2])
         if len(eigen) == 1 and not user.is_coordinator:
             return eigen[0]
         netwerk = list(Gemeente.objects.filter(netwerken__isnull=False).distinct()[:2])
@@ -376,7 +376,7 @@ class SignaalForm(forms.ModelForm):
             field.queryset = Partner.objects.actief()
             field.required = False
         else:
-            field.queryset = Partner.objects.for_user(user)
+            field.queryset = Partner.objects.in_scope()
             field.required = True
             field.empty_label = None
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Thema
+from huisvanhetkind.lib.scoping import scoped_manager
 from huisvanhetkind.lib.text import SingleLineText
 from partners.models import Gemeente, Partner
 
@@ -53,21 +54,9 @@ CORRECTION_WINDOW = timedelta(days=1)
 
 
 class VraagQuerySet(models.QuerySet):
-    def for_user(self, user) -> "VraagQuerySet":
-        """The registrations a logged-in user may see and correct: their own; coordinators all."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
+    def geregistreerd_door(self, user) -> "VraagQuerySet":
+        """The registrations this user made (a member sees and corrects only their own)."""
         return self.filter(geregistreerd_door=user)
-
-    def for_gemeenten(self, user) -> "VraagQuerySet":
-        """The questions whose aggregate a municipality user may read in reports."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
-        return self.filter(gemeente__toegangen__user=user)
 
     def corrigeerbaar(self) -> "VraagQuerySet":
         """Registrations still inside the correction window."""
@@ -119,7 +108,9 @@ class Vraag(models.Model):
     )
     aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = VraagQuerySet.as_manager()
+    # Gemeente-owned figures: a municipality user's reports read their gemeenten's questions; in the
+    # portal a partner's scope sees the questions registered at that partner. The public none.
+    objects = scoped_manager(VraagQuerySet, partner="geregistreerd_bij", gemeente="gemeente")
 
     class Meta:
         verbose_name = _("vraag")
@@ -163,7 +154,8 @@ class VraagThemaQuerySet(models.QuerySet):
         if missing:
             known = {
                 pk: (gemeente_id, datum)
-                for pk, gemeente_id, datum in Vraag.objects.filter(pk__in=missing).values_list(
+                # The question's own gemeente and date, copied onto its thema links: no scope needed.
+                for pk, gemeente_id, datum in Vraag._base_manager.filter(pk__in=missing).values_list(
                     "pk", "gemeente_id", "datum"
                 )
             }
@@ -202,21 +194,13 @@ class VraagThema(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.gemeente_id is None or self.datum is None:
-            self.gemeente_id, self.datum = Vraag.objects.values_list("gemeente_id", "datum").get(
+            self.gemeente_id, self.datum = Vraag._base_manager.values_list("gemeente_id", "datum").get(
                 pk=self.vraag_id
             )
         super().save(*args, **kwargs)
 
 
 class GesprekQuerySet(models.QuerySet):
-    def for_user(self, user) -> "GesprekQuerySet":
-        """Conversations a user may answer: those assigned to their partners; coordinators all."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
-        return self.filter(toegewezen_aan__lidmaatschappen__user=user)
-
     def verlopen(self, now=None) -> "GesprekQuerySet":
         """Conversations whose last message is older than the retention period."""
         now = now or timezone.now()
@@ -247,7 +231,8 @@ class Gesprek(models.Model):
     aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     laatste_bericht_op = models.DateTimeField(_("last message at"), default=timezone.now)
 
-    objects = GesprekQuerySet.as_manager()
+    # A partner's scope sees the conversations assigned to it; the asker reaches theirs by pickup code.
+    objects = scoped_manager(GesprekQuerySet, partner="toegewezen_aan")
 
     class Meta:
         verbose_name = _("gesprek")
@@ -288,6 +273,8 @@ class Bericht(models.Model):
     )
     aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
 
+    objects = scoped_manager(partner="gesprek__toegewezen_aan")
+
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
@@ -295,16 +282,6 @@ class Bericht(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_van_display()}: {self.tekst[:60]}"
-
-
-class SignaalQuerySet(models.QuerySet):
-    def for_user(self, user) -> "SignaalQuerySet":
-        """Signals a partner user recorded for their partners; coordinators all."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_coordinator:
-            return self.all()
-        return self.filter(bron_partner__lidmaatschappen__user=user)
 
 
 class Signaal(SingleLineText, models.Model):
@@ -344,7 +321,8 @@ class Signaal(SingleLineText, models.Model):
     bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
     doorgegeven_op = models.DateField(_("passed on at"), null=True, blank=True)
 
-    objects = SignaalQuerySet.as_manager()
+    # In the portal the signals of one's partners; in a municipality's reports those of its gemeenten.
+    objects = scoped_manager(partner="bron_partner", gemeente="gemeente")
 
     class Meta:
         verbose_name = _("signaal")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from aanbod.models import Thema
 from huisvanhetkind.lib.mail import mail_send
 from huisvanhetkind.lib.queue import enqueue_after_commit
+from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import COORDINATOR_GROUP, Gemeente, Partner, User
 
 from . import codes
@@ -143,11 +144,14 @@ def gesprek_start(
 
 
 def gesprek_find(*, code: str) -> Gesprek | None:
-    """The conversation behind a typed pickup code, or None."""
+    """The conversation behind a typed pickup code, or None; its messages come prefetched."""
     hashes = codes.candidate_hashes(code)
     if not hashes:
         return None
-    return Gesprek.objects.select_related("vraag__gemeente").filter(code_hash__in=hashes).first()
+    # The pickup code is the capability: the asker reads their conversation with scopes disabled.
+    with scopes_disabled():
+        qs = Gesprek.objects.select_related("vraag__gemeente").prefetch_related("berichten")
+        return qs.filter(code_hash__in=hashes).first()
 
 
 def _clean_text(tekst: str) -> str:
@@ -162,7 +166,8 @@ def _clean_text(tekst: str) -> str:
 def gesprek_follow_up(*, gesprek: Gesprek, tekst: str) -> Bericht:
     """The parent adds a message. Reopens the conversation, restarts its retention, notifies staff."""
     tekst = _clean_text(tekst)
-    with transaction.atomic():
+    # The caller holds the conversation by its pickup code (gesprek_find), the capability.
+    with scopes_disabled(), transaction.atomic():
         gesprek = Gesprek.objects.select_for_update().get(pk=gesprek.pk)
         if not gesprek.is_open_voor_vervolg:
             raise ValidationError(_("This conversation is closed."))
@@ -178,9 +183,10 @@ def gesprek_follow_up(*, gesprek: Gesprek, tekst: str) -> Bericht:
 def gesprek_answer(*, gesprek: Gesprek, user, tekst: str, sluiten: bool = False) -> Bericht:
     """A coordinator or a member of the assigned partner answers. Restarts the retention period.
 
-    PermissionDenied for anyone else. With `sluiten` the conversation is closed to follow-ups.
+    PermissionDenied for anyone else (a conversation outside the current scope). With `sluiten` the
+    conversation is closed to follow-ups.
     """
-    if not Gesprek.objects.for_user(user).filter(pk=gesprek.pk).exists():
+    if not Gesprek.objects.filter(pk=gesprek.pk).exists():
         raise PermissionDenied("Not your conversation.")
     tekst = _clean_text(tekst)
     with transaction.atomic():
@@ -264,9 +270,9 @@ def signaal_create(
     tekst: str,
     bron_partner: Partner | None = None,
 ) -> Signaal:
-    """Record a signal. A partner member may only name one of their own partners as its source."""
+    """Record a signal. A partner member may only name a partner of their scope as its source."""
     if not user.is_coordinator and (
-        bron_partner is None or not Partner.objects.for_user(user).filter(pk=bron_partner.pk).exists()
+        bron_partner is None or not Partner.objects.in_scope().filter(pk=bron_partner.pk).exists()
     ):
         raise PermissionDenied("Choose one of your own organisations as the source.")
     signaal = Signaal(
@@ -285,8 +291,7 @@ def signaal_create(
 def signaal_update(*, signaal: Signaal, user, **fields) -> Signaal:
     """A partner may edit its own signal while it is new; a coordinator always."""
     if not user.is_coordinator and (
-        signaal.status != Signaal.Status.NIEUW
-        or not Signaal.objects.for_user(user).filter(pk=signaal.pk).exists()
+        signaal.status != Signaal.Status.NIEUW or not Signaal.objects.filter(pk=signaal.pk).exists()
     ):
         raise PermissionDenied("This signal can no longer be changed.")
     for name, value in fields.items():

@@ -38,7 +38,8 @@ class TimeInput(forms.TimeInput):
 def unique_slug(titel: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(titel)[:150] or "aanbod"
     slug, n = base, 2
-    qs = Aanbod.objects.all()
+    # Slugs are one URL space for every partner: whether one is taken is looked up past the scope.
+    qs = Aanbod._base_manager.all()
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     while qs.filter(slug=slug).exists():
@@ -100,7 +101,8 @@ class AanbodForm(forms.ModelForm):
         self.fields["themas"].queryset = Thema.objects.filter(actief=True)
         self.fields["talen"].queryset = Taal.objects.all()
         self.fields["gemeenten"].queryset = Gemeente.objects.werkgebied()
-        self.fields["locaties"].queryset = Locatie.objects.selectable_for(user).select_related("gemeente")
+        # The partner scope holds its own locations and the shared ones: what one may pick.
+        self.fields["locaties"].queryset = Locatie.objects.select_related("gemeente")
         self.fields["locaties"].help_text = _("Add a new location under “Locations” in the menu.")
         self.fields["prijs"].widget.attrs.update({"inputmode": "decimal", "step": "0.01", "min": "0"})
         for name in ("leeftijd_van", "leeftijd_tot"):
@@ -154,7 +156,7 @@ class ActiviteitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.aanbod = aanbod
         self.instance.aanbod = aanbod
-        self.fields["locatie"].queryset = Locatie.objects.selectable_for(user).select_related("gemeente")
+        self.fields["locatie"].queryset = Locatie.objects.select_related("gemeente")
         self.fields["locatie"].required = False
         self.fields["capaciteit"].widget.attrs.update({"min": "0", "inputmode": "numeric"})
         self.fields["max_personen_per_inschrijving"].widget.attrs.update({"min": "1", "inputmode": "numeric"})
@@ -272,7 +274,7 @@ class ReeksForm(forms.Form):
     def __init__(self, *args, user, aanbod, **kwargs):
         super().__init__(*args, **kwargs)
         self.aanbod = aanbod
-        self.fields["locatie"].queryset = Locatie.objects.selectable_for(user).select_related("gemeente")
+        self.fields["locatie"].queryset = Locatie.objects.select_related("gemeente")
         if not self.is_bound:
             self.initial.setdefault("inschrijving_nodig", aanbod.inschrijving_nodig)
 
@@ -338,7 +340,7 @@ class OpeningsuurForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["locatie"].queryset = Locatie.objects.selectable_for(user).select_related("gemeente")
+        self.fields["locatie"].queryset = Locatie.objects.select_related("gemeente")
 
     def clean(self):
         data = super().clean()

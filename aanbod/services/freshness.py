@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from aanbod.models import Aanbod
 from huisvanhetkind.lib.mail import mail_send
+from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import Partner
 from partners.services import partner_ontvangers
 
@@ -66,12 +67,14 @@ def freshness_aanbod(token: str) -> Aanbod | None:
     pk = data.get("a") if isinstance(data, dict) else None
     if not isinstance(pk, int):
         return None
-    return (
-        Aanbod.objects.select_related("partner")
-        .exclude(status=Aanbod.Status.GEARCHIVEERD)
-        .filter(pk=pk)
-        .first()
-    )
+    # The signed link is the capability (it works without login): the lookup runs with scopes disabled.
+    with scopes_disabled():
+        return (
+            Aanbod.objects.select_related("partner")
+            .exclude(status=Aanbod.Status.GEARCHIVEERD)
+            .filter(pk=pk)
+            .first()
+        )
 
 
 def freshness_urls(aanbod: Aanbod) -> dict[str, str]:

@@ -34,6 +34,7 @@ from aanbod.ical import calendar_for
 from aanbod.models import Activiteit, Inschrijving
 from aanbod.services import inschrijvingen
 from huisvanhetkind.lib.ratelimit import ratelimit
+from huisvanhetkind.lib.scoping import scopes_disabled
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 # Per client (IP address, never stored): generous for a social worker registering several families from
@@ -169,9 +170,12 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
     return _private(render(request, "aanbod/inschrijving/beheren.html", context))
 
 
+# The token pages run with the scopes disabled: the secret token is the capability, and the page shows
+# that one registration, its activity and its place on the waiting list (the public scope sees none).
 @token_page
 @ratelimit("inschrijving-beheren", CHANGES_PER_HOUR, methods=["POST"], sliding=True)
 @require_http_methods(["GET", "POST"])
+@scopes_disabled()
 def inschrijving_manage(request, token: str):
     inschrijving = _inschrijving_for_token(token)
     if request.method != "POST":
@@ -206,6 +210,7 @@ def inschrijving_manage(request, token: str):
 @token_page
 @ratelimit("inschrijving-beheren", CHANGES_PER_HOUR, methods=["POST"], sliding=True)
 @require_http_methods(["GET", "POST"])
+@scopes_disabled()
 def inschrijving_annuleren(request, token: str):
     """A confirm step (GET) before cancelling (POST only)."""
     inschrijving = _inschrijving_for_token(token)
@@ -221,6 +226,7 @@ def inschrijving_annuleren(request, token: str):
 
 
 @require_GET
+@scopes_disabled()
 def inschrijving_ics(request, token: str):
     """The activity for the parent's own calendar."""
     inschrijving = _inschrijving_for_token(token)

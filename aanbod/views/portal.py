@@ -1,6 +1,7 @@
 """The partners' portal for aanbod: list, create, edit, submit, archive, confirm, opening hours, locations.
 
-Every object is fetched through `for_user(request.user)`: another partner's id answers 404.
+Every view runs inside the member's partner scope (huisvanhetkind/scopes.py): another partner's id
+answers 404.
 """
 
 from django.contrib import messages
@@ -31,14 +32,14 @@ STATUS_FILTERS = {
 
 
 def get_aanbod(request, pk: int) -> Aanbod:
-    return get_object_or_404(Aanbod.objects.for_user(request.user).select_related("partner"), pk=pk)
+    return get_object_or_404(Aanbod.objects.select_related("partner"), pk=pk)
 
 
 def _partner_for_new(request, form):
     """The partner a new object belongs to: chosen in the form, else the chosen or the only one."""
     if "partner" in form.cleaned_data:
         return form.cleaned_data["partner"]
-    return gekozen_partner(request) or user_partners(request.user).first()
+    return gekozen_partner(request) or user_partners().first()
 
 
 @partner_required
@@ -46,7 +47,7 @@ def _partner_for_new(request, form):
 def aanbod_list(request):
     partner = gekozen_partner(request)
     status = request.GET.get("status", "")
-    qs = scope_to_partner(Aanbod.objects.for_user(request.user), partner).select_related("partner")
+    qs = scope_to_partner(Aanbod.objects.all(), partner).select_related("partner")
     if STATUS_FILTERS.get(status):
         qs = qs.filter(status__in=STATUS_FILTERS[status])
     elif status not in STATUS_FILTERS:
@@ -73,14 +74,14 @@ def aanbod_list(request):
             "statussen": Aanbod.Status.choices,
             "lang_niet_bevestigd": oud,
             "partner": partner,
-            "partners": user_partners(request.user),
+            "partners": user_partners(),
         },
     )
 
 
 @partner_required
 def aanbod_nieuw(request):
-    partners = list(user_partners(request.user))
+    partners = list(user_partners())
     form = AanbodForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
@@ -131,8 +132,7 @@ def _message_after_save(request, aanbod: Aanbod, *, submitted: bool) -> None:
 def aanbod_detail(request, pk: int):
     aanbod = get_aanbod(request, pk)
     komende = (
-        Activiteit.objects.for_user(request.user)
-        .filter(aanbod=aanbod)
+        Activiteit.objects.filter(aanbod=aanbod)
         .upcoming()
         .with_bezetting()
         .select_related("locatie", "aanbod")
@@ -276,17 +276,15 @@ def aanbod_openingsuren(request, pk: int):
 @require_safe
 def locatie_list(request):
     partner = gekozen_partner(request)
-    qs = scope_to_partner(Locatie.objects.for_user(request.user), partner).select_related(
-        "gemeente", "partner"
-    )
+    qs = scope_to_partner(Locatie.objects.beheerbaar(), partner).select_related("gemeente", "partner")
     page = Paginator(qs.order_by("naam", "pk"), PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "aanbod/portal/locatie_list.html", {"page": page})
 
 
 @partner_required
 def locatie_form(request, pk: int | None = None):
-    locatie = get_object_or_404(Locatie.objects.for_user(request.user), pk=pk) if pk else None
-    partners = list(user_partners(request.user))
+    locatie = get_object_or_404(Locatie.objects.beheerbaar(), pk=pk) if pk else None
+    partners = list(user_partners())
     form = LocatieForm(
         request.POST if request.method == "POST" else None, instance=locatie, partners=partners
     )

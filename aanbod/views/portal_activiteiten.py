@@ -1,7 +1,8 @@
 """The partners' portal for activities: list, create one or a weekly series, edit, cancel; the
 registrations of an activity (list, CSV export, attendance).
 
-Every object is fetched through `for_user(request.user)`: another partner's id answers 404.
+Every view runs inside the member's partner scope (huisvanhetkind/scopes.py): another partner's id
+answers 404.
 """
 
 from django.contrib import messages
@@ -27,7 +28,7 @@ PER_PAGE = 25
 
 def get_activiteit(request, pk: int) -> Activiteit:
     return get_object_or_404(
-        Activiteit.objects.for_user(request.user).select_related("aanbod__partner", "locatie__gemeente"),
+        Activiteit.objects.select_related("aanbod__partner", "locatie__gemeente"),
         pk=pk,
     )
 
@@ -37,7 +38,7 @@ def get_activiteit(request, pk: int) -> Activiteit:
 def activiteit_list(request):
     partner = gekozen_partner(request)
     voorbij = request.GET.get("wanneer") == "voorbij"
-    qs = scope_to_partner(Activiteit.objects.for_user(request.user), partner, "aanbod__partner")
+    qs = scope_to_partner(Activiteit.objects.all(), partner, "aanbod__partner")
     now = timezone.now()
     qs = (
         qs.filter(einde__lt=now).order_by("-start")
@@ -116,10 +117,8 @@ def activiteit_reeks(request, aanbod_pk: int):
 @require_safe
 def activiteit_detail(request, pk: int):
     activiteit = get_activiteit(request, pk)
-    inschrijvingen = (
-        Inschrijving.objects.for_user(request.user)
-        .filter(activiteit=activiteit)
-        .order_by("status", "aangemaakt_op", "pk")
+    inschrijvingen = Inschrijving.objects.filter(activiteit=activiteit).order_by(
+        "status", "aangemaakt_op", "pk"
     )
     bezetting = Activiteit.objects.filter(pk=activiteit.pk).with_bezetting().values("bezet", "wachtend").get()
     return render(
@@ -189,11 +188,7 @@ def activiteit_annuleren(request, pk: int):
 @require_safe
 def activiteit_csv(request, pk: int):
     activiteit = get_activiteit(request, pk)
-    rows = (
-        Inschrijving.objects.for_user(request.user)
-        .filter(activiteit=activiteit)
-        .order_by("aangemaakt_op", "pk")
-    )
+    rows = Inschrijving.objects.filter(activiteit=activiteit).order_by("aangemaakt_op", "pk")
     start = timezone.localtime(activiteit.start)
     filename = f"inschrijvingen-{slugify(activiteit.naam)[:50]}-{start:%Y-%m-%d}.csv"
     header = [

@@ -16,9 +16,9 @@ from partners.models import Lidmaatschap, Partner
 SESSION_KEY = "portal_partner"
 
 
-def user_partners(user):
-    """The partners this user works for (all of them for a coordinator)."""
-    return Partner.objects.for_user(user).distinct().order_by("naam")
+def user_partners():
+    """The partners the user works for: those of the request's scope (all of them for a coordinator)."""
+    return Partner.objects.in_scope().order_by("naam")
 
 
 def is_portal_user(user) -> bool:
@@ -57,13 +57,13 @@ def gekozen_partner(request) -> Partner | None:
         if not slug:
             request.session.pop(SESSION_KEY, None)
             return None
-        partner = user_partners(request.user).filter(slug=slug).first()
+        partner = user_partners().filter(slug=slug).first()
         if partner is not None:
             request.session[SESSION_KEY] = partner.pk
         return partner
     pk = request.session.get(SESSION_KEY)
     if pk:
-        partner = user_partners(request.user).filter(pk=pk).first()
+        partner = user_partners().filter(pk=pk).first()
         if partner is None:
             request.session.pop(SESSION_KEY, None)
         return partner

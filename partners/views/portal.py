@@ -21,7 +21,7 @@ from .access import is_beheerder, partner_required, rapporten_url, user_partners
 
 def _partner_for(request, slug: str, *, beheerder: bool = False):
     """The user's own partner with this slug (404 for any other); 403 if `beheerder` and they are not."""
-    partner = get_object_or_404(user_partners(request.user), slug=slug)
+    partner = get_object_or_404(user_partners(), slug=slug)
     if beheerder and not is_beheerder(request.user, partner):
         raise PermissionDenied
     return partner
@@ -30,7 +30,7 @@ def _partner_for(request, slug: str, *, beheerder: bool = False):
 @partner_required
 @require_safe
 def organisatie_index(request):
-    partners = list(user_partners(request.user))
+    partners = list(user_partners())
     if len(partners) == 1:
         return redirect("portal_partner_profiel", slug=partners[0].slug)
     return render(request, "partners/portal/organisatie_index.html", {"partners": partners})

@@ -66,6 +66,29 @@ def activiteit_b(aanbod_b, locatie_b):
     return factories.ActiviteitFactory(aanbod=aanbod_b, locatie=locatie_b)
 
 
+@pytest.fixture
+def vraag_a(bob, partner_a):
+    """A question bob registered at partner A just now (still correctable)."""
+    return factories.VraagFactory(geregistreerd_door=bob, geregistreerd_bij=partner_a)
+
+
+@pytest.fixture
+def gesprek_a(partner_a, gemeente_a):
+    """A website question whose conversation is assigned to partner A."""
+    from aanbod.models import Thema
+    from vragen.services import gesprek_assign, gesprek_start
+
+    gesprek, _code = gesprek_start(
+        gemeente=gemeente_a, themas=[Thema.objects.get(slug="slapen")], leeftijdsband="1-3", tekst="Slapen?"
+    )
+    return gesprek_assign(gesprek=gesprek, partner=partner_a)
+
+
+@pytest.fixture
+def signaal_a(partner_a, alice):
+    return factories.SignaalFactory(bron_partner=partner_a, aangemaakt_door=alice)
+
+
 def client_for(user) -> Client:
     client = Client()
     if user is not None:

@@ -1,8 +1,10 @@
 """Every /partner/ URL × every role, for GET and POST: who gets in, who gets a 404 or a 403.
 
 Roles: anonymous, bob (medewerker of A), alice (beheerder of A), charlie (beheerder of B: the outsider),
-dora (municipality staff, no partner), the coordinator. Each request runs in a rolled-back transaction so
-one POST (archive, cancel, remove) does not change what the next request sees.
+dora (municipality staff, no partner), the coordinator. The vragen portal (/partner/vragen/…,
+/partner/signalen/…) is in the matrix too; /rapporten/ per gemeente and role is
+tests/vragen/test_reports.py::test_report_permission_matrix. Each request runs in a rolled-back
+transaction so one POST (archive, cancel, remove) does not change what the next request sees.
 """
 
 import pytest
@@ -21,6 +23,7 @@ OBJ_A = (302, 200, 200, 404, 403, 200)  # an object of partner A, any member
 BEHEER_A = (302, 403, 200, 404, 403, 200)  # partner A, beheerder only
 NO_GET = (302, 405, 405, 405, 403, 405)  # POST-only URL
 NO_POST = (302, 405, 405, 405, 403, 405)  # read-only URL
+BOB_OWN = (302, 200, 404, 404, 403, 200)  # a question bob registered: his own to correct
 
 
 def _all(code):
@@ -68,11 +71,33 @@ MATRIX = [
         (302, 405, 405, 405, 403, 405),
         _beheer(302),
     ),
+    # vragen: quick registration (a member corrects only their own: bob's), conversations, signals.
+    ("portal_vragen", {}, LIST, NO_POST),
+    ("portal_vraag_registreren", {}, LIST, _all(200)),
+    ("portal_vraag_corrigeren", {"pk": "vraag"}, BOB_OWN, BOB_OWN),
+    ("portal_vraag_verwijderen", {"pk": "vraag"}, BOB_OWN, (302, 302, 404, 404, 403, 302)),
+    ("portal_gesprekken", {}, LIST, NO_POST),
+    # (these forms re-render an invalid POST with 200, unlike the aanbod forms' 400)
+    ("portal_gesprek", {"pk": "gesprek"}, OBJ_A, _a(200)),
+    ("portal_signalen", {}, LIST, NO_POST),
+    ("portal_signaal_nieuw", {}, LIST, _all(200)),
+    ("portal_signaal", {"pk": "signaal"}, OBJ_A, _a(200)),
 ]
 
 
 @pytest.fixture
-def world(partner_a, aanbod_a, activiteit_a, inschrijving_a, locatie_a, uitnodiging_a, bob_lidmaatschap):
+def world(
+    partner_a,
+    aanbod_a,
+    activiteit_a,
+    inschrijving_a,
+    locatie_a,
+    uitnodiging_a,
+    bob_lidmaatschap,
+    vraag_a,
+    gesprek_a,
+    signaal_a,
+):
     return {
         "partner": partner_a.slug,
         "aanbod": aanbod_a.pk,
@@ -80,6 +105,9 @@ def world(partner_a, aanbod_a, activiteit_a, inschrijving_a, locatie_a, uitnodig
         "locatie": locatie_a.pk,
         "uitnodiging": uitnodiging_a.pk,
         "lidmaatschap": bob_lidmaatschap.pk,
+        "vraag": vraag_a.pk,
+        "gesprek": gesprek_a.pk,
+        "signaal": signaal_a.pk,
     }
 
 
@@ -123,12 +151,14 @@ def test_portal_anonymous_is_sent_to_login(client, world):
 
 
 def test_portal_matrix_covers_every_portal_url():
-    """A new /partner/ URL of the partners or aanbod app must be added to the matrix (the two public
-    links are tested on their own; vragen's /partner/vragen/… pages have their own tests)."""
+    """A new /partner/ URL of any app must be added to the matrix (the two public links are tested on
+    their own)."""
     from aanbod.urls import portal as aanbod_portal
     from huisvanhetkind import portal_urls
     from partners.urls import portal as partners_portal
+    from vragen.urls import portal as vragen_portal
 
-    names = {p.name for mod in (aanbod_portal, partners_portal, portal_urls) for p in mod.urlpatterns}
+    modules = (aanbod_portal, partners_portal, portal_urls, vragen_portal)
+    names = {p.name for mod in modules for p in mod.urlpatterns}
     public = {"uitnodiging_accept", "portal_aanbod_nagekeken_link"}
     assert names - public == {row[0] for row in MATRIX}

@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from aanbod.models import Aanbod, Activiteit, Inschrijving, Thema
+from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import Gemeente, Partner
 
 from .. import charts
@@ -306,6 +307,9 @@ def _pressure(waiting: Count, places: int) -> str:
     return formats.number_format(waiting.value / places, 2)
 
 
+# Figures of every activity held in the gemeente, also of aanbod that is no longer public (archived after
+# its season): counts, no personal data, past the public scope of a municipality user's request.
+@scopes_disabled()
 def _aanbod(gemeente: Gemeente, periode: Periode, m: int) -> Tabel:
     """Activities held in the gemeente (at a location there, or online aanbod for it), by thema."""
     in_gemeente = Q(locatie__gemeente=gemeente) | Q(

@@ -1,7 +1,8 @@
 """The vragen pages of the partners' portal: quick registration, answering conversations, signals.
 
 Partner staff and coordinators only (`partner_required`: anonymous -> login, anyone else -> 403).
-Everything is fetched through the models' `for_user`, so another partner's row is a 404.
+Every view runs inside the member's partner scope (huisvanhetkind/scopes.py), so another partner's row
+is a 404.
 """
 
 from django.contrib import messages
@@ -32,8 +33,7 @@ RECENT = 8
 
 def _own_registrations(user):
     return (
-        Vraag.objects.for_user(user)
-        .filter(geregistreerd_door=user)
+        Vraag.objects.geregistreerd_door(user)
         .select_related("gemeente", "doorverwezen_naar")
         .prefetch_related("themas")
         .order_by("-aangemaakt_op", "-pk")
@@ -41,8 +41,9 @@ def _own_registrations(user):
 
 
 def _correctable(user):
-    qs = Vraag.objects.for_user(user)
-    return qs if user.is_coordinator else qs.corrigeerbaar()
+    # A coordinator corrects any registration; a member only their own, within the correction window.
+    qs = Vraag.objects.all()
+    return qs if user.is_coordinator else qs.geregistreerd_door(user).corrigeerbaar()
 
 
 def _remembered_initial(request) -> dict:
@@ -51,7 +52,7 @@ def _remembered_initial(request) -> dict:
     if gemeente_pk:
         initial["gemeente"] = Gemeente.objects.filter(pk=gemeente_pk).first()
     partner_pk = initial.get("geregistreerd_bij")
-    if partner_pk and not Partner.objects.for_user(request.user).filter(pk=partner_pk).exists():
+    if partner_pk and not Partner.objects.in_scope().filter(pk=partner_pk).exists():
         initial.pop("geregistreerd_bij")
     if not initial.get("gemeente"):
         initial["gemeente"] = VraagRegistratieForm.default_gemeente(request.user)
@@ -63,7 +64,7 @@ def _remembered_initial(request) -> dict:
 def registraties(request):
     """One's own registrations, newest first; those of the last day can still be corrected."""
     page = Paginator(_own_registrations(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    open_gesprekken = Gesprek.objects.for_user(request.user).filter(status=Gesprek.Status.OPEN).count()
+    open_gesprekken = Gesprek.objects.filter(status=Gesprek.Status.OPEN).count()
     return render(
         request,
         "vragen/portal/registraties.html",
@@ -141,7 +142,7 @@ def verwijderen(request, pk: int):
 @require_safe
 def gesprekken(request):
     status = request.GET.get("status", "open")
-    qs = Gesprek.objects.for_user(request.user).select_related("vraag__gemeente", "toegewezen_aan")
+    qs = Gesprek.objects.select_related("vraag__gemeente", "toegewezen_aan")
     qs = qs.annotate(aantal=Count("berichten")).prefetch_related("vraag__themas").distinct()
     if status in Gesprek.Status.values:
         qs = qs.filter(status=status)
@@ -165,7 +166,7 @@ def gesprekken(request):
 @require_http_methods(["GET", "POST"])
 def gesprek(request, pk: int):
     gesprek = get_object_or_404(
-        Gesprek.objects.for_user(request.user).select_related("vraag__gemeente", "toegewezen_aan").distinct(),
+        Gesprek.objects.select_related("vraag__gemeente", "toegewezen_aan").distinct(),
         pk=pk,
     )
     form = AntwoordForm(request.POST or None)
@@ -193,8 +194,7 @@ def gesprek(request, pk: int):
 @require_safe
 def signalen(request):
     qs = (
-        Signaal.objects.for_user(request.user)
-        .select_related("gemeente", "thema", "bron_partner")
+        Signaal.objects.select_related("gemeente", "thema", "bron_partner")
         .distinct()
         .order_by("-aangemaakt_op", "-pk")
     )
@@ -242,7 +242,7 @@ def signaal_nieuw(request):
 @require_http_methods(["GET", "POST"])
 def signaal(request, pk: int):
     signaal = get_object_or_404(
-        Signaal.objects.for_user(request.user).select_related("gemeente", "thema", "bron_partner").distinct(),
+        Signaal.objects.select_related("gemeente", "thema", "bron_partner").distinct(),
         pk=pk,
     )
     mag_wijzigen = request.user.is_coordinator or signaal.status == Signaal.Status.NIEUW

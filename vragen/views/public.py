@@ -120,7 +120,7 @@ def vraag_antwoord(request):
                 status = 400
             else:
                 VERVOLG_LIMIT.hit(request)
-                gesprek.refresh_from_db()
+                gesprek = gesprek_find(code=code_form.cleaned_data["code"])
                 vervolg = VervolgForm(initial={"code": code_form.cleaned_data["code"]})
                 vervolg.verstuurd = True
         else:

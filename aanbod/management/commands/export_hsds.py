@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from aanbod.api.datapackage import write_datapackage
+from huisvanhetkind.lib.scoping import scopes_disabled
 
 
 class Command(BaseCommand):
@@ -14,6 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, help="Where to write the files (created if missing).")
+
+    def execute(self, *args, **options):
+        # A command acts for the whole network, every partner's rows (huisvanhetkind/lib/scoping.py).
+        with scopes_disabled():
+            return super().execute(*args, **options)
 
     def handle(self, *args, directory: Path, **options):
         counts = write_datapackage(directory)

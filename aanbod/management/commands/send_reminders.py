@@ -9,10 +9,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from aanbod.services.inschrijvingen import inschrijvingen_catch_up, send_due_reminders
 from huisvanhetkind.lib.mail import MAIL_ERRORS
+from huisvanhetkind.lib.scoping import scopes_disabled
 
 
 class Command(BaseCommand):
     help = "Send due reminders and any registration mail still due (the periodic scan, without Celery)."
+
+    def execute(self, *args, **options):
+        # A command acts for the whole network, every partner's rows (huisvanhetkind/lib/scoping.py).
+        with scopes_disabled():
+            return super().execute(*args, **options)
 
     def handle(self, *args, **options):
         try:

@@ -14,6 +14,7 @@ family keeps its place at the head of the list and is the first to move up as so
 free.
 """
 
+import functools
 import logging
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from aanbod.models import Activiteit, Inschrijving
+from huisvanhetkind.lib.scoping import ALL, partner_scope, scoped_ids
 
 from .mails import (
     ACTIEF,
@@ -50,6 +52,27 @@ _STATUS_ORDER = Case(
 
 
 # --- Reading -------------------------------------------------------------------------------------------
+
+
+def _in_partner_scope(rule):
+    """Run a registration rule inside the scope of its activity's partner.
+
+    A parent's request has the public scope, which sees no registrations, yet capacity, duplicates and
+    the waiting list count every registration of the activity: the rule acts on that partner's rows only.
+    Where every row is already visible (a task, the admin, a coordinator) it runs as it is.
+    """
+
+    @functools.wraps(rule)
+    def wrapper(*args, **kwargs):
+        if scoped_ids("partner") is ALL:
+            return rule(*args, **kwargs)
+        owner = kwargs.get("activiteit") or (args[0] if args else kwargs["inschrijving"])
+        if isinstance(owner, Inschrijving):
+            owner = owner.activiteit
+        with partner_scope(owner.aanbod.partner_id):
+            return rule(*args, **kwargs)
+
+    return wrapper
 
 
 def inschrijving_closed_reason(activiteit: Activiteit) -> str:
@@ -108,6 +131,7 @@ def inschrijvingen_with_volgnummer(queryset: QuerySet) -> QuerySet:
     ).order_by("activiteit__start", "activiteit_id", "status_volgorde", *WACHTLIJST_ORDER)
 
 
+@_in_partner_scope
 def wachtlijst_positie(inschrijving: Inschrijving) -> int | None:
     """The registration's place on the waiting list (1 for the first in line); None when not waiting."""
     if inschrijving.status != Inschrijving.Status.WACHTLIJST:
@@ -157,6 +181,7 @@ def _normalise_email(email: str) -> str:
 # --- Registering, changing, cancelling, moving up -------------------------------------------------------
 
 
+@_in_partner_scope
 def inschrijving_create(
     *,
     activiteit: Activiteit,
@@ -227,6 +252,7 @@ def inschrijving_create(
     return inschrijving, True
 
 
+@_in_partner_scope
 def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> Inschrijving:
     """Change the number of persons of an active registration.
 
@@ -272,6 +298,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
     return inschrijving
 
 
+@_in_partner_scope
 def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
     """Cancel a registration (idempotent) and let the waiting list move up into the freed places.
 
@@ -289,6 +316,7 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
     return inschrijving
 
 
+@_in_partner_scope
 def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
     """Move waiting registrations up into the free places: in order of registration, first fit.
 

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Taal, Thema
+from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import COORDINATOR_GROUP, Gemeente, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, User
 from vragen import codes
 from vragen.management.demo_data import (
@@ -98,6 +99,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Run even though DEBUG is off. Never on a production database.",
         )
+
+    def execute(self, *args, **options):
+        # A command acts for the whole network, every partner's rows (huisvanhetkind/lib/scoping.py).
+        with scopes_disabled():
+            return super().execute(*args, **options)
 
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
