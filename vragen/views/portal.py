@@ -166,7 +166,7 @@ def gesprekken(request):
 @require_http_methods(["GET", "POST"])
 def gesprek(request, pk: int):
     gesprek = get_object_or_404(
-        Gesprek.objects.select_related("vraag__gemeente", "toegewezen_aan").distinct(),
+        Gesprek.objects.select_related("vraag__gemeente", "toegewezen_aan"),
         pk=pk,
     )
     form = AntwoordForm(request.POST or None)
@@ -193,11 +193,7 @@ def gesprek(request, pk: int):
 @partner_required
 @require_safe
 def signalen(request):
-    qs = (
-        Signaal.objects.select_related("gemeente", "thema", "bron_partner")
-        .distinct()
-        .order_by("-aangemaakt_op", "-pk")
-    )
+    qs = Signaal.objects.select_related("gemeente", "thema", "bron_partner").order_by("-aangemaakt_op", "-pk")
     status = request.GET.get("status", "")
     if status in Signaal.Status.values:
         qs = qs.filter(status=status)
@@ -242,7 +238,7 @@ def signaal_nieuw(request):
 @require_http_methods(["GET", "POST"])
 def signaal(request, pk: int):
     signaal = get_object_or_404(
-        Signaal.objects.select_related("gemeente", "thema", "bron_partner").distinct(),
+        Signaal.objects.select_related("gemeente", "thema", "bron_partner"),
         pk=pk,
     )
     mag_wijzigen = request.user.is_coordinator or signaal.status == Signaal.Status.NIEUW
