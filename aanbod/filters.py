@@ -163,6 +163,9 @@ class BoolField(forms.BooleanField):
 
 
 class AanbodFilterForm(forms.Form):
+    # Its errors are hints beside the filters, not a failed submission: no error summary, no "Error:" title.
+    error_summary = False
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)

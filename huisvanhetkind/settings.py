@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partners.context_processors.netwerk",
             ],
+            "libraries": {"error_summary": "huisvanhetkind.lib.error_summary"},
         },
     },
 ]

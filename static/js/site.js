@@ -2,6 +2,7 @@
  *
  * - "My children": birth month and year kept in localStorage (never sent anywhere); pre-selects the
  *   matching age on /aanbod/ and /agenda/ and marks the matching life stages on /.
+ * - The error summary of a failed form gets the focus (GOV.UK pattern).
  * - The sort select submits itself; the filter panel opens on wide screens; the poster's print button.
  */
 (function () {
@@ -164,7 +165,25 @@
     });
   }
 
+  /* The error summary (GOV.UK pattern): focus it on load; its links focus the field and show its label. */
+  function setUpErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) return;
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      var label = field.closest("fieldset") || document.querySelector("label[for='" + field.id + "']") || field;
+      label.scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
+
   function start() {
+    setUpErrorSummary();
     setUpKids();
     setUpSort();
     setUpFilters();
