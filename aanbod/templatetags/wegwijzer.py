@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from aanbod.filters import distance_km
 from aanbod.models import Aanbod, Activiteit, Levensfase
 from aanbod.thumbnails import CROP, FIT, thumbnail
 
@@ -312,3 +313,14 @@ def display(obj, field_name: str) -> str:
         labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
     value = getattr(obj, field.attname)
     return labels.get(value, value)
+
+
+@register.simple_tag
+def afstand(aanbod) -> str:
+    """Where an aanbod takes place and how far from the chosen gemeente: "in Lochristi, 6 km"."""
+    km = distance_km(getattr(aanbod, "afstand2", None))
+    if km is None:
+        return _("in %(plaats)s") % {"plaats": aanbod.plaats}
+    if km < 1:
+        return _("in %(plaats)s, less than 1 km") % {"plaats": aanbod.plaats}
+    return _("in %(plaats)s, %(km)s km") % {"plaats": aanbod.plaats, "km": round(km)}

@@ -20,7 +20,9 @@ def test_error_summary_on_failed_registration(client, partner_a):
     assert response.status_code == 200
     assert re.search(r"<title>(Error|Fout): ", html)
     summary = html[html.index("data-error-summary") : html.index("</main>")]
-    assert 'tabindex="-1"' in html[html.index('class="error-summary"') - 10 : html.index("data-error-summary")]
+    assert (
+        'tabindex="-1"' in html[html.index('class="error-summary"') - 10 : html.index("data-error-summary")]
+    )
     assert 'href="#id_naam"' in summary
     assert 'href="#id_email"' in summary
     # The summary is the first thing in <main>, before the form.
