@@ -1,7 +1,9 @@
 """Template helpers for the wegwijzer: pictures, structured data, language links and plain labels."""
 
+import functools
 import json
 
+import pyphen
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -324,3 +326,26 @@ def afstand(aanbod) -> str:
     if km < 1:
         return _("in %(plaats)s, less than 1 km") % {"plaats": aanbod.plaats}
     return _("in %(plaats)s, %(km)s km") % {"plaats": aanbod.plaats, "km": round(km)}
+
+
+LONG_WORD = 16
+
+
+@functools.cache
+def _dutch_hyphenation() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="nl_NL")
+
+
+@register.filter
+def afbreken(text) -> str:
+    """Soft hyphens in long Dutch words ("Thuis-begeleidings-dienst"), so that a narrow card breaks them
+    where Dutch does, with a hyphen. CSS `hyphens: auto` would do it, but not every browser has a Dutch
+    dictionary (Chromium on Linux and Windows has none) and then `overflow-wrap` cuts the word anywhere.
+    The soft hyphens are invisible otherwise; the text stays escaped."""
+    text = str(text)
+    if not any(len(word) >= LONG_WORD for word in text.split()):
+        return text
+    return " ".join(
+        _dutch_hyphenation().inserted(word, hyphen="\u00ad") if len(word) >= LONG_WORD else word
+        for word in text.split(" ")
+    )
