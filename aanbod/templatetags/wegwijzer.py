@@ -274,6 +274,8 @@ def select_field(field, choices, empty_label=""):
 
 
 SHORT_NAMES = {"nl-be": "NL", "en": "EN", "fr": "FR"}
+# Pages whose main content is written by partners or coordinators, in Dutch: translated menus only.
+DUTCH_CONTENT_PAGES = {"aanbod_detail", "partner_detail", "partner_list", "activiteit_inschrijven"}
 
 
 @register.simple_tag(takes_context=True)
@@ -285,10 +287,20 @@ def language_links(context):
     request = context.get("request")
     current = translation.get_language()
     path = request.get_full_path() if request is not None else "/"
+    match = getattr(request, "resolver_match", None)
+    partly = bool(match and match.url_name in DUTCH_CONTENT_PAGES)
     links = []
     for code, name in settings.LANGUAGES:
         with translation.override(code):
             own_name = str(name)
+            is_translation = code != settings.LANGUAGE_CODE
+            if is_translation:
+                # Said in the link's own language: who picks French reads French.
+                own_name = _("%(language)s (translation)") % {"language": own_name}
+                if partly:
+                    own_name = _("%(language)s, the texts of activities and partners stay in Dutch") % {
+                        "language": own_name
+                    }
         links.append(
             {
                 "code": code,
@@ -297,6 +309,8 @@ def language_links(context):
                 "name": own_name,
                 "url": translate_url(path, code) if request is not None else "/",
                 "current": code == current,
+                "translation": is_translation,
+                "partly": is_translation and partly,
             }
         )
     return links
@@ -349,3 +363,12 @@ def afbreken(text) -> str:
         _dutch_hyphenation().inserted(word, hyphen="\u00ad") if len(word) >= LONG_WORD else word
         for word in text.split(" ")
     )
+
+
+@register.simple_tag
+def nl_lang() -> str:
+    """` lang="nl"` on content that is only in Dutch (partners' texts), when the page is in English or
+    French: screen readers then read it in Dutch, and it is marked as not translated."""
+    if (translation.get_language() or "nl")[:2] == "nl":
+        return ""
+    return mark_safe(' lang="nl"')
