@@ -110,7 +110,7 @@ def filter_context(filterset: AanbodFilter) -> dict:
         "form": filterset.form,
         "sort_choices": Sort.CHOICES,
         "sort": filterset.sort_order,
-        "relevance_applies": filterset.relevance_applies,
+        "explicit_sort": filterset.cleaned.get("sort") or "",
         "active_filters": active_filter_labels(filterset),
         "choices": choice_lists(),
         "share_query": shareable_query(filterset),
