@@ -204,3 +204,11 @@ def test_the_finder_sees_dutch_outside_nl():
         "text: …Zoeken…",
         "<input placeholder>: …bijvoorbeeld…",
     ]
+
+
+@pytest.mark.parametrize("language", ["", "/fr"])
+def test_weekdays_and_months_are_lowercase_mid_sentence(client, translations, site, language):
+    html = client.get(f"{language}/aanbod/").content.decode()
+
+    when = re.search(r'class="next-activity">[^<]*<time[^>]*>([^<]*)</time>', html).group(1)
+    assert when == when.lower(), when
