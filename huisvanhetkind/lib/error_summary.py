@@ -44,8 +44,13 @@ def _form_errors(form: BaseForm) -> list[tuple[str, str]]:
     errors = [("", str(message)) for message in form.non_field_errors()]
     for field in form:
         for message in field.errors:
-            target = "" if field.is_hidden else f"#{field.id_for_label or field.auto_id}"
-            errors.append((target, str(message)))
+            if field.is_hidden:
+                errors.append(("", str(message)))
+                continue
+            # "Your name: This field is required." — the summary must say which field it means.
+            label = str(field.label or "").rstrip(" :")
+            text = f"{label}: {message}" if label else str(message)
+            errors.append((f"#{field.id_for_label or field.auto_id}", text))
     return errors
 
 
