@@ -54,7 +54,10 @@ def toegankelijkheid(request):
         request,
         "toegankelijkheid.html",
         {
-            "status": a11y.nalevingsstatus(problemen=netwerk.toegankelijkheid_problemen),
+            "status": a11y.nalevingsstatus(
+                problemen=netwerk.toegankelijkheid_problemen,
+                handmatig_nagekeken=netwerk.toegankelijkheid_beoordeeld_op,
+            ),
             "problemen": problemen,
             "standard": a11y.STANDARD,
             "measured": a11y.MEASURED,

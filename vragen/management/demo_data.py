@@ -59,7 +59,6 @@ NETWERK = {
         "ensemble pour vous faciliter la vie. Tout au même endroit, près de chez vous. Beaucoup de choses "
         "sont gratuites, et il ne faut pas avoir de problèmes pour venir nous voir."
     ),
-    "toegankelijkheid_beoordeeld_op": date(2026, 11, 30),
     "kleur_primair": "#1f6f78",
     "kleur_accent": "#f2a541",
     "email": "huisvanhetkind@example.org",
