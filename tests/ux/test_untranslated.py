@@ -212,3 +212,30 @@ def test_weekdays_and_months_are_lowercase_mid_sentence(client, translations, si
 
     when = re.search(r'class="next-activity">[^<]*<time[^>]*>([^<]*)</time>', html).group(1)
     assert when == when.lower(), when
+
+
+def test_language_switcher_says_what_is_translated(client, translations, site):
+    detail = client.get(f"/en{site['aanbod'].get_absolute_url()}").content.decode()
+    vraag = client.get("/fr/vraag/").content.decode()
+    dutch = client.get("/vraag/").content.decode()
+
+    assert "Texts written by our partners stay in Dutch." in detail
+    assert "the texts of activities and partners stay in Dutch" in detail
+    assert "français (traduction)" in vraag.lower()
+    assert "Cette page est une traduction" in vraag
+    assert "translation-note" not in dutch
+
+
+@pytest.mark.parametrize(
+    ("msgid", "dutch"),
+    [
+        ("- Select an option -", "- Kies een optie -"),
+        ("Filter by %(field_name)s", "Filteren op %(field_name)s"),
+        ("Search %(name)s", "Zoeken in %(name)s"),
+    ],
+)
+def test_django_strings_missing_from_its_dutch_catalogue_are_translated(translations, msgid, dutch):
+    from django.utils import translation
+
+    with translation.override("nl-be"):
+        assert translation.gettext(msgid) == dutch
