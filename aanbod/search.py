@@ -19,6 +19,9 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.db import connection
 from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Greatest
+from django.utils.text import slugify
+
+from partners.models import Gemeente, Postcode
 
 from .models import Aanbod, Thema
 
@@ -163,3 +166,68 @@ def _search_fallback(queryset: QuerySet, query: str, words: list[str]) -> QueryS
             output_field=IntegerField(),
         )
     )
+
+
+# ---- Understanding a gemeente and an age in free text ---------------------------------------------
+# "cursus lokeren" → q "cursus", gemeente Lokeren; "slapen 2 jaar" → q "slapen", leeftijd 2.
+_AGE = re.compile(
+    r"(?<![\w-])(\d{1,2})\s*-?\s*(?:jaar|jarige?n?|j|ans?|years?|year-old|yrs?)(?:\s+old)?(?![\w-])",
+    re.IGNORECASE,
+)
+_POSTCODE_WORD = re.compile(r"(?<![\w-])[1-9][0-9]{3}(?![\w-])")
+# Gemeente names that are also everyday words: taken as a gemeente only when written with a capital.
+_AMBIGUOUS_NAMES = {"as", "boom", "bree", "ham", "lint", "mol", "peer", "zele", "kapelle-op-den-bos"}
+_MAX_NAME_WORDS = 4
+
+
+@dataclass
+class UnderstoodQuery:
+    text: str
+    gemeente: str = ""
+    leeftijd: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.gemeente) or self.leeftijd is not None
+
+
+def understand_query(
+    query: str, *, find_gemeente: bool = True, find_leeftijd: bool = True
+) -> UnderstoodQuery:
+    """Take a gemeente (name or postcode) and a child's age out of a search text.
+
+    Returns the rest of the text and what was recognised (the gemeente's name as a visitor would type
+    it in the gemeente filter). Reads the gemeenten once; nothing is recognised in an empty text.
+    """
+    text = clean_query(query)
+    result = UnderstoodQuery(text=text)
+    if not text:
+        return result
+    if find_leeftijd:
+        match = _AGE.search(text)
+        if match and int(match.group(1)) <= 25:
+            result.leeftijd = int(match.group(1))
+            text = (text[: match.start()] + " " + text[match.end() :]).strip()
+    if find_gemeente:
+        postcode = _POSTCODE_WORD.search(text)
+        if postcode and Postcode.objects.filter(code=postcode.group(0)).exists():
+            result.gemeente = postcode.group(0)
+            text = (text[: postcode.start()] + " " + text[postcode.end() :]).strip()
+        else:
+            tokens = text.split()
+            candidates = {}
+            for size in range(min(_MAX_NAME_WORDS, len(tokens)), 0, -1):
+                for start in range(len(tokens) - size + 1):
+                    words = tokens[start : start + size]
+                    candidates.setdefault(slugify(" ".join(words)), (start, size))
+            found = dict(Gemeente.objects.filter(slug__in=candidates).values_list("slug", "naam"))
+            for slug, (start, size) in sorted(candidates.items(), key=lambda item: -item[1][1]):
+                if slug not in found:
+                    continue
+                if slug in _AMBIGUOUS_NAMES and not tokens[start][:1].isupper():
+                    continue
+                result.gemeente = found[slug]
+                text = " ".join(tokens[:start] + tokens[start + size :])
+                break
+    result.text = " ".join(text.split())
+    return result

@@ -51,6 +51,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """One readable line per record for a developer's terminal (`LOG_FORMAT=text`, the default with
+    DEBUG on): time, level, logger, message; masked like the JSON lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.exc_info:
+            message = f"{message}\n{self.formatException(record.exc_info)}"
+        clock = time.strftime("%H:%M:%S", time.localtime(record.created))
+        return f"{clock} {record.levelname:<7} {record.name}: {mask(message)}"
+
+
 class RequestIdMiddleware:
     """Give every request an id (or take a sane one from the proxy) and send it back as X-Request-ID."""
 

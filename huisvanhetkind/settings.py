@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "partners.context_processors.netwerk",
             ],
+            "libraries": {"error_summary": "huisvanhetkind.lib.error_summary"},
         },
     },
 ]
@@ -113,7 +114,8 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hvhk"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# "memory://localhost/" rather than "memory://": with a hostname kombu does not warn at every start.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # Without a broker every task runs in-process, at once: `make run` needs no Redis.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -202,7 +204,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Huis van het Kind <noreply@huisvanhetkind.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _MAIL_BACKENDS = {
-    "console": "django.core.mail.backends.console.EmailBackend",
+    "console": "huisvanhetkind.devmail.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
@@ -272,16 +274,28 @@ INVITATION_DAYS = envint("INVITATION_DAYS", 7, minimum=1)
 AANBOD_CONFIRM_MONTHS = envint("AANBOD_CONFIRM_MONTHS", 6, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------------
-# One JSON line per record, with the request id; e-mail addresses, tokens and IPs masked.
+# One line per record, with the request id; e-mail addresses, tokens and IPs masked. JSON in production,
+# plain text while developing (LOG_FORMAT=text|json). Django's own loggers (its DEBUG-only console handler
+# and runserver's request lines) go through the same one handler, so nothing is printed twice.
 SECURITY_CONTACT = envstr("SECURITY_CONTACT")
+LOG_FORMAT = envstr("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "huisvanhetkind.logs.RequestIdFilter"}},
-    "formatters": {"json": {"()": "huisvanhetkind.logs.JsonFormatter"}},
+    "formatters": {
+        "json": {"()": "huisvanhetkind.logs.JsonFormatter"},
+        "text": {"()": "huisvanhetkind.logs.TextFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

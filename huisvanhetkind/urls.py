@@ -25,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("toegankelijkheid/", views.toegankelijkheid, name="toegankelijkheid"),
     path("partner/", include("huisvanhetkind.portal_urls")),
     path("", include("partners.urls")),
     path("", include("aanbod.urls")),

@@ -11,6 +11,8 @@ from aanbod.models import Aanbod, Activiteit, Levensfase, Thema
 from aanbod.views.wegwijzer import cached_for_visitors
 from partners.models import Netwerk
 
+from . import toegankelijkheid as a11y
+
 THIS_WEEK_LIMIT = 6
 
 
@@ -41,6 +43,28 @@ def home(request):
 @require_GET
 def privacy(request):
     return render(request, "privacy.html", {})
+
+
+@require_GET
+def toegankelijkheid(request):
+    """The accessibility statement, from the Netwerk's record and the measured state."""
+    netwerk = Netwerk.load()
+    problemen = [line.strip() for line in netwerk.toegankelijkheid_problemen.splitlines() if line.strip()]
+    return render(
+        request,
+        "toegankelijkheid.html",
+        {
+            "status": a11y.nalevingsstatus(
+                problemen=netwerk.toegankelijkheid_problemen,
+                handmatig_nagekeken=netwerk.toegankelijkheid_beoordeeld_op,
+            ),
+            "problemen": problemen,
+            "standard": a11y.STANDARD,
+            "measured": a11y.MEASURED,
+            "measured_on": a11y.MEASURED_ON,
+            "checked_on": netwerk.toegankelijkheid_beoordeeld_op,
+        },
+    )
 
 
 @require_GET

@@ -77,6 +77,16 @@ class NetwerkAdmin(admin.ModelAdmin):
     readonly_fields = ["bijgewerkt_op"]
     fieldsets = [
         (None, {"fields": ["naam", "baseline", "intro", "logo"]}),
+        (
+            _("Translations"),
+            {
+                "fields": ["baseline_en", "intro_en", "baseline_fr", "intro_fr"],
+                "description": _(
+                    "Dutch is the official language. Without a translation, the English and French pages "
+                    "show the Dutch text, marked as Dutch."
+                ),
+            },
+        ),
         (_("Colours"), {"fields": ["kleur_primair", "kleur_accent"]}),
         (_("Contact"), {"fields": ["email", "telefoon", "adres", "website"]}),
         (
@@ -87,6 +97,10 @@ class NetwerkAdmin(admin.ModelAdmin):
             },
         ),
         (_("Privacy"), {"fields": ["privacyverklaring", "bijgewerkt_op"]}),
+        (
+            _("Accessibility statement"),
+            {"fields": ["toegankelijkheid_beoordeeld_op", "toegankelijkheid_problemen"]},
+        ),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

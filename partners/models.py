@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -10,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from huisvanhetkind.lib.scoping import ALL, PUBLIC, scoped_ids, scoped_manager
@@ -79,12 +81,31 @@ class Postcode(models.Model):
         return f"{self.code} {self.gemeente}"
 
 
+@dataclass(frozen=True)
+class Vertaalde:
+    """A configured text in the visitor's language, or in Dutch (`lang` "nl") when it has no translation."""
+
+    tekst: str
+    lang: str
+    vertaald: bool
+
+    def __str__(self) -> str:
+        return self.tekst
+
+    def __bool__(self) -> bool:
+        return bool(self.tekst)
+
+
 class Netwerk(SingleLineText, models.Model):
     """The one Huis van het Kind network this installation serves: configuration, not code."""
 
     naam = models.CharField(_("name"), max_length=120, default="Huis van het Kind")
     baseline = models.CharField(_("baseline"), max_length=200, blank=True)
+    baseline_en = models.CharField(_("baseline in English"), max_length=200, blank=True)
+    baseline_fr = models.CharField(_("baseline in French"), max_length=200, blank=True)
     intro = models.TextField(_("introduction on the front page"), blank=True)
+    intro_en = models.TextField(_("introduction in English"), blank=True)
+    intro_fr = models.TextField(_("introduction in French"), blank=True)
     logo = models.ImageField(_("logo"), upload_to="netwerk/", blank=True)
     kleur_primair = models.CharField(
         _("main colour"), max_length=7, default="#1f6f78", validators=[hex_colour]
@@ -100,9 +121,20 @@ class Netwerk(SingleLineText, models.Model):
         Gemeente, blank=True, related_name="netwerken", verbose_name=_("werkgebied")
     )
     privacyverklaring = models.TextField(_("privacy statement"), blank=True)
+    toegankelijkheid_beoordeeld_op = models.DateField(
+        _("accessibility last checked on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the website was last checked for accessibility; shown in the statement."),
+    )
+    toegankelijkheid_problemen = models.TextField(
+        _("known accessibility problems"),
+        blank=True,
+        help_text=_("In plain Dutch, one per line: what does not work well yet, and the alternative."),
+    )
     bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
 
-    CACHE_KEY = "netwerk:v1"
+    CACHE_KEY = "netwerk:v2"
 
     class Meta:
         verbose_name = _("netwerk")
@@ -116,6 +148,23 @@ class Netwerk(SingleLineText, models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
+
+    def vertaald(self, veld: str) -> "Vertaalde":
+        """A text of the network in the active language, or the Dutch one marked as not translated."""
+        lang = (get_language() or "nl")[:2]
+        if lang != "nl":
+            vertaling = getattr(self, f"{veld}_{lang}", "")
+            if vertaling:
+                return Vertaalde(vertaling, lang, vertaald=True)
+        return Vertaalde(getattr(self, veld), "nl", vertaald=lang == "nl")
+
+    @property
+    def intro_vertaald(self) -> "Vertaalde":
+        return self.vertaald("intro")
+
+    @property
+    def baseline_vertaald(self) -> "Vertaalde":
+        return self.vertaald("baseline")
 
     @classmethod
     def load(cls) -> "Netwerk":

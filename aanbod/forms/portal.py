@@ -21,6 +21,13 @@ from partners.forms import ImageUploadField
 from partners.models import Gemeente, Partner
 
 
+def needs_place(field: forms.Field) -> None:
+    """A location is needed unless the activity is online: not "(optional)", and the form says when."""
+    field.required = False
+    field.show_optional = False
+    field.help_text = _("Needed, unless the activity takes place online.")
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -157,7 +164,7 @@ class ActiviteitForm(forms.ModelForm):
         self.aanbod = aanbod
         self.instance.aanbod = aanbod
         self.fields["locatie"].queryset = Locatie.objects.select_related("gemeente")
-        self.fields["locatie"].required = False
+        needs_place(self.fields["locatie"])
         self.fields["capaciteit"].widget.attrs.update({"min": "0", "inputmode": "numeric"})
         self.fields["max_personen_per_inschrijving"].widget.attrs.update({"min": "1", "inputmode": "numeric"})
         self.order_fields(["datum", "van", "tot"])
@@ -275,6 +282,7 @@ class ReeksForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.aanbod = aanbod
         self.fields["locatie"].queryset = Locatie.objects.select_related("gemeente")
+        needs_place(self.fields["locatie"])
         if not self.is_bound:
             self.initial.setdefault("inschrijving_nodig", aanbod.inschrijving_nodig)
 

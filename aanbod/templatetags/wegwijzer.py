@@ -1,7 +1,9 @@
 """Template helpers for the wegwijzer: pictures, structured data, language links and plain labels."""
 
+import functools
 import json
 
+import pyphen
 from django import template
 from django.conf import settings
 from django.urls import translate_url
@@ -11,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from aanbod.filters import distance_km
 from aanbod.models import Aanbod, Activiteit, Levensfase
 from huisvanhetkind.lib.images import CROP, FIT, thumbnail
 
@@ -262,6 +265,8 @@ def select_field(field, choices, empty_label=""):
 
 
 SHORT_NAMES = {"nl-be": "NL", "en": "EN", "fr": "FR"}
+# Pages whose main content is written by partners or coordinators, in Dutch: translated menus only.
+DUTCH_CONTENT_PAGES = {"aanbod_detail", "partner_detail", "partner_list", "activiteit_inschrijven"}
 
 
 @register.simple_tag(takes_context=True)
@@ -273,10 +278,20 @@ def language_links(context):
     request = context.get("request")
     current = translation.get_language()
     path = request.get_full_path() if request is not None else "/"
+    match = getattr(request, "resolver_match", None)
+    partly = bool(match and match.url_name in DUTCH_CONTENT_PAGES)
     links = []
     for code, name in settings.LANGUAGES:
         with translation.override(code):
             own_name = str(name)
+            is_translation = code != settings.LANGUAGE_CODE
+            if is_translation:
+                # Said in the link's own language: who picks French reads French.
+                own_name = _("%(language)s (translation)") % {"language": own_name}
+                if partly:
+                    own_name = _("%(language)s, the texts of activities and partners stay in Dutch") % {
+                        "language": own_name
+                    }
         links.append(
             {
                 "code": code,
@@ -285,6 +300,8 @@ def language_links(context):
                 "name": own_name,
                 "url": translate_url(path, code) if request is not None else "/",
                 "current": code == current,
+                "translation": is_translation,
+                "partly": is_translation and partly,
             }
         )
     return links
@@ -303,3 +320,46 @@ def display(obj, field_name: str) -> str:
         labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
     value = getattr(obj, field.attname)
     return labels.get(value, value)
+
+
+@register.simple_tag
+def afstand(aanbod) -> str:
+    """Where an aanbod takes place and how far from the chosen gemeente: "in Lochristi, 6 km"."""
+    km = distance_km(getattr(aanbod, "afstand2", None))
+    if km is None:
+        return _("in %(plaats)s") % {"plaats": aanbod.plaats}
+    if km < 1:
+        return _("in %(plaats)s, less than 1 km") % {"plaats": aanbod.plaats}
+    return _("in %(plaats)s, %(km)s km") % {"plaats": aanbod.plaats, "km": round(km)}
+
+
+LONG_WORD = 16
+
+
+@functools.cache
+def _dutch_hyphenation() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="nl_NL")
+
+
+@register.filter
+def afbreken(text) -> str:
+    """Soft hyphens in long Dutch words ("Thuis-begeleidings-dienst"), so that a narrow card breaks them
+    where Dutch does, with a hyphen. CSS `hyphens: auto` would do it, but not every browser has a Dutch
+    dictionary (Chromium on Linux and Windows has none) and then `overflow-wrap` cuts the word anywhere.
+    The soft hyphens are invisible otherwise; the text stays escaped."""
+    text = str(text)
+    if not any(len(word) >= LONG_WORD for word in text.split()):
+        return text
+    return " ".join(
+        _dutch_hyphenation().inserted(word, hyphen="\u00ad") if len(word) >= LONG_WORD else word
+        for word in text.split(" ")
+    )
+
+
+@register.simple_tag
+def nl_lang() -> str:
+    """` lang="nl"` on content that is only in Dutch (partners' texts), when the page is in English or
+    French: screen readers then read it in Dutch, and it is marked as not translated."""
+    if (translation.get_language() or "nl")[:2] == "nl":
+        return ""
+    return mark_safe(' lang="nl"')

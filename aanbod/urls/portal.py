@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("partner/activiteiten/", portal_activiteiten.activiteit_list, name="portal_activiteit_list"),
     path(
+        "partner/activiteiten/toevoegen/",
+        portal_activiteiten.activiteit_toevoegen,
+        name="portal_activiteit_toevoegen",
+    ),
+    path(
         "partner/activiteiten/<int:pk>/",
         portal_activiteiten.activiteit_detail,
         name="portal_activiteit_detail",

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from aanbod.forms.portal import ActiviteitForm, AnnuleerForm, ReeksForm
-from aanbod.models import Activiteit, Inschrijving
+from aanbod.models import Aanbod, Activiteit, Inschrijving
 from aanbod.services.activiteiten import activiteit_create_series
-from aanbod.services.portal import inschrijvingen_mark_attendance
+from aanbod.services.portal import activiteit_create_series, inschrijvingen_mark_attendance
 from huisvanhetkind.lib.spreadsheets import csv_response
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner
 
@@ -47,7 +47,32 @@ def activiteit_list(request):
     )
     qs = qs.with_bezetting().select_related("aanbod", "locatie")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "aanbod/portal/activiteit_list.html", {"page": page, "voorbij": voorbij})
+    aanbod = scope_to_partner(Aanbod.objects.all(), partner, "partner").exclude(
+        status__in=[Aanbod.Status.GEARCHIVEERD, Aanbod.Status.AFGEWEZEN]
+    )
+    return render(
+        request,
+        "aanbod/portal/activiteit_list.html",
+        {"page": page, "voorbij": voorbij, "aanbod_keuze": aanbod.order_by("titel").only("pk", "titel")},
+    )
+
+
+@partner_required
+@require_safe
+def activiteit_toevoegen(request):
+    """`?aanbod=<pk>&soort=datum|reeks` from the list's "Add a date": on to that aanbod's form.
+
+    Without a usable aanbod the list is shown again; another partner's aanbod is a 404.
+    """
+    try:
+        aanbod_pk = int(request.GET.get("aanbod", ""))
+    except ValueError:
+        return redirect("portal_activiteit_list")
+    if not 0 < aanbod_pk < 2**63:
+        return redirect("portal_activiteit_list")
+    aanbod = get_aanbod(request, aanbod_pk)
+    target = "portal_activiteit_reeks" if request.GET.get("soort") == "reeks" else "portal_activiteit_nieuw"
+    return redirect(target, aanbod_pk=aanbod.pk)
 
 
 @partner_required

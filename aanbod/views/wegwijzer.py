@@ -13,7 +13,7 @@ from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from partners.models import Netwerk
 from ..filters import AanbodFilter, Sort, choice_lists
 from ..ical import calendar_for
 from ..models import Aanbod, Activiteit, Locatie, Openingsuur
-from ..search import clean_query
+from ..search import clean_query, understand_query
 
 PAGE_SIZE = 20
 AGENDA_PAGE_SIZE = 50
@@ -110,6 +110,7 @@ def filter_context(filterset: AanbodFilter) -> dict:
         "form": filterset.form,
         "sort_choices": Sort.CHOICES,
         "sort": filterset.sort_order,
+        "explicit_sort": filterset.cleaned.get("sort") or "",
         "active_filters": active_filter_labels(filterset),
         "choices": choice_lists(),
         "share_query": shareable_query(filterset),
@@ -121,7 +122,7 @@ def active_filter_labels(filterset: AanbodFilter) -> list[tuple[str, str]]:
     labels = []
     for name, value in filterset.active().items():
         if name == "gemeente":
-            text = ", ".join(g.naam for g in value)
+            text = _("In or near %(gemeente)s") % {"gemeente": ", ".join(g.naam for g in value)}
         elif name == "leeftijd":
             text = dict(choice_lists()["leeftijd"]).get(str(value), str(value))
         elif name in ("gratis", "kansentarief"):
@@ -138,9 +139,38 @@ def active_filter_labels(filterset: AanbodFilter) -> list[tuple[str, str]]:
     return labels
 
 
+def understood_url(request: HttpRequest) -> str | None:
+    """This page's URL with a gemeente or an age in the search text moved to their own filters, or None.
+
+    "cursus lokeren" becomes `?q=cursus&gemeente=Lokeren`: the page then shows them as filter chips the
+    visitor can remove, and a removed one does not come back (it is no longer in the text).
+    """
+    query = request.GET.get("q", "")
+    if not query or "page" in request.GET:
+        return None
+    understood = understand_query(
+        query,
+        find_gemeente=not request.GET.get("gemeente"),
+        find_leeftijd=not request.GET.get("leeftijd"),
+    )
+    if not understood.changed:
+        return None
+    params = request.GET.copy()
+    params["q"] = understood.text
+    if not understood.text:
+        del params["q"]
+    if understood.gemeente:
+        params["gemeente"] = understood.gemeente
+    if understood.leeftijd is not None:
+        params["leeftijd"] = str(understood.leeftijd)
+    return f"{request.path}?{params.urlencode()}"
+
+
 @require_safe
 @cached_for_visitors
 def aanbod_list(request: HttpRequest) -> HttpResponse:
+    if url := understood_url(request):
+        return redirect(url)
     filterset = AanbodFilter(request.GET)
     page = paginate(request, with_card_data(filterset.qs), PAGE_SIZE)
     return render(
@@ -198,6 +228,8 @@ def by_day(activiteiten) -> list[tuple]:
 @require_safe
 @cached_for_visitors
 def agenda(request: HttpRequest) -> HttpResponse:
+    if url := understood_url(request):
+        return redirect(url)
     filterset = AanbodFilter(request.GET)
     page = paginate(request, agenda_queryset(filterset).with_bezetting(), AGENDA_PAGE_SIZE)
     return render(

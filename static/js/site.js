@@ -1,13 +1,16 @@
 /* Progressive enhancement only: every page works without this file.
  *
- * - "My children": birth month and year kept in localStorage (never sent anywhere); pre-selects the
- *   matching age on /aanbod/ and /agenda/ and marks the matching life stages on /.
+ * - "My children": birth month and year kept in localStorage (never sent anywhere); filters /aanbod/ and
+ *   /agenda/ by the first child's age (only the age goes into the URL, once per visit) and marks the
+ *   matching life stages on /.
+ * - The error summary of a failed form gets the focus (GOV.UK pattern).
  * - The sort select submits itself; the filter panel opens on wide screens; the poster's print button.
  */
 (function () {
   "use strict";
 
   var KEY = "hvhk-kinderen";
+  var APPLIED = "hvhk-kinderen-toegepast";
 
   function load() {
     try {
@@ -118,7 +121,24 @@
     }
   }
 
+  /* On a list page, a saved child filters the list (once per visit: a removed age chip stays removed). */
+  function applyKid() {
+    var box = document.querySelector('[data-my-kids][data-target="list"]');
+    var kids = load();
+    var params = new URLSearchParams(window.location.search);
+    if (!box || !kids.length || params.has("leeftijd")) return false;
+    try {
+      if (window.sessionStorage.getItem(APPLIED)) return false;
+      window.sessionStorage.setItem(APPLIED, "1");
+    } catch (e) {
+      return false;
+    }
+    window.location.replace(linkFor(box, kids[0]));
+    return true;
+  }
+
   function setUpKids() {
+    if (applyKid()) return;
     var boxes = document.querySelectorAll("[data-my-kids]");
     boxes.forEach(function (box) {
       box.hidden = false;
@@ -132,6 +152,7 @@
         save(kids);
         render(box);
         mark();
+        if (kids.length === 1) applyKid();
       });
     });
     mark();
@@ -164,7 +185,25 @@
     });
   }
 
+  /* The error summary (GOV.UK pattern): focus it on load; its links focus the field and show its label. */
+  function setUpErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) return;
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      var label = field.closest("fieldset") || document.querySelector("label[for='" + field.id + "']") || field;
+      label.scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
+  }
+
   function start() {
+    setUpErrorSummary();
     setUpKids();
     setUpSort();
     setUpFilters();

@@ -50,7 +50,11 @@ def aanbod(gemeente_a, gemeente_b):
     antwerpen_6_12.gemeenten.set([gemeente_b])
     antwerpen_6_12.talen.set([Taal.objects.get(code="fr")])
     factories.ActiviteitFactory(
-        aanbod=antwerpen_6_12, start=at_noon(3), einde=at_noon(3) + timedelta(hours=2)
+        aanbod=antwerpen_6_12,
+        start=at_noon(3),
+        einde=at_noon(3) + timedelta(hours=2),
+        locatie__gemeente=gemeente_b,
+        locatie__postcode="2000",
     )
 
     overal = factories.AanbodFactory(
@@ -241,7 +245,7 @@ def test_unpublished_aanbod_is_never_listed(client, aanbod):
 
 def test_active_filters_link_to_the_list_without_them(client, aanbod):
     response = client.get("/aanbod/", {"gemeente": "9000", "gratis": "1", "page": "1"})
-    assert response.context["active_filters"] == [("gemeente", "Gent"), ("gratis", "Only free")]
+    assert response.context["active_filters"] == [("gemeente", "In or near Gent"), ("gratis", "Only free")]
     assert 'href="/aanbod/?gratis=1"' in response.content.decode()
 
 

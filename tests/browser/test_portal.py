@@ -116,6 +116,7 @@ def test_portal_pages_pass_axe(live_server, page, axe):
     aanbod = factories.AanbodFactory(partner=partner, status=Aanbod.Status.AFGEWEZEN, afwijsreden="Te vaag.")
     activiteit = factories.ActiviteitFactory(aanbod=aanbod, locatie=locatie)
     factories.InschrijvingFactory(activiteit=activiteit)
+    gepubliceerd = factories.AanbodFactory(partner=partner, titel="Babymassage")
 
     page.goto(live_server.url + "/accounts/login/")
     assert axe(page) == []
@@ -131,6 +132,10 @@ def test_portal_pages_pass_axe(live_server, page, axe):
         f"/partner/activiteiten/{activiteit.pk}/",
         f"/partner/organisatie/{partner.slug}/",
         f"/partner/organisatie/{partner.slug}/leden/",
+        "/partner/activiteiten/",
+        f"/partner/aanbod/{gepubliceerd.pk}/activiteiten/nieuw/",
+        "/en/partner/activiteiten/",
+        "/fr/partner/",
     ]
     found = {}
     for path in paths:
@@ -143,4 +148,20 @@ def test_portal_pages_pass_axe(live_server, page, axe):
     page.locator('button[name="indienen"]').click()
     if violations := axe(page):
         found["/partner/aanbod/nieuw/ (errors)"] = violations
+    # No portal page scrolls sideways on a 320 px phone either (issue 16).
+    page.set_viewport_size({"width": 320, "height": 700})
+    for path in paths:
+        page.goto(live_server.url + path)
+        scroll, client = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        if scroll > client:
+            found[f"{path} at 320 px"] = f"{scroll} px wide"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/partner/aanbod/{gepubliceerd.pk}/activiteiten/nieuw/")
+    page.locator('form.form button[type="submit"]').click()
+    page.wait_for_load_state()
+    assert page.locator("[data-error-summary]").is_visible()
+    if violations := axe(page):
+        found["activiteit nieuw (errors)"] = violations
     assert found == {}

@@ -39,7 +39,13 @@ def wegwijzer():
     volgende = factories.ActiviteitFactory(
         aanbod=cafe, start=start, einde=start + timedelta(hours=2), locatie=locatie
     )
-    factories.ActiviteitFactory(aanbod=elders, start=start, einde=start + timedelta(hours=1))
+    factories.ActiviteitFactory(
+        aanbod=elders,
+        start=start,
+        einde=start + timedelta(hours=1),
+        locatie__gemeente=antwerpen,
+        locatie__postcode="2000",
+    )
     return {"cafe": cafe, "volgende": volgende}
 
 

@@ -52,6 +52,9 @@ MATRIX = [
     ("portal_activiteit_nieuw", {"aanbod_pk": "aanbod"}, OBJ_A, _a(400)),
     ("portal_activiteit_reeks", {"aanbod_pk": "aanbod"}, OBJ_A, _a(400)),
     ("portal_activiteit_list", {}, LIST, NO_POST),
+    # Without ?aanbod= it sends every member back to the list; with another partner's aanbod a 404
+    # (tests/ux/test_portal_friction.py).
+    ("portal_activiteit_toevoegen", {}, (302, 302, 302, 302, 403, 302), NO_POST),
     ("portal_activiteit_detail", {"pk": "activiteit"}, OBJ_A, NO_POST),
     ("portal_activiteit_bewerken", {"pk": "activiteit"}, OBJ_A, _a(400)),
     ("portal_activiteit_annuleren", {"pk": "activiteit"}, OBJ_A, _a(302)),

@@ -8,7 +8,7 @@ derives the same rows whenever it runs.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from aanbod.models import Aanbod, Doelgroep
 from partners.models import Partner
@@ -44,6 +44,20 @@ NETWERK = {
         "die even luistert? Bij het Huis van het Kind werken organisaties samen om het je makkelijk te "
         "maken. Alles op één plek, dicht bij huis. Veel is gratis, en je hoeft geen problemen te hebben "
         "om bij ons langs te komen."
+    ),
+    "baseline_en": "Working together for families in Lochristi, Destelbergen, Laarne and Lokeren",
+    "baseline_fr": "Ensemble pour les familles de Lochristi, Destelbergen, Laarne et Lokeren",
+    "intro_en": (
+        "Do you have a question about raising your child or growing up? Are you looking for a baby café, a "
+        "course or just someone who listens? At the Huis van het Kind, organisations work together to make "
+        "it easy for you. Everything in one place, close to home. Much of it is free, and you do not need "
+        "to have problems to come and see us."
+    ),
+    "intro_fr": (
+        "Vous avez une question sur l'éducation de votre enfant ? Vous cherchez un café des bébés, un cours "
+        "ou simplement quelqu'un qui vous écoute ? À la Huis van het Kind, des organisations travaillent "
+        "ensemble pour vous faciliter la vie. Tout au même endroit, près de chez vous. Beaucoup de choses "
+        "sont gratuites, et il ne faut pas avoir de problèmes pour venir nous voir."
     ),
     "kleur_primair": "#1f6f78",
     "kleur_accent": "#f2a541",
@@ -391,9 +405,12 @@ class Rule:
     months: int = 1
     capaciteit: int | None = None
     locatie: str | None = None
+    school: bool = False  # held at a school: not in the school holidays
 
     def matches(self, day: date) -> bool:
         if day.weekday() != self.weekday:
+            return False
+        if is_public_holiday(day) or (self.school and is_school_holiday(day)):
             return False
         week = (day - EPOCH).days // 7 - self.phase
         if self.kind == "weekly":
@@ -404,6 +421,45 @@ class Rule:
             month = day.year * 12 + day.month - self.phase
             return (day.day - 1) // 7 + 1 == self.nth and month % self.months == 0
         raise ValueError(f"unknown rule kind {self.kind!r}")
+
+
+def easter(year: int) -> date:
+    """Easter Sunday (the Gregorian computus, "Anonymous" algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def is_public_holiday(day: date) -> bool:
+    """The ten Belgian public holidays: no demo activity on Christmas Day or Easter Monday."""
+    fixed = {(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)}
+    if (day.month, day.day) in fixed:
+        return True
+    pasen = easter(day.year)
+    return day in {pasen + timedelta(days=n) for n in (0, 1, 39, 49, 50)}
+
+
+def _monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def is_school_holiday(day: date) -> bool:
+    """The Flemish school holidays of the calendar since 2025 (autumn, Christmas, carnival, summer),
+    close enough for demo data: two weeks each from the Monday of the week of 1 November, of Christmas
+    (the next Monday when Christmas falls on a weekend) and of carnival, and July and August."""
+    if day.month in (7, 8):
+        return True
+    starts = [_monday_of(date(day.year, 11, 1)), easter(day.year) - timedelta(days=48)]
+    for year in (day.year - 1, day.year):
+        christmas = date(year, 12, 25)
+        starts.append(_monday_of(christmas) + timedelta(days=7 if christmas.weekday() >= 5 else 0))
+    return any(start <= day < start + timedelta(days=14) for start in starts)
 
 
 def weekly(weekday, at, minutes, **kwargs) -> Rule:
@@ -863,7 +919,7 @@ AANBOD = [
         talen=("nl", "fr", "ar"),
         locaties=("regenboog",),
         inschrijving=False,
-        regels=(weekly(VR, "08:45", 60),),
+        regels=(weekly(VR, "08:45", 60, school=True),),
     ),
     A(
         "naar-de-kleuterschool",
@@ -876,7 +932,7 @@ AANBOD = [
         (2, 4),
         locaties=("regenboog",),
         status=Aanbod.Status.INGEDIEND,
-        regels=(monthly(WO, "16:00", 90, nth=1, capaciteit=20),),
+        regels=(monthly(WO, "16:00", 90, nth=1, capaciteit=20, school=True),),
     ),
     # --- CLB (not trusted) ------------------------------------------------------------------------
     A(

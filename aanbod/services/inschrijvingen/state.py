@@ -59,7 +59,8 @@ def _in_partner_scope(rule):
 
     A parent's request has the public scope, which sees no registrations, yet capacity, duplicates and
     the waiting list count every registration of the activity: the rule acts on that partner's rows only.
-    Where every row is already visible (a task, the admin, a coordinator) it runs as it is.
+    Where every row is already visible (a task, the admin, a coordinator) it runs as it is. The scope
+    joins a registration's activity and aanbod, so row locks say `of=("self",)`: only the row is locked.
     """
 
     @functools.wraps(rule)
@@ -265,7 +266,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
     """
     with transaction.atomic():
         activiteit = activiteit_lock(inschrijving.activiteit_id)
-        inschrijving = Inschrijving.objects.select_for_update().get(pk=inschrijving.pk)
+        inschrijving = Inschrijving.objects.select_for_update(of=("self",)).get(pk=inschrijving.pk)
         if not inschrijving_may_change(inschrijving, activiteit):
             raise ValidationError(_("This registration can no longer be changed."), code="gesloten")
         if aantal_personen == inschrijving.aantal_personen:
@@ -306,7 +307,7 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
     """
     with transaction.atomic():
         activiteit = activiteit_lock(inschrijving.activiteit_id)
-        inschrijving = Inschrijving.objects.select_for_update().get(pk=inschrijving.pk)
+        inschrijving = Inschrijving.objects.select_for_update(of=("self",)).get(pk=inschrijving.pk)
         if inschrijving.status == Inschrijving.Status.GEANNULEERD:
             return inschrijving
         inschrijving.status = Inschrijving.Status.GEANNULEERD
@@ -332,7 +333,7 @@ def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
         if activiteit.geannuleerd or activiteit.start <= timezone.now():
             return []
         wachtend = list(
-            Inschrijving.objects.select_for_update()
+            Inschrijving.objects.select_for_update(of=("self",))
             .filter(activiteit=activiteit, status=Inschrijving.Status.WACHTLIJST)
             .order_by(*WACHTLIJST_ORDER)
         )
