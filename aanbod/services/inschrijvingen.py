@@ -45,6 +45,7 @@ from django.utils.translation import ngettext_lazy
 from aanbod.ical import calendar_for
 from aanbod.mail import MailTexts, mail_build, mail_message, mail_render, mail_send_many
 from aanbod.models import Activiteit, Inschrijving
+from aanbod.uitwisseling import services as uitdatabank
 
 logger = logging.getLogger(__name__)
 
@@ -241,6 +242,7 @@ def inschrijving_create(
             _link_mail_on_commit(bestaand)
             return bestaand, False
         _status_mail_on_commit(inschrijving)
+        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
     return inschrijving, True
 
 
@@ -290,6 +292,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
         inschrijving.aantal_personen = aantal_personen
         inschrijving.save(update_fields=["aantal_personen", "bijgewerkt_op"])
         wachtlijst_promote(activiteit=activiteit)
+        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
     inschrijving.refresh_from_db()
     return inschrijving
 
@@ -308,6 +311,7 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
         inschrijving.geannuleerd_op = timezone.now()
         inschrijving.save(update_fields=["status", "geannuleerd_op", "bijgewerkt_op"])
         wachtlijst_promote(activiteit=activiteit)
+        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
     return inschrijving
 
 
@@ -385,6 +389,7 @@ def activiteit_cancel(*, activiteit: Activiteit, reden: str = "", user=None) -> 
                 "activiteit %s cancelled by user %s", activiteit.pk, getattr(user, "pk", None) or "system"
             )
         _cancellation_fan_out(activiteit)
+        uitdatabank.activiteit_changed(activiteit=activiteit)
     return activiteit
 
 

@@ -29,6 +29,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Aanbod, Activiteit
+from aanbod.uitwisseling import services as uitdatabank
 from partners.models import Lidmaatschap
 from partners.queue import enqueue_on_commit
 
@@ -256,6 +257,7 @@ def _publish(aanbod: Aanbod, *, notify: bool) -> Aanbod:
         aanbod.save()
         for field, pks in m2m:
             getattr(aanbod, field.name).set(pks)
+        uitdatabank.aanbod_changed(aanbod=aanbod)
         if notify:
             besluit = Besluit.WIJZIGING_GEPUBLICEERD if was_published and wijziging else Besluit.GEPUBLICEERD
             _enqueue_mail(aanbod, besluit)
@@ -356,7 +358,9 @@ def aanbod_archive(*, aanbod: Aanbod, user) -> Aanbod:
     """Take an aanbod offline for good (status `gearchiveerd`); a pending change is dropped. No mail."""
     aanbod.status = Aanbod.Status.GEARCHIVEERD
     aanbod.voorgestelde_wijziging = None
-    aanbod.save(update_fields=["status", "voorgestelde_wijziging", "bijgewerkt_op"])
+    with transaction.atomic():
+        aanbod.save(update_fields=["status", "voorgestelde_wijziging", "bijgewerkt_op"])
+        uitdatabank.aanbod_changed(aanbod=aanbod)
     logger.info("aanbod %s archived by user %s", aanbod.pk, getattr(user, "pk", None))
     return aanbod
 

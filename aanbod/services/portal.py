@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie
+from aanbod.uitwisseling import services as uitdatabank
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def activiteit_create_series(
     nieuw = [a for a in kandidaten if a.start not in bestaand]
     with transaction.atomic():
         Activiteit.objects.bulk_create(nieuw)
+        uitdatabank.aanbod_changed(aanbod=aanbod)
     logger.info(
         "aanbod %s: %d activities created in a series by user %s",
         aanbod.pk,
