@@ -194,11 +194,16 @@ def activiteiten_van(event: UitEvent) -> list[Activiteit]:
 
 
 def sub_events(event: UitEvent) -> list[dict]:
-    """Per date, for PATCH /events/{id}/sub-events: booking availability with places left."""
-    return [
-        {"id": index, "bookingAvailability": _availability(a)}
-        for index, a in enumerate(activiteiten_van(event))
-    ]
+    """Per date, for PATCH /events/{id}/sub-events: booking availability with places left.
+
+    This endpoint takes `type` or `remainingCapacity`, never both (it derives the type itself)."""
+    result = []
+    for index, activiteit in enumerate(activiteiten_van(event)):
+        beschikbaarheid = _availability(activiteit)
+        if "remainingCapacity" in beschikbaarheid:
+            del beschikbaarheid["type"]
+        result.append({"id": index, "bookingAvailability": beschikbaarheid})
+    return result
 
 
 def locatie_van(event: UitEvent) -> Locatie | None:
