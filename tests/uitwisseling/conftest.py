@@ -3,6 +3,7 @@ import requests
 from django_scopes import scopes_disabled
 
 from aanbod.uitwisseling import client as client_module
+from tests.partners.portal_helpers import aanbod_a, activiteit_a, locatie_a  # noqa: F401 - fixtures
 from tests.uitwisseling import fake_entry_api
 
 

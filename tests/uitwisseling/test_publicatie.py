@@ -12,7 +12,6 @@ from aanbod.services.moderatie import aanbod_archive
 from aanbod.uitwisseling import mapping, services
 from aanbod.uitwisseling.models import UitEvent, UitOrganisator, UitOutbox, UitPlaats, UitPublicatie
 from tests import factories
-from tests.partners.portal_helpers import activiteit_a, aanbod_a, locatie_a  # noqa: F401
 from tests.uitwisseling.fake_entry_api import ENTRY
 
 pytestmark = pytest.mark.django_db
