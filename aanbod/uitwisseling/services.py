@@ -82,7 +82,7 @@ def gewenst(event: UitEvent) -> bool:
     if event.soort == UitEvent.Soort.OPENINGSUREN:
         return aanbod.openingsuren.exists()
     if event.soort == UitEvent.Soort.REEKS:
-        return aanbod.soort in mapping.REEKS_SOORTEN
+        return aanbod.soort in mapping.REEKS_SOORTEN and aanbod.activiteiten.exists()
     return aanbod.soort not in mapping.REEKS_SOORTEN and not event.activiteit.geannuleerd
 
 
