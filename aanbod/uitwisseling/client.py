@@ -154,9 +154,6 @@ class UitdatabankClient:
         """Cancel (`Unavailable`), postpone or reinstate; UiTdatabank events are never deleted."""
         self.request("PUT", f"{self.event_url(uit_id)}/status", json=status)
 
-    def update_booking_availability(self, uit_id: str, availability: dict) -> None:
-        self.request("PUT", f"{self.event_url(uit_id)}/booking-availability", json=availability)
-
     def update_sub_events(self, uit_id: str, changes: list[dict]) -> None:
         """Per date: booking availability with capacity and places left."""
         self.request("PATCH", f"{self.event_url(uit_id)}/sub-events", json=changes)

@@ -246,3 +246,6 @@ def test_backoff_grows_and_is_capped():
 def test_the_beat_schedule_runs_the_scans(settings):
     tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"uitwisseling.send_due", "uitwisseling.reconcile"} <= tasks_scheduled
+    from huisvanhetkind.celery import app
+
+    assert {"uitwisseling.send", "uitwisseling.send_due", "uitwisseling.reconcile"} <= set(app.tasks)
