@@ -108,7 +108,7 @@ def eenheden(aanbod: Aanbod) -> list[Eenheid]:
         result += [
             Eenheid(UitEvent.Soort.ACTIVITEIT, a)
             for a in activiteiten
-            if a.einde >= now and (a.locatie_id or a.online)
+            if a.einde >= now and not a.geannuleerd and (a.locatie_id or a.online)
         ]
     return result
 

@@ -208,6 +208,15 @@ def uit_outbox_send(*, outbox_id: int, client: UitdatabankClient | None = None) 
         row.save(update_fields=["pogingen", "laatste_fout", "status", "volgende_poging_op", "verwerkt_op"])
         logger.warning("UiTdatabank outbox %s: %s (%s)", row.pk, error, row.status)
         return "retry" if error.retryable else "failed"
+    except Exception as error:
+        # A bug or a database hiccup: log it whole, and retry later like a transient error.
+        logger.exception("UiTdatabank outbox %s failed unexpectedly", row.pk)
+        row.pogingen += 1
+        row.laatste_fout = type(error).__name__
+        row.status = UitOutbox.Status.WACHTEND
+        row.volgende_poging_op = timezone.now() + backoff(row.pogingen)
+        row.save(update_fields=["pogingen", "laatste_fout", "status", "volgende_poging_op"])
+        return "retry"
     finally:
         UitEvent.objects.filter(pk=row.event_id).update(bezig_sinds=None)
     row.status = UitOutbox.Status.VERZONDEN

@@ -249,3 +249,19 @@ def test_the_beat_schedule_runs_the_scans(settings):
     from huisvanhetkind.celery import app
 
     assert {"uitwisseling.send", "uitwisseling.send_due", "uitwisseling.reconcile"} <= set(app.tasks)
+
+
+def test_an_unexpected_error_is_retried_later(
+    fake_uitdatabank, activiteit_a, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise KeyError("a bug")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(services.mapping, "event_payload", broken)
+        tick(activiteit_a.aanbod, django_capture_on_commit_callbacks)
+    row = UitOutbox.objects.get()
+    assert row.status == UitOutbox.Status.WACHTEND and row.laatste_fout == "KeyError"
+    assert UitEvent.objects.get().bezig_sinds is None
+    due_now()
+    assert services.uit_outbox_send_due() == 1
