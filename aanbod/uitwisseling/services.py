@@ -419,6 +419,17 @@ def uit_reconcile() -> int:
     return rows
 
 
+def uit_outbox_prune(*, days: int = 90) -> int:
+    """Delete outbox rows that were sent or superseded more than `days` ago (failed rows stay, for the
+    admin). Returns how many were deleted."""
+    grens = timezone.now() - dt.timedelta(days=days)
+    with scopes_disabled():
+        deleted, _ = UitOutbox.objects.filter(
+            status__in=[UitOutbox.Status.VERZONDEN, UitOutbox.Status.OVERBODIG], verwerkt_op__lt=grens
+        ).delete()
+    return deleted
+
+
 # --- What the portal and the admin show ---------------------------------------------------------------
 
 

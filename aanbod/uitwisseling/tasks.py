@@ -26,4 +26,5 @@ def send_due() -> int:
 @shared_task(name="uitwisseling.reconcile", ignore_result=True)
 def reconcile() -> int:
     with scopes_disabled():
+        services.uit_outbox_prune()
         return services.uit_reconcile()

@@ -265,3 +265,15 @@ def test_an_unexpected_error_is_retried_later(
     assert UitEvent.objects.get().bezig_sinds is None
     due_now()
     assert services.uit_outbox_send_due() == 1
+
+
+def test_old_sent_rows_are_pruned_failed_ones_stay(
+    fake_uitdatabank, activiteit_a, django_capture_on_commit_callbacks
+):
+    tick(activiteit_a.aanbod, django_capture_on_commit_callbacks)
+    mislukt = UitOutbox.objects.create(
+        event=UitEvent.objects.get(), actie=UitOutbox.Actie.BIJWERKEN, status=UitOutbox.Status.MISLUKT
+    )
+    UitOutbox.objects.update(verwerkt_op=timezone.now() - dt.timedelta(days=91))
+    tasks.reconcile.delay()
+    assert list(UitOutbox.objects.all()) == [mislukt]

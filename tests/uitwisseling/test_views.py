@@ -122,3 +122,14 @@ def test_partner_members_have_no_admin(bob):
     client = client_for(bob)
     response = client.get(reverse("admin:uitwisseling_uitevent_changelist"))
     assert response.status_code == 302
+
+
+def test_a_dutch_speaking_partner_reads_the_state_in_dutch(
+    translations, bob, activiteit_a, fake_uitdatabank, django_capture_on_commit_callbacks
+):
+    client = client_for(bob)
+    url = reverse("portal_aanbod_detail", kwargs={"pk": activiteit_a.aanbod.pk})
+    assert "Ook in UiTdatabank zetten" in client.get(url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(toggle_url(activiteit_a.aanbod), {"actief": "1"})
+    assert "In UiTdatabank sinds" in client.get(url).text
