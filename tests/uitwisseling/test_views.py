@@ -133,3 +133,23 @@ def test_a_dutch_speaking_partner_reads_the_state_in_dutch(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(toggle_url(activiteit_a.aanbod), {"actief": "1"})
     assert "In UiTdatabank sinds" in client.get(url).text
+
+
+def test_ticking_with_the_broker_down_still_works_and_the_scan_sends(
+    bob, activiteit_a, fake_uitdatabank, django_capture_on_commit_callbacks
+):
+    import time
+
+    from aanbod.uitwisseling import tasks
+    from tests.aanbod.test_worker import DEAD_BROKER, broker
+
+    with broker(DEAD_BROKER), django_capture_on_commit_callbacks(execute=True):
+        started = time.monotonic()
+        response = client_for(bob).post(toggle_url(activiteit_a.aanbod), {"actief": "1"})
+        seconds = time.monotonic() - started
+    assert response.status_code == 302 and seconds < 5
+    assert fake_uitdatabank.log == []
+    assert UitOutbox.objects.get().status == UitOutbox.Status.WACHTEND
+
+    tasks.send_due.delay()  # beat, once Redis is back
+    assert len(fake_uitdatabank.events) == 1
