@@ -403,7 +403,10 @@ def uit_reconcile() -> int:
                 ):
                     rows += aanbod_changed(aanbod=aanbod)
                     continue
-                for event in UitEvent.objects.filter(aanbod=aanbod).select_related("aanbod", "activiteit"):
+                lopend = Q(activiteit__isnull=True) | Q(activiteit__einde__gte=timezone.now())
+                for event in UitEvent.objects.filter(lopend, aanbod=aanbod).select_related(
+                    "aanbod", "activiteit"
+                ):
                     if not gewenst(event):
                         if event.uit_id and event.geannuleerd_op is None:
                             rows += aanbod_changed(aanbod=aanbod)
@@ -466,8 +469,10 @@ def uit_overzicht(aanbod: Aanbod) -> dict:
     """What the partner's aanbod page shows: ticked or not, why it is never sent, state per event."""
     with scopes_disabled():
         publicatie = UitPublicatie.objects.filter(aanbod=aanbod).first()
+        # What is still on, and what ended in the last week; older activities only crowd the page.
+        recent = Q(activiteit__isnull=True) | Q(activiteit__einde__gte=timezone.now() - dt.timedelta(days=7))
         events = list(
-            UitEvent.objects.filter(aanbod=aanbod)
+            UitEvent.objects.filter(recent, aanbod=aanbod)
             .select_related("activiteit")
             .prefetch_related("outbox")
             .order_by("activiteit__start", "pk")
