@@ -473,7 +473,7 @@ def uit_overzicht(aanbod: Aanbod) -> dict:
         recent = Q(activiteit__isnull=True) | Q(activiteit__einde__gte=timezone.now() - dt.timedelta(days=7))
         events = list(
             UitEvent.objects.filter(recent, aanbod=aanbod)
-            .select_related("activiteit")
+            .select_related("activiteit__aanbod")
             .prefetch_related("outbox")
             .order_by("activiteit__start", "pk")
         )

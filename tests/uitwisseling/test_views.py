@@ -153,3 +153,35 @@ def test_ticking_with_the_broker_down_still_works_and_the_scan_sends(
 
     tasks.send_due.delay()  # beat, once Redis is back
     assert len(fake_uitdatabank.events) == 1
+
+
+def test_the_state_costs_the_same_queries_for_few_and_many_activities(
+    bob, activiteit_a, fake_uitdatabank, django_capture_on_commit_callbacks
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from aanbod.uitwisseling.templatetags.uitdatabank import uitdatabank_status
+
+    aanbod = activiteit_a.aanbod
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            context = uitdatabank_status({}, aanbod)
+            [str(s.event.activiteit) for s in context["staten"]]
+        return len(ctx.captured_queries)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        from aanbod.uitwisseling.services import uitpublicatie_set
+
+        uitpublicatie_set(aanbod=aanbod, actief=True)
+    few = queries()
+    for _ in range(5):
+        factories.ActiviteitFactory(aanbod=aanbod, locatie=activiteit_a.locatie)
+    from aanbod.uitwisseling.services import uit_reconcile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        uit_reconcile()
+    many = queries()
+    assert len(fake_uitdatabank.events) == 6
+    assert few == many
