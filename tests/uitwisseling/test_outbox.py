@@ -277,3 +277,16 @@ def test_old_sent_rows_are_pruned_failed_ones_stay(
     UitOutbox.objects.update(verwerkt_op=timezone.now() - dt.timedelta(days=91))
     tasks.reconcile.delay()
     assert list(UitOutbox.objects.all()) == [mislukt]
+
+
+def test_a_second_401_is_not_retried_at_once_but_later(
+    fake_uitdatabank, activiteit_a, django_capture_on_commit_callbacks
+):
+    fake = fake_uitdatabank
+    fake.fail("POST", "/events", 401, times=2)
+    tick(activiteit_a.aanbod, django_capture_on_commit_callbacks)
+    assert fake.token_requests == 2  # one new token, not a loop
+    row = UitOutbox.objects.get()
+    assert row.status == UitOutbox.Status.WACHTEND and "HTTP 401" in row.laatste_fout
+    due_now()
+    assert services.uit_outbox_send_due() == 1
