@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "partners",
     "aanbod",
+    "aanbod.uitwisseling",
     "vragen",
 ]
 
@@ -139,6 +140,10 @@ CELERY_BEAT_SCHEDULE = {
     "erase-expired-inschrijvingen": {"task": "aanbod.erase_expired_inschrijvingen", "schedule": 86400.0},
     "delete-expired-gesprekken": {"task": "vragen.delete_expired_gesprekken", "schedule": 86400.0},
     "remind-unconfirmed-aanbod": {"task": "aanbod.remind_unconfirmed_aanbod", "schedule": 30 * 86400.0},
+    # The UiTdatabank outbox: send what is due (also what a lost message or an outage left), and
+    # notice changes made where no service wrote an outbox row (the admin).
+    "uitdatabank-send-due": {"task": "uitwisseling.send_due", "schedule": 60.0},
+    "uitdatabank-reconcile": {"task": "uitwisseling.reconcile", "schedule": 900.0},
 }
 
 # --- Authentication (django-allauth; invite-only) --------------------------------------------------
@@ -272,6 +277,34 @@ GESPREK_RETENTION_DAYS = envint("GESPREK_RETENTION_DAYS", 60, minimum=1)
 REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=1)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7, minimum=1)
 AANBOD_CONFIRM_MONTHS = envint("AANBOD_CONFIRM_MONTHS", 6, minimum=1)
+
+# --- UiTdatabank (publiq's Entry API; aanbod/uitwisseling) ------------------------------------------
+# Client credentials from publiq platform (https://platform.publiq.be): one set for the test
+# environment, another for production. Without a client id nothing is sent (the outbox waits).
+_UITDATABANK_ENVIRONMENTS = {
+    "test": (
+        "https://io-test.uitdatabank.be",
+        "https://search-test.uitdatabank.be",
+        "https://account-test.uitid.be/realms/uitid/protocol/openid-connect/token",
+    ),
+    "production": (
+        "https://io.uitdatabank.be",
+        "https://search.uitdatabank.be",
+        "https://account.uitid.be/realms/uitid/protocol/openid-connect/token",
+    ),
+}
+UITDATABANK_ENVIRONMENT = envstr("UITDATABANK_ENVIRONMENT", "test")
+if UITDATABANK_ENVIRONMENT not in _UITDATABANK_ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"UITDATABANK_ENVIRONMENT must be test or production, not {UITDATABANK_ENVIRONMENT!r}."
+    )
+_uit_entry, _uit_search, _uit_token = _UITDATABANK_ENVIRONMENTS[UITDATABANK_ENVIRONMENT]
+UITDATABANK_ENTRY_URL = envstr("UITDATABANK_ENTRY_URL", _uit_entry).rstrip("/")
+UITDATABANK_SEARCH_URL = envstr("UITDATABANK_SEARCH_URL", _uit_search).rstrip("/")
+UITDATABANK_TOKEN_URL = envstr("UITDATABANK_TOKEN_URL", _uit_token)
+UITDATABANK_CLIENT_ID = envstr("UITDATABANK_CLIENT_ID")
+UITDATABANK_CLIENT_SECRET = envstr("UITDATABANK_CLIENT_SECRET")
+UITDATABANK_TIMEOUT = envint("UITDATABANK_TIMEOUT", 10, minimum=1)
 
 # --- Logging --------------------------------------------------------------------------------------
 # One line per record, with the request id; e-mail addresses, tokens and IPs masked. JSON in production,

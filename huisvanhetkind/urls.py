@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("partner/", include("huisvanhetkind.portal_urls")),
     path("", include("partners.urls")),
     path("", include("aanbod.urls")),
+    path("", include("aanbod.uitwisseling.urls")),
     path("", include("vragen.urls")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,

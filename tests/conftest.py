@@ -133,6 +133,9 @@ def _reload_reference_data() -> None:
     for module in ("partners.migrations.0002_gemeenten", "aanbod.migrations.0003_referentiedata"):
         importlib.import_module(module).load(apps, None)
     group_migration.assign_permissions(Group, Permission)
+    importlib.import_module("aanbod.uitwisseling.migrations.0002_coordinator_permissions").grant(
+        Group, Permission
+    )
 
 
 def _is_transactional(item) -> bool:

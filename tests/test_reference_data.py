@@ -98,6 +98,13 @@ EXPECTED_PERMISSIONS = {
         "bericht": {"add", "view", "change"},
         "signaal": ALL,
     },
+    "uitwisseling": {
+        "uitpublicatie": ALL,
+        "uitevent": {"view", "change"},
+        "uitoutbox": {"view", "change"},
+        "uitorganisator": ALL,
+        "uitplaats": ALL,
+    },
 }
 
 

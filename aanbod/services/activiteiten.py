@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aanbod.models import Aanbod, Activiteit, Locatie
+from aanbod.uitwisseling import services as uitdatabank
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ def activiteit_repeat(*, voorbeeld: Activiteit, datums: Iterable[dt.date], user=
     with transaction.atomic():
         for kopie in nieuw:
             kopie.save()
+        uitdatabank.aanbod_changed(aanbod=voorbeeld.aanbod)
     logger.info(
         "aanbod %s: %d activities created in a series by user %s",
         voorbeeld.aanbod_id,

@@ -23,6 +23,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aanbod.models import Aanbod
+from aanbod.uitwisseling import services as uitdatabank
 from huisvanhetkind.lib.files import delete_replaced
 from huisvanhetkind.lib.mail import mail_send
 from huisvanhetkind.lib.queue import enqueue_after_commit
@@ -250,6 +251,7 @@ def _publish(aanbod: Aanbod, *, notify: bool) -> Aanbod:
         aanbod.save()
         for field, pks in m2m:
             getattr(aanbod, field.name).set(pks)
+        uitdatabank.aanbod_changed(aanbod=aanbod)
         if notify:
             besluit = Besluit.WIJZIGING_GEPUBLICEERD if was_published and wijziging else Besluit.GEPUBLICEERD
             _enqueue_mail(aanbod, besluit)
@@ -372,7 +374,9 @@ def aanbod_archive(*, aanbod: Aanbod, user) -> Aanbod:
     """Take an aanbod offline for good (status `gearchiveerd`); a pending change is dropped. No mail."""
     aanbod.status = Aanbod.Status.GEARCHIVEERD
     aanbod.voorgestelde_wijziging = None
-    aanbod.save(update_fields=["status", "voorgestelde_wijziging", "bijgewerkt_op"])
+    with transaction.atomic():
+        aanbod.save(update_fields=["status", "voorgestelde_wijziging", "bijgewerkt_op"])
+        uitdatabank.aanbod_changed(aanbod=aanbod)
     logger.info("aanbod %s archived by user %s", aanbod.pk, getattr(user, "pk", None))
     return aanbod
 

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST, require_safe
 from aanbod.forms.portal import ActiviteitForm, AnnuleerForm, ReeksForm
 from aanbod.models import Aanbod, Activiteit, Inschrijving
 from aanbod.services.activiteiten import activiteit_create_series
-from aanbod.services.portal import activiteit_create_series, inschrijvingen_mark_attendance
+from aanbod.services.portal import inschrijvingen_mark_attendance
+from aanbod.uitwisseling import services as uitdatabank
 from huisvanhetkind.lib.spreadsheets import csv_response
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner
 
@@ -83,6 +84,7 @@ def activiteit_nieuw(request, aanbod_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         activiteit = form.save()
+        uitdatabank.activiteit_changed(activiteit=activiteit)
         messages.success(
             request,
             _("The activity on %(datum)s is saved.")
@@ -176,7 +178,7 @@ def activiteit_bewerken(request, pk: int):
         aanbod=activiteit.aanbod,
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
+        uitdatabank.activiteit_changed(activiteit=form.save())
         messages.success(request, _("The activity is saved."))
         return redirect("portal_activiteit_detail", pk=activiteit.pk)
     return render(

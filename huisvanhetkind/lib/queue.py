@@ -19,6 +19,7 @@ from celery.result import EagerResult
 from django.db import transaction
 
 from .mail import MAIL_ERRORS, MAIL_REFUSED
+from .scoping import scopes_disabled
 
 logger = logging.getLogger("huisvanhetkind.queue")
 
@@ -34,7 +35,19 @@ def backoff(retries: int) -> int:
     return min(60 * 2**retries, 3600)
 
 
-class RetryingTask(Task):
+class BackgroundTask(Task):
+    """Every task runs with the scopes disabled: background work acts for the whole network (a reminder
+    scan reads every partner's registrations). Entered here once, also for tasks run eagerly inside a
+    request, whose scope would otherwise leak into the task. The Celery app's default task class."""
+
+    abstract = True
+
+    def __call__(self, *args, **kwargs):
+        with scopes_disabled():
+            return super().__call__(*args, **kwargs)
+
+
+class RetryingTask(BackgroundTask):
     """A task that retries on TRANSIENT_ERRORS with `backoff`; eagerly it logs and returns False."""
 
     abstract = True

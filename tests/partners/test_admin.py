@@ -14,7 +14,7 @@ from django.utils import timezone
 from partners.models import COORDINATOR_GROUP, Gemeente, Lidmaatschap, Netwerk, User
 from tests import factories
 
-OUR_APPS = {"partners", "aanbod", "vragen"}
+OUR_APPS = {"partners", "aanbod", "vragen", "uitwisseling"}
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
 
@@ -68,9 +68,29 @@ def build(model):
         return model.objects.create(
             gesprek=gesprek, van="vraagsteller", tekst="Hoe leer ik mijn kind slapen?"
         )
+    if model._meta.app_label == "uitwisseling":
+        return build_uitwisseling(model)
     if model._meta.app_label in OUR_APPS:
         pytest.fail(f"tests/partners/test_admin.py does not know how to build a {label}: add a builder")
     return None
+
+
+def build_uitwisseling(model):
+    from django_scopes import scopes_disabled
+
+    from aanbod.uitwisseling.models import UitEvent, UitOutbox
+
+    with scopes_disabled():
+        if model is UitOutbox:
+            return model.objects.create(event=build_uitwisseling(UitEvent), actie="bijwerken")
+        if model is UitEvent:
+            activiteit = factories.ActiviteitFactory()
+            return model.objects.create(aanbod=activiteit.aanbod, activiteit=activiteit, soort="activiteit")
+        if model._meta.model_name == "uitpublicatie":
+            return model.objects.create(aanbod=factories.AanbodFactory())
+        field = "partner" if model._meta.model_name == "uitorganisator" else "locatie"
+        target = factories.PartnerFactory() if field == "partner" else factories.LocatieFactory()
+        return model.objects.create(**{field: target}, uit_id="x", url="https://io-test.uitdatabank.be/x/x")
 
 
 def pk_of(model) -> object:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from aanbod.models import Activiteit, Inschrijving
+from aanbod.uitwisseling import services as uitdatabank
 from huisvanhetkind.lib.scoping import ALL, partner_scope, scoped_ids
 
 from .mails import (
@@ -250,6 +251,7 @@ def inschrijving_create(
             link_mail_on_commit(bestaand)
             return bestaand, False
         status_mail_on_commit(inschrijving)
+        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
     return inschrijving, True
 
 
@@ -295,6 +297,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
         inschrijving.aantal_personen = aantal_personen
         inschrijving.save(update_fields=["aantal_personen", "bijgewerkt_op"])
         wachtlijst_promote(activiteit=activiteit)
+        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
     inschrijving.refresh_from_db()
     return inschrijving
 
@@ -314,6 +317,7 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
         inschrijving.geannuleerd_op = timezone.now()
         inschrijving.save(update_fields=["status", "geannuleerd_op", "bijgewerkt_op"])
         wachtlijst_promote(activiteit=activiteit)
+        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
     return inschrijving
 
 
@@ -392,6 +396,7 @@ def activiteit_cancel(*, activiteit: Activiteit, reden: str = "", user=None) -> 
                 "activiteit %s cancelled by user %s", activiteit.pk, getattr(user, "pk", None) or "system"
             )
         cancellation_fan_out(activiteit)
+        uitdatabank.activiteit_changed(activiteit=activiteit)
     return activiteit
 
 
