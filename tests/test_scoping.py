@@ -54,6 +54,7 @@ UNSCOPED = {
     "aanbod.Taal": "reference data",
     "aanbod.Thema": "reference data",
     "vragen.VraagThema": "a Vraag's thema links with copies of its gemeente and date, for the report index",
+    "uitwisseling.UitPlaats": "the UiTdatabank place id of a Locatie; locations are public addresses",
 }
 
 

@@ -15,7 +15,7 @@ from . import mapping, services
 @partner_required
 @require_POST
 def uitpublicatie_zetten(request, pk: int):
-    aanbod = get_object_or_404(Aanbod.objects.for_user(request.user), pk=pk)
+    aanbod = get_object_or_404(Aanbod.objects, pk=pk)
     actief = request.POST.get("actief") == "1"
     reden = mapping.niet_verzendbaar(aanbod)
     if actief and reden:
