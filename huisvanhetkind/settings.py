@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "huisvanhetkind.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "partners.middleware.AdminRequiresMFAMiddleware",
+    "partners.middleware.RequiresMFAMiddleware",
 ]
 
 ROOT_URLCONF = "huisvanhetkind.urls"
@@ -168,7 +168,12 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_CHANGE_EMAIL = True
 # Invite-only: a password reset for an unknown address sends nothing (and says nothing).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-step verification (partners.mfa): an app (TOTP) or a passkey, backed by recovery codes. A passkey
+# (WebAuthn with user verification) is itself two factors, so it may also log in without a password.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# WebAuthn needs https; http://127.0.0.1 is allowed only while developing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Huis van het Kind")
 
 # --- Internationalisation -------------------------------------------------------------------------
