@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import check_redis_url, envbool, envint, envlist, envstr, parse_database_url
+from .env import check_redis_url, envbool, envint, envlist, envstr, parse_database_url, redis_url_with_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -95,17 +95,28 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: cache and Celery broker ---------------------------------------------------------------
+# --- Redis: Celery broker and cache, on separate databases -------------------------------------------
+# REDIS_URL names the broker's database (redis://redis:6379/0); the cache uses the next database on the
+# same server (…/1) unless REDIS_CACHE_URL names another. No cache entry lives longer than
+# CACHE_MAX_SECONDS, so whatever a client can make the portal cache (an API query) expires soon.
 REDIS_URL = check_redis_url(envstr("REDIS_URL")) if envstr("REDIS_URL") else ""
+REDIS_CACHE_URL = (
+    check_redis_url(envstr("REDIS_CACHE_URL"))
+    if envstr("REDIS_CACHE_URL")
+    else (redis_url_with_db(REDIS_URL, 1) if REDIS_URL else "")
+)
+if REDIS_URL and REDIS_CACHE_URL == REDIS_URL:
+    raise ImproperlyConfigured("REDIS_CACHE_URL must not be the broker's database (REDIS_URL).")
+CACHE_MAX_SECONDS = envint("CACHE_MAX_SECONDS", 86400, minimum=60)
 
-if REDIS_URL:
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down pages still serve (see huisvanhetkind/cache.py).
             "BACKEND": "huisvanhetkind.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "hvhk",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "max_timeout": CACHE_MAX_SECONDS},
         }
     }
 else:
@@ -242,6 +253,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language choice (/i18n/setlang/) follows the session cookie: Secure behind https, never sent along
+# by another site's forms.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
