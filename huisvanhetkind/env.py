@@ -113,5 +113,5 @@ def redis_url_with_db(url: str, offset: int) -> str:
     path = parts.path.strip("/")
     db = int(path or 0) + offset
     if db > 15:
-        raise ImproperlyConfigured(f"REDIS_URL's database {db - offset} leaves no room for the cache at {db}.")
+        raise ImproperlyConfigured(f"REDIS_URL's database {db - offset} leaves no room for the cache.")
     return parts._replace(path=f"/{db}").geturl()

@@ -6,14 +6,16 @@ import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from django.urls import reverse
 
 from partners.models import Lidmaatschap
 from tests import factories
 from tests.factories import PASSWORD, TOTP_SECRET
-from tests.partners.portal_helpers import activiteit_a, aanbod_a, client_for, inschrijving_a, locatie_a  # noqa: F401
+from tests.partners.portal_helpers import client_for
+
+pytest_plugins = ["tests.partners.portal_helpers"]
 
 
 def _code(secret: str) -> str:

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from tests import factories
 from vragen import services
 from vragen.models import Bericht, Gesprek, Leeftijdsband, Vraag, op_het_uur
-from tests import factories
 
 
 def _whole_hour(moment) -> bool:
