@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django_scopes import scopes_disabled
 
 from .models import Netwerk
 
@@ -47,7 +48,9 @@ def mfa_required(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return user.lidmaatschappen.exists() or user.gemeentetoegangen.exists()
+    # About the account itself, whatever partner scope the request is in.
+    with scopes_disabled():
+        return user.lidmaatschappen.exists() or user.gemeentetoegangen.exists()
 
 
 def mfa_enrolled(user) -> bool:

@@ -29,8 +29,15 @@ ENROL_URL_NAMES = {"mfa_activate_totp", "mfa_add_webauthn", "account_reauthentic
 
 def home_url(user) -> str:
     """Where a logged-in person starts: municipality staff their report(s), everyone else the portal."""
+    from django_scopes import scopes_disabled
+
     from .views.access import is_portal_user, rapporten_url
 
+    with scopes_disabled():
+        return _home_url(user, is_portal_user, rapporten_url)
+
+
+def _home_url(user, is_portal_user, rapporten_url) -> str:
     if not is_portal_user(user) and user.gemeentetoegangen.exists():
         gemeenten = list(user.gemeentetoegangen.select_related("gemeente")[:2])
         if len(gemeenten) == 1:
