@@ -183,6 +183,11 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # (WebAuthn with user verification) is itself two factors, so it may also log in without a password.
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
+# The set-up in plain words (partners.forms).
+MFA_FORMS = {
+    "activate_totp": "partners.forms.TweestapsAppForm",
+    "add_webauthn": "partners.forms.TweestapsSleutelForm",
+}
 # WebAuthn needs https; http://127.0.0.1 is allowed only while developing.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Huis van het Kind")

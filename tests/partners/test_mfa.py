@@ -106,6 +106,7 @@ def test_mfa_first_app_with_the_mailed_code_then_everything_opens(
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 200
     assert b"Authenticator secret" not in response.content
+    assert b"The 6 digits from the app" in response.content  # plain words, one step at a time
     secret = response.context["form"].secret
     response = client.post(reverse("mfa_activate_totp"), {"code": _code(secret)})
     assert response.status_code == 302
