@@ -288,6 +288,10 @@ REMINDER_HOURS_BEFORE = envint("REMINDER_HOURS_BEFORE", 24, minimum=1)
 REGISTRATION_RETENTION_DAYS = envint("REGISTRATION_RETENTION_DAYS", 30, minimum=0)
 GESPREK_RETENTION_DAYS = envint("GESPREK_RETENTION_DAYS", 60, minimum=1)
 REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=1)
+# Days after a quarter's end before its figures are published: partners may register a question up to 90
+# days back (vragen.forms.MAX_DAYS_BACK), and a quarter that changes after publication could be subtracted
+# from itself (vragen/THREAT_MODEL.md).
+REPORT_PUBLICATION_DAYS = envint("REPORT_PUBLICATION_DAYS", 90, minimum=0)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7, minimum=1)
 AANBOD_CONFIRM_MONTHS = envint("AANBOD_CONFIRM_MONTHS", 6, minimum=1)
 

@@ -171,8 +171,12 @@ def test_trend_counts_questions_per_quarter(vragen, gemeente_a):
     assert [cells[1].value for _label, cells in trend.rijen] == [9, 0, 0, 0]
 
 
-def test_only_quarters_that_have_ended_are_published(vragen, gemeente_a):
-    rapport = build_rapport(gemeente=gemeente_a, periode=JAAR, min_cell=1, today=date(2025, 8, 20))
+def test_only_quarters_that_have_ended_are_published(vragen, gemeente_a, settings):
+    """A quarter is shown REPORT_PUBLICATION_DAYS after its end: late registrations are in by then."""
+    from vragen.forms import MAX_DAYS_BACK
+
+    assert settings.REPORT_PUBLICATION_DAYS >= MAX_DAYS_BACK
+    rapport = build_rapport(gemeente=gemeente_a, periode=JAAR, min_cell=1, today=date(2025, 10, 15))
     assert rapport.kwartalen == KWARTALEN[:2]
     assert rapport.totaal is None  # the year is not complete
     kanaal = rapport.tabel("kanaal")

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,9 +70,10 @@ class Periode:
 
     @classmethod
     def standaard(cls, today: date | None = None) -> "Periode":
-        """The latest year with a quarter that has ended (in January-March: last year)."""
+        """The latest year with a published quarter (early in the year: last year)."""
         today = today or timezone.localdate()
-        return cls(today.year if today.month > 3 else today.year - 1)
+        this_year = cls(today.year)
+        return this_year if this_year.gepubliceerde_kwartalen(today) else cls(today.year - 1)
 
     @classmethod
     def from_query(
@@ -97,9 +99,11 @@ class Periode:
         return [date(self.jaar, month, 1) for month in (1, 4, 7, 10)]
 
     def gepubliceerde_kwartalen(self, today: date | None = None) -> list[date]:
-        """The quarters that have ended: only those are published."""
+        """The quarters that ended at least REPORT_PUBLICATION_DAYS ago: only those are published (by
+        then no question can be registered for them any more)."""
         today = today or timezone.localdate()
-        return [start for start in self.kwartalen if kwartaal_einde(start) < today]
+        delay = timedelta(days=settings.REPORT_PUBLICATION_DAYS)
+        return [start for start in self.kwartalen if kwartaal_einde(start) + delay < today]
 
     def is_compleet(self, today: date | None = None) -> bool:
         return len(self.gepubliceerde_kwartalen(today)) == 4

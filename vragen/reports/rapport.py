@@ -293,7 +293,7 @@ def _trend(periode: Periode, huidig: Jaartabel, vorig: Jaartabel) -> Tabel:
         rijen=rijen,
         sleutels=[1, 2, 3, 4],
         totaal=(_("Whole year"), [huidig.jaar_totaal, vorig.jaar_totaal]),
-        noot=_("A quarter is shown once it has ended, a year once all its quarters have."),
+        noot=_("A quarter is shown three months after it ended, a year once all its quarters are."),
     )
     tabel.grafiek = charts.bar_chart(
         title=titel,
