@@ -22,7 +22,7 @@ COPY . .
 # this one exists only during the build. The .mo translation files are committed, so no gettext here.
 RUN SECRET_KEY=build-only-not-a-secret STATIC_MANIFEST=1 python manage.py collectstatic --noinput \
     && mkdir -p /app/media /app/var \
-    && chown app:app /app/media /app/var
+    && chown -R app:app /app/media /app/var /app/staticfiles
 
 USER app
 

@@ -3,6 +3,9 @@
 Every cache read then misses, writes are dropped and counters start from scratch (so a rate limit
 allows the request). After a failure Redis is left alone for a short back-off, so that a dead Redis
 does not add a connect timeout to every cache call of every request.
+
+OPTIONS["max_timeout"] caps every entry's lifetime (seconds; "forever" included), so that keys a
+client can make the portal write (one per distinct API query) never pile up for long.
 """
 
 import logging
@@ -18,6 +21,17 @@ BACKOFF_SECONDS = 5.0
 
 class FailOpenRedisCache(RedisCache):
     _down_until = 0.0  # shared by all instances in the process
+
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS") or {})
+        self.max_timeout = options.pop("max_timeout", None)
+        super().__init__(server, {**params, "OPTIONS": options})
+
+    def get_backend_timeout(self, timeout=DEFAULT_TIMEOUT):
+        result = super().get_backend_timeout(timeout)
+        if self.max_timeout is None:
+            return result
+        return self.max_timeout if result is None else min(result, self.max_timeout)
 
     def _guard(self, operation, fallback, *args, **kwargs):
         import redis

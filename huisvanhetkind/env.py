@@ -96,3 +96,22 @@ def check_redis_url(url: str) -> str:
     if parts.scheme not in {"redis", "rediss", "unix"} or not (parts.hostname or parts.path):
         raise ImproperlyConfigured(f"REDIS_URL must look like redis://host:6379/0, not {url!r}.")
     return url
+
+
+def redis_url_with_db(url: str, offset: int) -> str:
+    """The same Redis server, database number + `offset`: redis://h:6379/0 -> redis://h:6379/1.
+
+    The broker and the cache then never share a database (a flood of cache keys cannot crowd out the
+    queue, and clearing the cache never empties the queue). A unix socket URL takes ?db=n.
+    """
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = parse_qs(parts.query)
+        db = int((query.pop("db", ["0"]))[-1] or 0) + offset
+        rest = "&".join(f"{key}={value}" for key, values in query.items() for value in values)
+        return f"unix://{parts.netloc}{parts.path}?" + "&".join(filter(None, [rest, f"db={db}"]))
+    path = parts.path.strip("/")
+    db = int(path or 0) + offset
+    if db > 15:
+        raise ImproperlyConfigured(f"REDIS_URL's database {db - offset} leaves no room for the cache.")
+    return parts._replace(path=f"/{db}").geturl()

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import check_redis_url, envbool, envint, envlist, envstr, parse_database_url
+from .env import check_redis_url, envbool, envint, envlist, envstr, parse_database_url, redis_url_with_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,7 +68,7 @@ MIDDLEWARE = [
     "huisvanhetkind.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "partners.middleware.AdminRequiresMFAMiddleware",
+    "partners.middleware.RequiresMFAMiddleware",
 ]
 
 ROOT_URLCONF = "huisvanhetkind.urls"
@@ -99,17 +99,28 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: cache and Celery broker ---------------------------------------------------------------
+# --- Redis: Celery broker and cache, on separate databases -------------------------------------------
+# REDIS_URL names the broker's database (redis://redis:6379/0); the cache uses the next database on the
+# same server (…/1) unless REDIS_CACHE_URL names another. No cache entry lives longer than
+# CACHE_MAX_SECONDS, so whatever a client can make the portal cache (an API query) expires soon.
 REDIS_URL = check_redis_url(envstr("REDIS_URL")) if envstr("REDIS_URL") else ""
+REDIS_CACHE_URL = (
+    check_redis_url(envstr("REDIS_CACHE_URL"))
+    if envstr("REDIS_CACHE_URL")
+    else (redis_url_with_db(REDIS_URL, 1) if REDIS_URL else "")
+)
+if REDIS_URL and REDIS_CACHE_URL == REDIS_URL:
+    raise ImproperlyConfigured("REDIS_CACHE_URL must not be the broker's database (REDIS_URL).")
+CACHE_MAX_SECONDS = envint("CACHE_MAX_SECONDS", 86400, minimum=60)
 
-if REDIS_URL:
+if REDIS_CACHE_URL:
     CACHES = {
         "default": {
             # Fails open: with Redis down pages still serve (see huisvanhetkind/cache.py).
             "BACKEND": "huisvanhetkind.cache.FailOpenRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": "hvhk",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "max_timeout": CACHE_MAX_SECONDS},
         }
     }
 else:
@@ -177,7 +188,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_CHANGE_EMAIL = True
 # Invite-only: a password reset for an unknown address sends nothing (and says nothing).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-step verification (partners.mfa): an app (TOTP) or a passkey, backed by recovery codes. A passkey
+# (WebAuthn with user verification) is itself two factors, so it may also log in without a password.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# The set-up in plain words (partners.forms).
+MFA_FORMS = {
+    "activate_totp": "partners.forms.TweestapsAppForm",
+    "add_webauthn": "partners.forms.TweestapsSleutelForm",
+}
+# WebAuthn needs https; http://127.0.0.1 is allowed only while developing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = envstr("MFA_TOTP_ISSUER", "Huis van het Kind")
 
 # --- Internationalisation -------------------------------------------------------------------------
@@ -249,6 +270,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language choice (/i18n/setlang/) follows the session cookie: Secure behind https, never sent along
+# by another site's forms.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -275,6 +300,10 @@ REMINDER_HOURS_BEFORE = envint("REMINDER_HOURS_BEFORE", 24, minimum=1)
 REGISTRATION_RETENTION_DAYS = envint("REGISTRATION_RETENTION_DAYS", 30, minimum=0)
 GESPREK_RETENTION_DAYS = envint("GESPREK_RETENTION_DAYS", 60, minimum=1)
 REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=1)
+# Days after a quarter's end before its figures are published: partners may register a question up to 90
+# days back (vragen.forms.MAX_DAYS_BACK), and a quarter that changes after publication could be subtracted
+# from itself (vragen/THREAT_MODEL.md).
+REPORT_PUBLICATION_DAYS = envint("REPORT_PUBLICATION_DAYS", 90, minimum=0)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7, minimum=1)
 AANBOD_CONFIRM_MONTHS = envint("AANBOD_CONFIRM_MONTHS", 6, minimum=1)
 

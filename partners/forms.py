@@ -111,3 +111,44 @@ class UitnodigingAcceptForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+# --- two-step verification: allauth's forms in plain words (settings.MFA_FORMS) ---------------------------
+
+
+def _activate_totp_form():
+    from allauth.mfa.totp.forms import ActivateTOTPForm
+
+    class TweestapsAppForm(ActivateTOTPForm):
+        """The code from the phone, asked in plain words."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["code"].label = _("The 6 digits from the app")
+            self.fields["code"].widget.attrs.update({"inputmode": "numeric", "placeholder": "123456"})
+
+    return TweestapsAppForm
+
+
+def _add_webauthn_form():
+    from allauth.mfa.webauthn.forms import AddWebAuthnForm
+
+    class TweestapsSleutelForm(AddWebAuthnForm):
+        """A passkey's name and whether it may log in alone, in plain words."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["name"].label = _("Name of the passkey")
+            if "passwordless" in self.fields:
+                self.fields["passwordless"].label = _(
+                    "Also log in with this passkey alone, without a password"
+                )
+                self.fields["passwordless"].help_text = _(
+                    "Only for a passkey that asks your fingerprint, face or PIN."
+                )
+
+    return TweestapsSleutelForm
+
+
+TweestapsAppForm = _activate_totp_form()
+TweestapsSleutelForm = _add_webauthn_form()

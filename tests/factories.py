@@ -10,6 +10,9 @@ from partners.models import COORDINATOR_GROUP, Gemeente, Gemeentetoegang, Lidmaa
 from vragen.models import Kanaal, Signaal, Vraag
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
+# Factory users have an authenticator app with this secret, so that force_login stands for a full
+# two-step login; `UserFactory(mfa=False)` makes one with the password only.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 
 
 def gemeente(nis: str = "44021") -> Gemeente:
@@ -24,6 +27,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     naam = factory.Faker("name", locale="nl_BE")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def mfa(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            from allauth.mfa.models import Authenticator
+            from allauth.mfa.totp.internal.auth import TOTP
+
+            if not Authenticator.objects.filter(user=self, type=Authenticator.Type.TOTP).exists():
+                TOTP.activate(self, TOTP_SECRET)
 
 
 class CoordinatorFactory(UserFactory):

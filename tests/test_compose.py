@@ -24,8 +24,8 @@ from huisvanhetkind.env import parse_database_url
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-APP_SERVICES = ["migrate", "web", "worker", "beat"]
-LONG_RUNNING = ["postgres", "redis", "web", "worker", "beat"]
+APP_SERVICES = ["migrate", "collectstatic", "web", "worker", "beat"]
+LONG_RUNNING = ["caddy", "postgres", "redis", "web", "worker", "beat"]
 INTERPOLATION = re.compile(r"\$\{([A-Z_]+)(?::?[-?][^}]*)?\}")
 
 
@@ -45,7 +45,16 @@ def healthcheck_program(service: str) -> str:
 
 
 def test_compose_has_the_production_services():
-    assert set(SERVICES) == {"postgres", "redis", "migrate", "web", "worker", "beat"}
+    assert set(SERVICES) == {
+        "caddy",
+        "postgres",
+        "redis",
+        "migrate",
+        "collectstatic",
+        "web",
+        "worker",
+        "beat",
+    }
     assert SERVICES["postgres"]["image"] == "postgres:16"
     assert SERVICES["redis"]["image"] == "redis:7"
     for name in APP_SERVICES:
@@ -135,10 +144,45 @@ def test_compose_app_environment_points_at_its_services():
     assert environment["MEDIA_ROOT"] in {v.split(":", 1)[1] for v in SERVICES["web"]["volumes"]}
 
 
-def test_compose_publishes_the_web_app_on_localhost_only():
-    assert [interpolate(port, WEB_PORT="8000") for port in SERVICES["web"]["ports"]] == [
-        "127.0.0.1:8000:8000"
-    ]
+def test_compose_only_the_proxy_publishes_ports():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"caddy"}
+    assert {port.split("/")[0] for port in SERVICES["caddy"]["ports"]} == {"80:80", "443:443"}
+    assert SERVICES["web"]["expose"] == ["8000"]
+
+
+def test_compose_trusts_exactly_the_one_proxy_it_runs():
+    """Behind Caddy every request comes from Caddy's address: without RATELIMIT_TRUSTED_PROXIES=1 the
+    per-client limits would be site-wide (one client's wrong codes lock every parent out)."""
+    assert SERVICES["web"]["environment"]["RATELIMIT_TRUSTED_PROXIES"] == "1"
+    caddyfile = (ROOT / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+    # Caddy keeps no client-sent X-Forwarded-For unless told to trust an outer proxy.
+    assert not re.search(r"^\s*trusted_proxies", caddyfile, re.MULTILINE)
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in SERVICES["caddy"]["volumes"]
+
+
+def test_compose_proxy_serves_static_files_and_uploaded_pictures():
+    """With DEBUG off Django serves no /media/: Caddy serves the pictures and the collected static files
+    from the same volumes the app writes."""
+    from django.conf import settings
+
+    caddy = {volume.split(":")[0]: volume.split(":")[1] for volume in SERVICES["caddy"]["volumes"]}
+    caddyfile = (ROOT / "Caddyfile").read_text()
+    assert "handle /static/*" in caddyfile and "@media_image" in caddyfile
+    assert caddy["static"] == "/srv" + settings.STATIC_URL.rstrip("/")
+    assert caddy["media"] == "/srv" + settings.MEDIA_URL.rstrip("/")
+    assert "media:" + SERVICES["web"]["environment"]["MEDIA_ROOT"] in SERVICES["web"]["volumes"]
+    assert "static:/app/staticfiles" in SERVICES["collectstatic"]["volumes"]
+    args = command("collectstatic")
+    assert args[:3] == ["python", "manage.py", "collectstatic"]
+    assert SERVICES["web"]["depends_on"]["collectstatic"]["condition"] == "service_completed_successfully"
+
+
+def test_compose_keeps_the_cache_off_the_brokers_redis_database():
+    redis_url = SERVICES["web"]["environment"]["REDIS_URL"]
+    assert urllib.parse.urlsplit(redis_url).path == "/0"
+    assert "volatile-lru" in SERVICES["redis"]["command"]
 
 
 @pytest.fixture

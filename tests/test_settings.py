@@ -170,3 +170,67 @@ def test_check_redis_url():
         check_redis_url("127.0.0.1:6379")
     with pytest.raises(ImproperlyConfigured, match="REDIS_URL is not a valid URL"):
         check_redis_url("redis://cache:port/0")
+
+
+def _settings_value(expression: str, **env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k not in CLEARED and k != "REDIS_CACHE_URL"}
+    environment |= {"DJANGO_SETTINGS_MODULE": "huisvanhetkind.settings", "DEBUG": "1", **env}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; print({expression})",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_broker_and_cache_use_separate_redis_databases():
+    assert (
+        _settings_value("settings.CELERY_BROKER_URL", REDIS_URL="redis://redis:6379/0")
+        == "redis://redis:6379/0"
+    )
+    cache = _settings_value("settings.CACHES['default']['LOCATION']", REDIS_URL="redis://redis:6379/0")
+    assert cache == "redis://redis:6379/1"
+    cache = _settings_value(
+        "settings.CACHES['default']['LOCATION']",
+        REDIS_URL="redis://redis:6379/2",
+        REDIS_CACHE_URL="redis://cache:6379/0",
+    )
+    assert cache == "redis://cache:6379/0"
+
+
+def test_redis_url_with_db():
+    from huisvanhetkind.env import redis_url_with_db
+
+    assert redis_url_with_db("redis://:pw@h:6379", 1) == "redis://:pw@h:6379/1"
+    assert redis_url_with_db("rediss://h:6380/4", 1) == "rediss://h:6380/5"
+    assert redis_url_with_db("unix:///run/redis.sock?db=2", 1) == "unix:///run/redis.sock?db=3"
+    with pytest.raises(ImproperlyConfigured):
+        redis_url_with_db("redis://h/15", 1)
+
+
+def test_cache_entries_live_at_most_a_day(redis_url):
+    """The HSDS API writes a key per distinct query; none may outlive CACHE_MAX_SECONDS."""
+    from django.core.cache.backends.base import DEFAULT_TIMEOUT
+
+    from huisvanhetkind.cache import FailOpenRedisCache
+
+    cache = FailOpenRedisCache(redis_url, {"OPTIONS": {"max_timeout": 86400}})
+    assert cache.get_backend_timeout(30 * 86400) == 86400
+    assert cache.get_backend_timeout(None) == 86400
+    assert cache.get_backend_timeout(60) == 60
+    assert cache.get_backend_timeout(DEFAULT_TIMEOUT) == 300
+
+
+def test_language_cookie_is_secure_and_lax():
+    secure = _settings_value(
+        "(settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SAMESITE)", DEBUG="0", SECRET_KEY="k" * 50
+    )
+    assert secure == "(True, 'Lax')"

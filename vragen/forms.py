@@ -382,25 +382,30 @@ class SignaalForm(forms.ModelForm):
 
 
 class PeriodeForm(forms.Form):
-    """A report's period in whole months: ?van=2025-01&tot=2025-12 (a full date is taken as its month)."""
+    """A report's year on the publication grid: ?jaar=2025 (the older ?van=…&tot=… is taken as the
+    year of `tot`), and ?kwartaal=1-4 for the quarter of the aanbod table."""
 
-    van = forms.CharField(
-        label=_("From (month)"),
+    jaar = forms.CharField(
+        label=_("Year"),
         required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-01"}),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "2025", "size": "6"}),
     )
-    tot = forms.CharField(
-        label=_("Up to and including (month)"),
+    kwartaal = forms.TypedChoiceField(
+        choices=[("", "")] + [(str(q), str(q)) for q in range(1, 5)],
+        coerce=int,
+        empty_value=None,
         required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2025-12"}),
+        widget=forms.HiddenInput,
     )
+    van = forms.CharField(required=False, widget=forms.HiddenInput)
+    tot = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         from .reports.periode import Periode, PeriodeError
 
         data = super().clean()
         try:
-            data["periode"] = Periode.from_query(data.get("van"), data.get("tot"))
+            data["periode"] = Periode.from_query(data.get("jaar"), data.get("van"), data.get("tot"))
         except PeriodeError as error:
             raise forms.ValidationError(str(error)) from None
         return data

@@ -17,6 +17,24 @@ from huisvanhetkind.lib.text import SingleLineText
 from partners.models import Gemeente, Partner
 
 
+def op_het_uur(moment):
+    """A moment cut to its whole hour (14:37:12.123456 -> 14:00). Question rows keep no finer time:
+    the reports need the date only, and a minute or a microsecond could be matched against a proxy's
+    access log to find who asked."""
+    if moment is None:
+        return None
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+class UurField(models.DateTimeField):
+    """A DateTimeField that stores its value cut to the hour (see `op_het_uur`), however it was set."""
+
+    def pre_save(self, model_instance, add):
+        value = op_het_uur(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Leeftijdsband(models.TextChoices):
     ZWANGERSCHAP = "zwangerschap", _("Pregnancy")
     BABY = "0-1", _("0 to 1 year")
@@ -106,7 +124,7 @@ class Vraag(models.Model):
         related_name="geregistreerde_vragen",
         verbose_name=_("registered at partner"),
     )
-    aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
+    aangemaakt_op = UurField(_("created at"), auto_now_add=True)
 
     # Gemeente-owned figures: a municipality user's reports read their gemeenten's questions; in the
     # portal a partner's scope sees the questions registered at that partner. The public none.
@@ -228,8 +246,8 @@ class Gesprek(models.Model):
         related_name="gesprekken",
         verbose_name=_("assigned to"),
     )
-    aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
-    laatste_bericht_op = models.DateTimeField(_("last message at"), default=timezone.now)
+    aangemaakt_op = UurField(_("created at"), default=timezone.now, db_index=True)
+    laatste_bericht_op = UurField(_("last message at"), default=timezone.now)
 
     # A partner's scope sees the conversations assigned to it; the asker reaches theirs by pickup code.
     objects = scoped_manager(GesprekQuerySet, partner="toegewezen_aan")
@@ -271,7 +289,7 @@ class Bericht(models.Model):
         related_name="+",
         verbose_name=_("answered by"),
     )
-    aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now)
+    aangemaakt_op = UurField(_("created at"), default=timezone.now)
 
     objects = scoped_manager(partner="gesprek__toegewezen_aan")
 

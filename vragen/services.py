@@ -22,7 +22,7 @@ from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import COORDINATOR_GROUP, Gemeente, Partner, User
 
 from . import codes
-from .models import Bericht, Gesprek, Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller
+from .models import Bericht, Gesprek, Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller, op_het_uur
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def gesprek_start(
     the coordinators get a mail that a question is waiting (without its text).
     """
     tekst = _clean_text(tekst)
-    now = timezone.now()
+    now = op_het_uur(timezone.now())
     for _attempt in range(5):
         code = codes.new_code()
         try:
@@ -171,7 +171,7 @@ def gesprek_follow_up(*, gesprek: Gesprek, tekst: str) -> Bericht:
         gesprek = Gesprek.objects.select_for_update().get(pk=gesprek.pk)
         if not gesprek.is_open_voor_vervolg:
             raise ValidationError(_("This conversation is closed."))
-        now = timezone.now()
+        now = op_het_uur(timezone.now())
         bericht = Bericht.objects.create(
             gesprek=gesprek, van=Bericht.Van.VRAAGSTELLER, tekst=tekst, aangemaakt_op=now
         )
@@ -191,7 +191,7 @@ def gesprek_answer(*, gesprek: Gesprek, user, tekst: str, sluiten: bool = False)
     tekst = _clean_text(tekst)
     with transaction.atomic():
         gesprek = Gesprek.objects.select_for_update().get(pk=gesprek.pk)
-        now = timezone.now()
+        now = op_het_uur(timezone.now())
         bericht = Bericht.objects.create(
             gesprek=gesprek, van=Bericht.Van.NETWERK, tekst=tekst, auteur=user, aangemaakt_op=now
         )

@@ -56,8 +56,13 @@ Limits: with m = 2 a table of exactly two ones cannot be protected (both read "<
 least 2 whether shown or hidden, forces both to 1). Whatever cannot be protected is reported through the
 result's `protected` flag; reports then leave that table out.
 
-Not covered: differences between reports of overlapping periods. Reports are therefore limited to whole
-months (see vragen.reports.periode).
+Tables published in stages
+    `suppress_extend` adds margins to cells that were already published (a year's row totals to its
+    quarters' columns): the published cells keep their state (a shown cell stays shown, a "< 5" stays
+    "< 5", an "x" stays "x"), only the new margins can be hidden, so the later table says everything
+    the earlier ones said and the suppression of the whole is checked at once. Differences between
+    overlapping periods are ruled out by the publication grid itself (vragen/THREAT_MODEL.md,
+    vragen.reports.raster).
 """
 
 from __future__ import annotations
@@ -354,6 +359,75 @@ def _two_way(table: TwoWay, total: int, m: int, mode: str) -> tuple[Grid, list[i
         protected=not failed,
     )
     return grid, failed
+
+
+def suppress_extend(
+    matrix: Sequence[Sequence[int]],
+    published: Sequence[Sequence[Count]],
+    col_totals: Sequence[int],
+    published_col_totals: Sequence[Count],
+    total: int,
+    *,
+    mode: str,
+    min_cell: int,
+) -> tuple[Grid, bool]:
+    """Add row totals and a grand total to columns that were published before (see the docstring).
+
+    `published[i][j]` is how cell (i, j) was published, `published_col_totals[j]` how column j's total
+    was. `mode` is "locked" (the grand total shown) or "hidden" (hidden and itself protected), as in
+    `suppress_shared`. Returns the grid and whether every suppressed cell is protected.
+    """
+    m = min_cell
+    rows, cols = len(matrix), len(matrix[0]) if matrix else 0
+
+    def preset(cell: _Cell, count: Count, *, shared: bool = False) -> _Cell:
+        if count.state == SHOWN:
+            cell.locked = True
+        elif count.state == HIDDEN:
+            cell.state = HIDDEN
+            cell.locked = True  # keeps the engine from re-reading it as small
+            cell.must_protect = shared  # a hidden shared total must not be derivable here either
+        else:
+            cell.state = SMALL
+            cell.must_protect = True
+        return cell
+
+    cells = [
+        preset(_Cell(u=f"r{i}", v=f"c{j}", value=int(matrix[i][j]), sign=1), published[i][j])
+        for i in range(rows)
+        for j in range(cols)
+    ]
+    cells += [
+        _Cell(u=f"r{i}", v="cT", value=sum(int(v) for v in matrix[i]), sign=-1, margin=True)
+        for i in range(rows)
+    ]
+    cells += [
+        preset(
+            _Cell(u="rT", v=f"c{j}", value=int(col_totals[j]), sign=-1, margin=True),
+            published_col_totals[j],
+            shared=True,
+        )
+        for j in range(cols)
+    ]
+    grand = _total_cell(int(total), "rT", "cT", 1, mode=mode)
+    if total < m:
+        grand.locked, grand.must_protect, grand.state = False, False, SHOWN
+    cells.append(grand)
+    engine = _Engine(cells, m)
+    for cell in cells:  # run() would only mark unlocked small values: the preset ones are marked
+        if cell.state == SMALL:
+            cell.locked = False
+    failed = engine.run()
+    counts = [_count(c, m) for c in cells]
+    inner = rows * cols
+    grid = Grid(
+        cells=tuple(tuple(counts[i * cols + j] for j in range(cols)) for i in range(rows)),
+        row_totals=tuple(counts[inner : inner + rows]),
+        col_totals=tuple(counts[inner + rows : inner + rows + cols]),
+        total=counts[-1],
+        protected=not failed,
+    )
+    return grid, not failed
 
 
 def _threshold(value: int | None) -> int:

@@ -1,3 +1,3 @@
-from . import portal, public
+from . import accounts, portal, public
 
-urlpatterns = public.urlpatterns + portal.urlpatterns
+urlpatterns = public.urlpatterns + portal.urlpatterns + accounts.urlpatterns

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from partners import services
+from partners import mfa, services
 from partners.forms import PartnerProfielForm, UitnodigingAcceptForm, UitnodigingForm
 from partners.models import Lidmaatschap, User
 
@@ -198,7 +198,11 @@ def uitnodiging_accept(request, token: str):
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            # The link came by mail: it proves the mailbox, so the set-up can skip the mailed code.
+            mfa.mailbox_proof_record(request)
             messages.success(request, _("Welcome! Your account is ready."))
+            if not mfa.mfa_enrolled(user):
+                return redirect("tweestaps_instellen")
             if uitnodiging.partner_id:
                 return redirect("partner_dashboard")
             return redirect(rapporten_url())

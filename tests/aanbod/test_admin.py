@@ -24,7 +24,7 @@ ACTIVITEIT_LIST = reverse("admin:aanbod_activiteit_changelist")
 
 @pytest.fixture
 def coordinator_client(client, coordinator):
-    Authenticator.objects.create(user=coordinator, type=Authenticator.Type.TOTP, data={})
+    Authenticator.objects.get_or_create(user=coordinator, type=Authenticator.Type.TOTP, defaults={"data": {}})
     client.force_login(coordinator)
     return client
 

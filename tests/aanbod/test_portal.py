@@ -42,7 +42,7 @@ def aanbod_data(**extra) -> dict:
 
 @pytest.fixture
 def coordinator_client(coordinator):
-    Authenticator.objects.create(user=coordinator, type=Authenticator.Type.TOTP, data={})
+    Authenticator.objects.get_or_create(user=coordinator, type=Authenticator.Type.TOTP, defaults={"data": {}})
     return client_for(coordinator)
 
 

@@ -45,7 +45,7 @@ def test_partner_activity_published_by_coordinator_found_by_parent(browser, live
         status=Aanbod.Status.CONCEPT,
         samenvatting="Een avond over slapen voor ouders van peuters.",
     )
-    coordinator = factories.CoordinatorFactory(email="coordinator@example.org")
+    coordinator = factories.CoordinatorFactory(email="coordinator@example.org", mfa=False)
     secret = generate_totp_secret()
     TOTP.activate(coordinator, secret)
     datum = timezone.localdate() + dt.timedelta(days=10)
@@ -55,7 +55,10 @@ def test_partner_activity_published_by_coordinator_found_by_parent(browser, live
     page.goto(live_server.url + "/partner/")
     page.fill('input[name="login"]', "bob@example.org")
     page.fill('input[name="password"]', factories.PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in|Aanmelden|Inloggen", re.I)).click()
+    page.locator('form.form button[type="submit"]').first.click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))  # every account: two steps
+    page.fill('input[name="code"]', _totp(factories.TOTP_SECRET))
+    page.locator('form.form button[type="submit"]').first.click()
     page.wait_for_url(re.compile(r"/partner/$"))
     page.goto(f"{live_server.url}/partner/aanbod/{aanbod.pk}/")
     page.locator(f'a[href="/partner/aanbod/{aanbod.pk}/activiteiten/nieuw/"]').first.click()
@@ -82,7 +85,7 @@ def test_partner_activity_published_by_coordinator_found_by_parent(browser, live
     page.wait_for_url(re.compile(r"/accounts/login/"))
     page.fill('input[name="login"]', "coordinator@example.org")
     page.fill('input[name="password"]', factories.PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in|Aanmelden|Inloggen", re.I)).click()
+    page.locator('form.form button[type="submit"]').first.click()
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     page.fill('input[name="code"]', _totp(secret))
     page.locator('form.form button[type="submit"]').first.click()
@@ -122,7 +125,11 @@ def test_portal_pages_pass_axe(live_server, page, axe):
     assert axe(page) == []
     page.fill('input[name="login"]', "alice@example.org")
     page.fill('input[name="password"]', factories.PASSWORD)
-    page.locator('form.form button[type="submit"]').click()
+    page.locator('form.form button[type="submit"]').first.click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    assert axe(page) == []
+    page.fill('input[name="code"]', _totp(factories.TOTP_SECRET))
+    page.locator('form.form button[type="submit"]').first.click()
     page.wait_for_url(re.compile(r"/partner/$"))
     paths = [
         "/partner/",

@@ -145,7 +145,7 @@ def test_municipality_report_reads_well_without_javascript(page_without_js, page
             leeftijdsband=["0-1", "1-3", "3-6", "6-12"][i % 4],
             doorverwezen_naar=partner if i % 3 == 0 else None,
         )
-    url = live_server.url + "/rapporten/gent/?van=2025-01&tot=2025-12"
+    url = live_server.url + "/rapporten/gent/?jaar=2025"
     log_in(nojs, live_server, dora)
     nojs.goto(url)
     assert nojs.locator("svg.chart-svg").count() >= 6

@@ -79,7 +79,7 @@ def test_pickup_code_guessing_trips_and_recovers(client, db, clock):
 def test_failed_logins_trip_and_recover(client, db, clock):
     """allauth locks the account's login after 5 failures in 5 minutes: even the right password is refused
     with a clear message, until the window has passed."""
-    factories.UserFactory(email="partner@example.org")
+    factories.UserFactory(email="partner@example.org", mfa=False)
 
     def send(password="wrong"):
         return client.post("/en/accounts/login/", {"login": "partner@example.org", "password": password})

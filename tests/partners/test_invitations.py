@@ -57,12 +57,12 @@ def test_invitation_accept_creates_account_membership_and_logs_in(
     assert client.get(url).status_code == 200
     response = _accept(client, url)
     assert response.status_code == 302
-    assert response["Location"] == reverse("partner_dashboard")
+    assert response["Location"] == reverse("tweestaps_instellen")  # two-step verification first
     nina = User.objects.get(email="nina@example.org")
     assert nina.naam == "Nina Nieuw"
     assert nina.check_password(PASSWORD)
     assert Lidmaatschap.objects.get(user=nina).partner == partner_a
-    assert client.get(reverse("partner_dashboard")).status_code == 200
+    assert client.get(reverse("partner_dashboard"))["Location"] == reverse("tweestaps_instellen")
 
 
 def test_invitation_works_once(client, alice, partner_a):
@@ -172,7 +172,7 @@ def test_invitation_withdrawn_no_longer_works(client, alice, partner_a):
 
 
 def test_invitation_by_coordinator_in_admin(coordinator, gemeente_b, django_capture_on_commit_callbacks):
-    Authenticator.objects.create(user=coordinator, type=Authenticator.Type.TOTP, data={})
+    Authenticator.objects.get_or_create(user=coordinator, type=Authenticator.Type.TOTP, defaults={"data": {}})
     client = client_for(coordinator)
     url = reverse("admin:partners_uitnodiging_add")
     assert client.get(url).status_code == 200
@@ -187,7 +187,7 @@ def test_invitation_by_coordinator_in_admin(coordinator, gemeente_b, django_capt
 
 
 def test_invitation_in_admin_needs_partner_or_gemeente(coordinator, partner_a, gemeente_b):
-    Authenticator.objects.create(user=coordinator, type=Authenticator.Type.TOTP, data={})
+    Authenticator.objects.get_or_create(user=coordinator, type=Authenticator.Type.TOTP, defaults={"data": {}})
     client = client_for(coordinator)
     url = reverse("admin:partners_uitnodiging_add")
     both = {"email": "x@example.org", "rol": "medewerker", "partner": partner_a.pk, "gemeente": gemeente_b.pk}

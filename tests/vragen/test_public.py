@@ -1,6 +1,7 @@
 """The parent's side: /vraag/ and /vraag/antwoord/."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -207,7 +208,9 @@ def test_follow_up_reopens_and_restarts_retention(parent_client, gesprek_en_code
     gesprek_answer(gesprek=gesprek, user=coordinator, tekst="Probeer een vast slaapritueel.")
     gesprek.refresh_from_db()
     assert gesprek.status == Gesprek.Status.BEANTWOORD
-    before = gesprek.laatste_bericht_op
+    # Times are kept to the hour: move the last message back a day to see the retention restart.
+    before = gesprek.laatste_bericht_op - timedelta(days=1)
+    Gesprek.objects.filter(pk=gesprek.pk).update(laatste_bericht_op=before)
     html = parent_client.post("/vraag/antwoord/", {"code": code}).content.decode()
     assert "Probeer een vast slaapritueel." in html
     response = parent_client.post("/vraag/antwoord/", {"code": code, "tekst": "Dank u! En overdag?"})

@@ -299,3 +299,34 @@ def test_big_table_is_fast(m):
     start = time.perf_counter()
     suppress_2d(matrix, min_cell=m)
     assert time.perf_counter() - start < 1.0
+
+
+def test_extend_keeps_what_was_published_and_protects_the_new_margins():
+    """A year's row totals added to quarters published before: no quarter cell changes state, and a
+    "< 5" that the year total would give away is protected by hiding new cells only."""
+    from vragen.suppression import Count as C
+    from vragen.suppression import suppress_1d, suppress_extend
+
+    matrix = [[12, 9, 3], [7, 2, 8], [1, 11, 6]]
+    columns = [suppress_1d([row[j] for row in matrix], min_cell=5) for j in range(3)]
+    published = [[columns[j].cells[i] for j in range(3)] for i in range(3)]
+    col_totals = [sum(row[j] for row in matrix) for j in range(3)]
+    grid, ok = suppress_extend(
+        matrix,
+        published,
+        col_totals,
+        [c.total for c in columns],
+        sum(col_totals),
+        mode="locked",
+        min_cell=5,
+    )
+    assert ok
+    for i in range(3):
+        for j in range(3):
+            assert grid.cells[i][j].state == published[i][j].state
+            assert grid.cells[i][j] == published[i][j]
+    assert grid.total == C(sum(col_totals), threshold=5)
+    # Row 2 has one "< 5" (the 1) beside shown cells: its year total may not be shown with them.
+    row = grid.cells[2]
+    if sum(c.suppressed for c in row) == 1:
+        assert grid.row_totals[2].suppressed

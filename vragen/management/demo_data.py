@@ -15,6 +15,9 @@ from partners.models import Partner
 from vragen.models import Kanaal, Signaal, Vraagsteller
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - printed on purpose: demo accounts only
+# Every account needs two-step verification (partners.mfa); the demo accounts share this authenticator
+# key, printed with the accounts, so that a demo needs no mailbox. Never on a real account.
+DEMO_TOTP_SECRET = "DEMOHVHKDEMOHVHKDEMOHVHKDEMOHVHK"  # noqa: S105 - printed on purpose: demo accounts only
 
 # NIS codes (Statbel, since the mergers of 1 January 2025)
 LOCHRISTI, DESTELBERGEN, LAARNE, LOKEREN = "44087", "44013", "42010", "46029"

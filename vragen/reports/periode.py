@@ -1,109 +1,121 @@
-"""A report's period: whole calendar months, and the equally long period just before it.
+"""A report's period: one calendar year of the fixed publication grid, shown by quarter.
 
-Whole months on purpose: with free dates, two reports a day apart would give that day's counts by
-subtraction, past the small-cell suppression.
+The grid (see vragen/THREAT_MODEL.md): figures are published for whole calendar quarters that have
+ended, and for whole calendar years once all four quarters have; a year is the sum of its quarters.
+Whatever someone asks for (`?jaar=2025`, or the older `?van=2025-01&tot=2025-06`), the answer is the
+report of one year on this grid: a free period would let two overlapping reports be subtracted.
 """
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from django.utils import formats, timezone
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-MAX_MONTHS = 60
 EARLIEST_YEAR = 2000
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 
 
 class PeriodeError(ValueError):
     pass
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
+def kwartaal_start(day: date) -> date:
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
-def _last_day(first: date) -> date:
-    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+def kwartaal_einde(start: date) -> date:
+    next_start = date(start.year + 1, 1, 1) if start.month == 10 else date(start.year, start.month + 3, 1)
+    return next_start - timedelta(days=1)
 
 
-def parse_month(text: str | None) -> date | None:
-    """'2025-03' or '2025-03-17' -> date(2025, 3, 1); '' -> None; anything else raises PeriodeError."""
+def kwartaal_label(start: date) -> str:
+    return _("Q%(q)s %(year)s") % {"q": (start.month - 1) // 3 + 1, "year": start.year}
+
+
+def parse_year(text: str | None) -> int | None:
+    """'2025', '2025-03' or '2025-03-17' -> 2025; '' -> None; anything else raises PeriodeError."""
     if not text or not text.strip():
         return None
     match = _MONTH.match(text)
     if not match:
-        raise PeriodeError(_("Write a month as year-month, for example 2025-01."))
-    year, month = int(match.group(1)), int(match.group(2))
+        raise PeriodeError(_("Write a year, for example 2025."))
+    year = int(match.group(1))
+    month = int(match.group(2) or 1)
     if not 1 <= month <= 12 or year < EARLIEST_YEAR or year > 2100:
-        raise PeriodeError(_("This is not a month we can report on: %(text)s.") % {"text": text.strip()})
-    return date(year, month, 1)
+        raise PeriodeError(_("This is not a year we can report on: %(text)s.") % {"text": text.strip()})
+    return year
 
 
 @dataclass(frozen=True)
 class Periode:
-    van: date  # the first day of the first month
-    tot: date  # the last day of the last month
+    """One calendar year. `van` and `tot` are its first and last day."""
+
+    jaar: int
+
+    @property
+    def van(self) -> date:
+        return date(self.jaar, 1, 1)
+
+    @property
+    def tot(self) -> date:
+        return date(self.jaar, 12, 31)
 
     @classmethod
     def of_months(cls, first: date, last: date) -> "Periode":
-        return cls(first.replace(day=1), _last_day(last.replace(day=1)))
+        """The grid's year for a span of months: the year of its last month."""
+        return cls(last.year)
 
     @classmethod
     def standaard(cls, today: date | None = None) -> "Periode":
-        """The twelve months up to and including the current one."""
+        """The latest year with a published quarter (early in the year: last year)."""
         today = today or timezone.localdate()
-        this_month = today.replace(day=1)
-        return cls.of_months(_add_months(this_month, -11), this_month)
+        this_year = cls(today.year)
+        return this_year if this_year.gepubliceerde_kwartalen(today) else cls(today.year - 1)
 
     @classmethod
-    def from_query(cls, van: str | None, tot: str | None, *, today: date | None = None) -> "Periode":
-        first, last = parse_month(van), parse_month(tot)
-        default = cls.standaard(today)
-        if first is None and last is None:
-            return default
-        if first is None:
-            first = _add_months(last, -11)
-        if last is None:
-            last = min(_add_months(first, 11), default.tot.replace(day=1))
-            last = max(last, first)
-        if last < first:
-            raise PeriodeError(_("The end month comes before the start month."))
-        periode = cls.of_months(first, last)
-        if periode.aantal_maanden > MAX_MONTHS:
-            raise PeriodeError(_("Choose a period of at most %(n)s months.") % {"n": MAX_MONTHS})
-        return periode
-
-    @property
-    def maanden(self) -> list[date]:
-        months, month = [], self.van
-        while month <= self.tot:
-            months.append(month)
-            month = _add_months(month, 1)
-        return months
-
-    @property
-    def aantal_maanden(self) -> int:
-        return (self.tot.year - self.van.year) * 12 + self.tot.month - self.van.month + 1
+    def from_query(
+        cls, jaar: str | None = None, van: str | None = None, tot: str | None = None, *, today=None
+    ) -> "Periode":
+        """From ?jaar=, else the year of ?tot= (or ?van=): the grid's year that holds the request."""
+        year = parse_year(jaar)
+        if year is None:
+            year = parse_year(tot) or parse_year(van)
+        if year is None:
+            return cls.standaard(today)
+        today = today or timezone.localdate()
+        if date(year, 1, 1) > today:
+            raise PeriodeError(_("This year has not started yet."))
+        return cls(year)
 
     def vorige(self) -> "Periode":
-        """The period of equal length just before this one."""
-        first = _add_months(self.van, -self.aantal_maanden)
-        return Periode.of_months(first, _add_months(self.van, -1))
+        return Periode(self.jaar - 1)
+
+    @property
+    def kwartalen(self) -> list[date]:
+        """The first days of the year's four quarters."""
+        return [date(self.jaar, month, 1) for month in (1, 4, 7, 10)]
+
+    def gepubliceerde_kwartalen(self, today: date | None = None) -> list[date]:
+        """The quarters that ended at least REPORT_PUBLICATION_DAYS ago: only those are published (by
+        then no question can be registered for them any more)."""
+        today = today or timezone.localdate()
+        delay = timedelta(days=settings.REPORT_PUBLICATION_DAYS)
+        return [start for start in self.kwartalen if kwartaal_einde(start) + delay < today]
+
+    def is_compleet(self, today: date | None = None) -> bool:
+        return len(self.gepubliceerde_kwartalen(today)) == 4
 
     @property
     def query(self) -> str:
-        return f"van={self.van:%Y-%m}&tot={self.tot:%Y-%m}"
+        return f"jaar={self.jaar}"
 
     @property
     def label(self) -> str:
-        start = formats.date_format(self.van, "F Y")
-        end = formats.date_format(self.tot, "F Y")
-        return start if start == end else f"{start} – {end}"
+        return str(self.jaar)
 
     @property
     def slug(self) -> str:
-        return f"{self.van:%Y-%m}_{self.tot:%Y-%m}"
+        return str(self.jaar)

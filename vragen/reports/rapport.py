@@ -1,18 +1,15 @@
-"""One gemeente's signal report: the questions, the use of the aanbod and the signals of a period.
+"""One gemeente's signal report for one year of the publication grid (vragen/THREAT_MODEL.md).
 
-Every count of people passes through vragen.suppression before it leaves this module; the true value of
-a suppressed cell is never put in a `Tabel`. Rows keep a fixed order (thema order, the order of the
-choices, partner names): sorting by count would leak how "< 5" and "x" cells compare to their
-neighbours.
-
-The tables that share the period's number of questions (by thema and month, by age, by who asked, by
-channel, by referral) are suppressed together, so that total is shown or hidden the same everywhere;
-likewise for the previous period.
+Every count of people passes through vragen.suppression before it leaves this module, by way of the
+grid (vragen.reports.raster): the questions per quarter that has ended, a year column once the year
+is complete, and the previous year's column exactly as that year's own report publishes it. The true
+value of a suppressed cell is never put in a `Tabel`. Rows keep a fixed order (thema order, the order
+of the choices, partner names): sorting by count would leak how "< 5" and "x" cells compare.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db.models import Count as CountOf
@@ -28,12 +25,12 @@ from partners.models import Gemeente, Partner
 
 from .. import charts
 from ..models import Kanaal, Leeftijdsband, Signaal, Vraagsteller
-from ..suppression import Column, Count, Grid, OneWay, TwoWay, suppress_1d, suppress_shared
-from .periode import Periode
+from ..suppression import Count, suppress_1d
+from .periode import Periode, kwartaal_einde, kwartaal_label
+from .raster import DIMS, Jaartabel, publiceer_jaar
 from .tellingen import GEEN, tel
 
-# A trend over more months than this is shown per quarter, to stay readable.
-MAX_TREND_COLUMNS = 24
+ANDERE = "andere"  # partners that joined during the year, together
 
 
 @dataclass
@@ -70,12 +67,15 @@ class Tabel:
         return rows
 
 
+NIET_GEPUBLICEERD = "–"
+
+
 def _export_value(cell):
     if isinstance(cell, Count):
         return cell.value if cell.shown else str(cell)
     if isinstance(cell, date):
         return formats.date_format(cell, "SHORT_DATE_FORMAT")
-    return "" if cell is None else cell
+    return NIET_GEPUBLICEERD if cell is None else cell
 
 
 @dataclass
@@ -84,8 +84,10 @@ class Rapport:
     periode: Periode
     vorige: Periode
     min_cell: int
-    totaal: Count
-    totaal_vorig: Count
+    totaal: Count | None  # the year's questions; None until the year is complete
+    totaal_vorig: Count | None
+    kwartalen: list[date] = field(default_factory=list)  # the quarters published so far
+    kwartaal: date | None = None  # the quarter of the aanbod table
     tabellen: list[Tabel] = field(default_factory=list)
     signalen: list[Signaal] = field(default_factory=list)
 
@@ -97,9 +99,24 @@ class Rapport:
         return {t.slug: t for t in self.tabellen}
 
     @property
+    def compleet(self) -> bool:
+        return len(self.kwartalen) == 4
+
+    @property
+    def kwartaal_links(self) -> list[tuple[int, str, bool]]:
+        return [((q.month - 1) // 3 + 1, kwartaal_label(q), q == self.kwartaal) for q in self.kwartalen]
+
+    @property
+    def query(self) -> str:
+        """The query string of this report (the year, and the quarter of the aanbod table)."""
+        if self.kwartaal is None:
+            return self.periode.query
+        return f"{self.periode.query}&kwartaal={(self.kwartaal.month - 1) // 3 + 1}"
+
+    @property
     def weinig_vragen(self) -> bool:
         """Fewer questions than the threshold: the page says so instead of leaving readers puzzled."""
-        return self.totaal.state == "small"
+        return self.totaal is not None and self.totaal.state == "small"
 
 
 # --- reading -----------------------------------------------------------------------------------------
@@ -114,190 +131,227 @@ def leesbare_gemeenten(user):
     return Gemeente.objects.filter(toegangen__user=user).distinct()
 
 
-def _bucket(month: date, quarters: bool) -> date:
-    if not quarters:
-        return month
-    return month.replace(month=(month.month - 1) // 3 * 3 + 1)
+# --- the rows of each table: fixed per year ----------------------------------------------------------
 
 
-def _bucket_label(start: date, quarters: bool) -> str:
-    if quarters:
-        return _("Q%(q)s %(year)s") % {"q": (start.month - 1) // 3 + 1, "year": start.year}
-    return formats.date_format(start, "M Y")
+def _rows(jaar: int) -> dict[str, list[tuple]]:
+    """(key, label) per table. Fixed for a year whatever the data, so that adding a question to one
+    quarter never changes how another quarter is published (vragen.reports.raster)."""
+    themas = [(t.pk, t.label) for t in Thema.objects.order_by("volgorde", "naam")]
+    begin = timezone.make_aware(datetime.combine(date(jaar, 1, 1), time.min))
+    partners = [
+        (p.pk, p.naam)
+        for p in Partner.objects.filter(aangemaakt_op__lt=begin).order_by("naam").only("pk", "naam")
+    ]
+    return {
+        "thema": [*themas, (GEEN, _("No thema chosen"))],
+        "leeftijdsband": list(Leeftijdsband.choices),
+        "vraagsteller": list(Vraagsteller.choices),
+        "kanaal": list(Kanaal.choices),
+        "doorverwezen_naar": [
+            *partners,
+            (ANDERE, _("Partners that joined this year")),
+            (GEEN, _("Not referred")),
+        ],
+    }
 
 
-def _choice_rows(choices) -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in choices]
+def _jaar(gemeente: Gemeente, periode: Periode, m: int, today: date) -> tuple[dict[str, Jaartabel], dict]:
+    """The published tables of one year, and its rows."""
+    rows = _rows(periode.jaar)
+    keys = {dim: [key for key, _label in rows[dim]] for dim in DIMS}
+    tellingen = tel(gemeente_id=gemeente.pk, van=periode.van, tot=periode.tot)
+    bekend = set(keys["doorverwezen_naar"])
+    verwezen = defaultdict(int)
+    for (key, q), n in tellingen.dims["doorverwezen_naar"].items():
+        verwezen[(key if key in bekend else ANDERE, q)] += n
+    tellingen.dims["doorverwezen_naar"] = dict(verwezen)
+    kwartalen = periode.gepubliceerde_kwartalen(today)
+    return publiceer_jaar(tellingen, keys, kwartalen, len(kwartalen) == 4, m), rows
 
 
 # --- building ----------------------------------------------------------------------------------------
 
 
-def build_rapport(*, gemeente: Gemeente, periode: Periode, min_cell: int | None = None) -> Rapport:
-    """Count, suppress and lay out the report of `gemeente` for `periode`. Reads only."""
+def build_rapport(
+    *,
+    gemeente: Gemeente,
+    periode: Periode,
+    min_cell: int | None = None,
+    kwartaal: int | None = None,
+    today: date | None = None,
+) -> Rapport:
+    """Count, suppress and lay out the report of `gemeente` for the year `periode`. Reads only.
+
+    `kwartaal` (1-4) chooses the quarter of the aanbod table (default: the latest published one).
+    """
     m = min_cell or settings.REPORT_MIN_CELL
+    today = today or timezone.localdate()
     vorige = periode.vorige()
-    quarters = periode.aantal_maanden > MAX_TREND_COLUMNS
-    buckets = sorted({_bucket(month, quarters) for month in periode.maanden})
-    counts = tel(gemeente_id=gemeente.pk, van=vorige.van, tot=periode.tot, grens=periode.van)
-
-    # Questions per month, both periods; those without any thema form a row of their own.
-    per_maand = counts.per_maand
-    zonder_thema = {month: n - counts.met_thema.get(month, 0) for month, n in per_maand.items()}
-    n_cur = sum(n for month, n in per_maand.items() if month >= periode.van)
-    n_prev = sum(n for month, n in per_maand.items() if month < periode.van)
-
-    # Thema x month in this period; thema totals of the previous period.
-    thema_maand = defaultdict(int)
-    thema_vorig = defaultdict(int)
-    for (thema_id, maand), n in counts.thema_maand.items():
-        if maand >= periode.van:
-            thema_maand[(thema_id, _bucket(maand, quarters))] += n
-        else:
-            thema_vorig[thema_id] += n
-    for maand, n in zonder_thema.items():
-        if not n:
-            continue
-        if maand >= periode.van:
-            thema_maand[(GEEN, _bucket(maand, quarters))] += n
-        else:
-            thema_vorig[GEEN] += n
-
-    thema_ids = {key for key, _bucket_start in thema_maand} | set(thema_vorig)
-    themas = list(
-        Thema.objects.filter(pk__in=[t for t in thema_ids if t != GEEN]).order_by("volgorde", "naam")
-    )
-    thema_rows = [(t.pk, t.label) for t in themas]
-    if GEEN in thema_ids:
-        thema_rows.append((GEEN, _("No thema chosen")))
-
-    leeftijd = counts.dims["leeftijdsband"]
-    wie = counts.dims["vraagsteller"]
-    kanaal = counts.dims["kanaal"]
-    verwezen = counts.dims["doorverwezen_naar"]
-    partners = {p.pk: p.naam for p in Partner.objects.filter(pk__in=[k for k in verwezen if k != GEEN])}
-    verwijs_rows = sorted(((pk, naam) for pk, naam in partners.items()), key=lambda row: row[1].lower())
-    verwijs_rows.append((GEEN, _("Not referred")))
-
-    leeftijd_rows = _choice_rows(Leeftijdsband.choices)
-    wie_rows = _choice_rows(Vraagsteller.choices)
-    kanaal_rows = _choice_rows(Kanaal.choices)
-
-    def column(rows, data, index):
-        return [data.get(key, (0, 0))[index] for key, _label in rows]
-
-    matrix = [[thema_maand.get((key, b), 0) for b in buckets] for key, _label in thema_rows]
-    bucket_totals = defaultdict(int)
-    for month, n in per_maand.items():
-        if month >= periode.van:
-            bucket_totals[_bucket(month, quarters)] += n
-    grid, leeftijd_c, wie_c, kanaal_c, verwijs_c = suppress_shared(
-        [
-            TwoWay(
-                matrix,
-                row_totals=[sum(row) for row in matrix],
-                col_totals=[bucket_totals[b] for b in buckets],
-            ),
-            OneWay(column(leeftijd_rows, leeftijd, 0)),
-            OneWay(column(wie_rows, wie, 0)),
-            OneWay(column(kanaal_rows, kanaal, 0)),
-            OneWay(column(verwijs_rows, verwezen, 0)),
-        ],
-        n_cur,
-        min_cell=m,
-    )
-    thema_p, leeftijd_p, wie_p, kanaal_p, verwijs_p = suppress_shared(
-        [
-            OneWay([thema_vorig.get(key, 0) for key, _label in thema_rows]),
-            OneWay(column(leeftijd_rows, leeftijd, 1)),
-            OneWay(column(wie_rows, wie, 1)),
-            OneWay(column(kanaal_rows, kanaal, 1)),
-            OneWay(column(verwijs_rows, verwezen, 1)),
-        ],
-        n_prev,
-        min_cell=m,
-    )
+    huidig, rows = _jaar(gemeente, periode, m, today)
+    vorig, rows_vorig = _jaar(gemeente, vorige, m, today)
+    kwartalen = periode.gepubliceerde_kwartalen(today)
+    thema = huidig["thema"]
     rapport = Rapport(
         gemeente=gemeente,
         periode=periode,
         vorige=vorige,
         min_cell=m,
-        totaal=grid.total,
-        totaal_vorig=thema_p.total,
+        totaal=thema.jaar_totaal,
+        totaal_vorig=vorig["thema"].jaar_totaal,
+        kwartalen=kwartalen,
     )
+    if kwartalen:
+        gekozen = [q for q in kwartalen if kwartaal and (q.month - 1) // 3 + 1 == kwartaal]
+        rapport.kwartaal = gekozen[0] if gekozen else kwartalen[-1]
     veel_themas = _(
         "A question can be about more than one thema, so the themas add up to more than the total."
     )
-    thema_current = Column(cells=grid.row_totals, total=grid.total, protected=grid.protected)
     rapport.tabellen += [
-        _comparison(
+        _trend(periode, thema, vorig["thema"]),
+        _per_kwartaal(
             "themas",
             _("Questions by thema"),
             _("Thema"),
-            thema_rows,
-            thema_current,
-            thema_p,
-            noot=veel_themas,
+            periode,
+            huidig,
+            vorig,
+            "thema",
+            rows,
+            rows_vorig,
+            veel_themas,
         ),
-        _trend(grid, thema_rows, [_bucket_label(b, quarters) for b in buckets], quarters),
-        _comparison(
-            "leeftijd", _("Questions by age of the child"), _("Age"), leeftijd_rows, leeftijd_c, leeftijd_p
+        _per_kwartaal(
+            "leeftijd",
+            _("Questions by age of the child"),
+            _("Age"),
+            periode,
+            huidig,
+            vorig,
+            "leeftijdsband",
+            rows,
+            rows_vorig,
         ),
-        _comparison("vraagsteller", _("Questions by who asked"), _("Asked by"), wie_rows, wie_c, wie_p),
-        _comparison("kanaal", _("Questions by channel"), _("Channel"), kanaal_rows, kanaal_c, kanaal_p),
-        _comparison(
+        _per_kwartaal(
+            "vraagsteller",
+            _("Questions by who asked"),
+            _("Asked by"),
+            periode,
+            huidig,
+            vorig,
+            "vraagsteller",
+            rows,
+            rows_vorig,
+        ),
+        _per_kwartaal(
+            "kanaal",
+            _("Questions by channel"),
+            _("Channel"),
+            periode,
+            huidig,
+            vorig,
+            "kanaal",
+            rows,
+            rows_vorig,
+        ),
+        _per_kwartaal(
             "doorverwijzingen",
             _("Referrals by partner"),
             _("Referred to"),
-            verwijs_rows,
-            verwijs_c,
-            verwijs_p,
+            periode,
+            huidig,
+            vorig,
+            "doorverwezen_naar",
+            rows,
+            rows_vorig,
         ),
-        _aanbod(gemeente, periode, m),
     ]
+    if rapport.kwartaal is not None:
+        rapport.tabellen.append(_aanbod(gemeente, rapport.kwartaal, kwartaal_einde(rapport.kwartaal), m))
     signalen_tabel, signalen = _signalen(gemeente, periode)
     rapport.tabellen += signalen_tabel
     rapport.signalen = signalen
     return rapport
 
 
-def _comparison(slug, titel, kop, rows, current: Column, previous: Column, noot: str = "") -> Tabel:
-    tabel = Tabel(
-        slug=slug,
-        titel=titel,
-        kop=[kop, _("This period"), _("Previous period")],
-        rijen=[(label, [current.cells[i], previous.cells[i]]) for i, (_key, label) in enumerate(rows)],
-        sleutels=[key for key, _label in rows],
-        totaal=(_("Total questions"), [current.total, previous.total]),
-        noot=noot,
-        weggelaten=not (current.protected and previous.protected),
-    )
-    if rows and not tabel.weggelaten:
-        tabel.grafiek = charts.bar_chart(
-            title=titel,
-            labels=[label for _key, label in rows],
-            series=[
-                charts.Series(_("This period"), list(current.cells)),
-                charts.Series(_("Previous period"), list(previous.cells)),
-            ],
+def _trend(periode: Periode, huidig: Jaartabel, vorig: Jaartabel) -> Tabel:
+    """Questions per quarter, this year beside last year: both as their own years publish them."""
+    rijen = []
+    for index in range(4):
+        q = periode.kwartalen[index]
+        q_vorig = periode.vorige().kwartalen[index]
+        rijen.append(
+            (
+                _("Q%(q)s") % {"q": index + 1},
+                [huidig.kwartaal_totalen.get(q), vorig.kwartaal_totalen.get(q_vorig)],
+            )
         )
-    return tabel
-
-
-def _trend(grid: Grid, rows, labels: list[str], quarters: bool) -> Tabel:
-    titel = _("Questions per quarter") if quarters else _("Questions per month")
+    titel = _("Questions per quarter")
     tabel = Tabel(
         slug="trend",
         titel=titel,
-        kop=[_("Thema"), *labels, _("Total")],
-        rijen=[(label, [*grid.cells[i], grid.row_totals[i]]) for i, (_key, label) in enumerate(rows)],
-        sleutels=[key for key, _label in rows],
-        totaal=(_("All questions"), [*grid.col_totals, grid.total]),
-        noot=_("A question can be about more than one thema, so the themas add up to more than the total."),
-        weggelaten=not grid.protected,
+        kop=[_("Quarter"), periode.label, periode.vorige().label],
+        rijen=rijen,
+        sleutels=[1, 2, 3, 4],
+        totaal=(_("Whole year"), [huidig.jaar_totaal, vorig.jaar_totaal]),
+        noot=_("A quarter is shown three months after it ended, a year once all its quarters are."),
     )
-    if labels and not tabel.weggelaten:
-        tabel.grafiek = charts.column_chart(title=titel, labels=labels, values=list(grid.col_totals))
+    tabel.grafiek = charts.bar_chart(
+        title=titel,
+        labels=[label for label, _cells in rijen],
+        series=[
+            charts.Series(periode.label, [cells[0] for _label, cells in rijen]),
+            charts.Series(periode.vorige().label, [cells[1] for _label, cells in rijen]),
+        ],
+    )
+    return tabel
+
+
+def _per_kwartaal(slug, titel, kop, periode, huidig, vorig, dim, rows, rows_vorig, noot: str = "") -> Tabel:
+    """A table by quarter: the published quarters, the year (once complete), last year's year column."""
+    dit, dat = huidig[dim], vorig[dim]
+    labels = dict(rows[dim])
+    labels_vorig = dict(rows_vorig[dim])
+    keys = list(dit.keys) + [key for key in dat.keys if key not in labels]
+    compleet = len(dit.kwartalen) == 4
+    koppen = [kwartaal_label(q) for q in dit.kwartalen]
+    if compleet:
+        koppen.append(periode.label)
+    koppen.append(periode.vorige().label)
+    rijen = []
+    for key in keys:
+        cells = [dit.cells.get((key, q)) for q in dit.kwartalen]
+        if compleet:
+            cells.append(dit.jaar.get(key) if dit.jaar else None)
+        cells.append(dat.jaar.get(key) if dat.jaar else None)
+        rijen.append((str(labels.get(key) or labels_vorig.get(key)), cells))
+    totaal = [dit.kwartaal_totalen.get(q) for q in dit.kwartalen]
+    if compleet:
+        totaal.append(dit.jaar_totaal)
+    totaal.append(dat.jaar_totaal)
+    tabel = Tabel(
+        slug=slug,
+        titel=titel,
+        kop=[kop, *koppen],
+        rijen=rijen,
+        sleutels=keys,
+        totaal=(_("Total questions"), totaal),
+        noot=noot,
+        weggelaten=not dit.beschermd,
+    )
+    if rijen and not tabel.weggelaten and dit.kwartalen:
+        # The chart: the year beside last year once complete, else the latest quarter.
+        if compleet:
+            series = [
+                charts.Series(periode.label, [cells[-2] for _label, cells in rijen]),
+                charts.Series(periode.vorige().label, [cells[-1] for _label, cells in rijen]),
+            ]
+        else:
+            index = len(dit.kwartalen) - 1
+            series = [charts.Series(koppen[index], [cells[index] for _label, cells in rijen])]
+        tabel.grafiek = charts.bar_chart(
+            title=titel, labels=[label for label, _cells in rijen], series=series
+        )
     return tabel
 
 
@@ -310,8 +364,9 @@ def _pressure(waiting: Count, places: int) -> str:
 # Figures of every activity held in the gemeente, also of aanbod that is no longer public (archived after
 # its season): counts, no personal data, past the public scope of a municipality user's request.
 @scopes_disabled()
-def _aanbod(gemeente: Gemeente, periode: Periode, m: int) -> Tabel:
-    """Activities held in the gemeente (at a location there, or online aanbod for it), by thema."""
+def _aanbod(gemeente: Gemeente, van: date, tot: date, m: int) -> Tabel:
+    """Activities held in the gemeente (at a location there, or online aanbod for it), by thema, in
+    one quarter of the grid (quarters share no activity, so no two published tables overlap)."""
     in_gemeente = Q(locatie__gemeente=gemeente) | Q(
         locatie__isnull=True, aanbod__in=Aanbod.objects.filter(gemeenten=gemeente).values("pk")
     )
@@ -320,8 +375,8 @@ def _aanbod(gemeente: Gemeente, periode: Periode, m: int) -> Tabel:
         Activiteit.objects.filter(
             in_gemeente,
             geannuleerd=False,
-            start__date__gte=periode.van,
-            start__date__lte=periode.tot,
+            start__date__gte=van,
+            start__date__lte=tot,
             start__lte=timezone.now(),
         )
         .with_bezetting()
@@ -381,7 +436,7 @@ def _aanbod(gemeente: Gemeente, periode: Periode, m: int) -> Tabel:
                 ],
             )
         )
-    titel = _("Use of the aanbod by thema")
+    titel = _("Use of the aanbod by thema in %(kwartaal)s") % {"kwartaal": kwartaal_label(van)}
     tabel = Tabel(
         slug="aanbod",
         titel=titel,

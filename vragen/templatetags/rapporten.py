@@ -30,4 +30,4 @@ def cel(value):
         value = value.value
     if isinstance(value, int):
         return formats.number_format(value, force_grouping=True)
-    return "" if value is None else value
+    return "–" if value is None else value  # not published (yet): a quarter to come, a year in progress

@@ -18,13 +18,24 @@ from django.views.decorators.http import require_http_methods
 from aanbod.models import Thema
 from huisvanhetkind.lib.ratelimit import RateLimit, ratelimit, too_many_requests
 
+from .. import codes
 from ..forms import CodeForm, VervolgForm, VraagStellenForm, gemeente_opties
 from ..services import gesprek_find, gesprek_follow_up, gesprek_start
 
 logger = logging.getLogger(__name__)
 
-# Wrong pickup codes a client may try per hour before it has to wait.
+# Wrong pickup codes a client may try per hour before it has to wait. "A client" is the real parent
+# behind the proxy (RATELIMIT_TRUSTED_PROXIES), so one client's guesses lock out only that client.
 CODE_ATTEMPTS = RateLimit("vraag-ophaalcode", "10/h", sliding=True)
+
+
+def _typed_code(request) -> str | None:
+    return codes.normalise(request.POST.get("code", ""))
+
+
+# The code itself is a shared secret too: every look-up of one code counts against that code, whoever
+# sends it, so no crowd of addresses can hammer one conversation; the lock is on that code only.
+CODE_LOOKUPS = RateLimit("vraag-ophaalcode-per-code", "30/h", sliding=True, key=_typed_code)
 # Follow-up messages a client may send per hour.
 VERVOLG_LIMIT = RateLimit("vraag-vervolg", "10/h", sliding=True)
 # How long a form's one-time token is remembered (a reload within this time does not ask twice).
@@ -93,6 +104,9 @@ def vraag_antwoord(request):
     usage = CODE_ATTEMPTS.peek(request)
     if usage.limited:
         return too_many_requests(request, usage)
+    per_code = CODE_LOOKUPS.hit(request)
+    if per_code.limited:
+        return too_many_requests(request, per_code)
     is_vervolg = "tekst" in request.POST
     code_form = CodeForm(request.POST)
     gesprek = gesprek_find(code=request.POST.get("code", "")) if code_form.is_valid() else None

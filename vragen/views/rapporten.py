@@ -49,24 +49,28 @@ def _gemeente_and_period(request, slug: str):
     gemeente = get_object_or_404(leesbare_gemeenten(request.user), slug=slug)
     form = PeriodeForm(request.GET or None)
     if form.is_bound and not form.is_valid():
-        return gemeente, form, None
+        return gemeente, form, None, None
     periode = form.cleaned_data["periode"] if form.is_bound else Periode.standaard()
-    if not form.is_bound:
-        form = PeriodeForm(initial={"van": f"{periode.van:%Y-%m}", "tot": f"{periode.tot:%Y-%m}"})
-    return gemeente, form, periode
+    kwartaal = form.cleaned_data.get("kwartaal") if form.is_bound else None
+    # The form shows the year the report is about (an older ?van=…&tot=… link snaps to it).
+    form = PeriodeForm(initial={"jaar": periode.jaar})
+    return gemeente, form, periode, kwartaal
 
 
 @login_required
 @require_safe
 def rapport(request, slug: str):
-    gemeente, form, periode = _gemeente_and_period(request, slug)
+    gemeente, form, periode, kwartaal = _gemeente_and_period(request, slug)
     if periode is None:
         context = {"gemeente": gemeente, "form": form, "rapport": None}
         return _private(render(request, "vragen/rapporten/rapport.html", context, status=400))
-    report = build_rapport(gemeente=gemeente, periode=periode)
+    report = build_rapport(gemeente=gemeente, periode=periode, kwartaal=kwartaal)
+    jaren = list(range(Periode.standaard().jaar, Periode.standaard().jaar - 6, -1))
     return _private(
         render(
-            request, "vragen/rapporten/rapport.html", {"gemeente": gemeente, "form": form, "rapport": report}
+            request,
+            "vragen/rapporten/rapport.html",
+            {"gemeente": gemeente, "form": form, "rapport": report, "jaren": jaren},
         )
     )
 
@@ -74,10 +78,10 @@ def rapport(request, slug: str):
 @login_required
 @require_safe
 def rapport_export(request, slug: str, tabel: str, formaat: str):
-    gemeente, form, periode = _gemeente_and_period(request, slug)
+    gemeente, form, periode, kwartaal = _gemeente_and_period(request, slug)
     if periode is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
-    report = build_rapport(gemeente=gemeente, periode=periode)
+    report = build_rapport(gemeente=gemeente, periode=periode, kwartaal=kwartaal)
     name = f"{gemeente.slug}_{tabel}_{periode.slug}"
     if tabel == "alles" and formaat == "xlsx":
         tabellen = report.tabellen

@@ -39,6 +39,7 @@ from vragen.management.demo_data import (
     ANNULERINGSREDENEN,
     BASIS_PER_DAG,
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     DOORVERWIJZING,
     EPOCH,
     GEMEENTE_GEWICHT,
@@ -490,7 +491,17 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
         self.verified_email(user)
+        self.demo_authenticator(user)
         return user
+
+    @staticmethod
+    def demo_authenticator(user: User) -> None:
+        """The shared demo authenticator key, unless the account already has an authenticator app."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP
+
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, DEMO_TOTP_SECRET)
 
     @staticmethod
     def verified_email(user: User) -> None:
@@ -553,7 +564,9 @@ class Command(BaseCommand):
         for role, email in rows:
             write(f"  {role.ljust(width)}  {email}")
         write(f"  {'Password (all four)'.ljust(width)}  {DEMO_PASSWORD}")
-        write("  Partner and municipality staff log in at /accounts/login/.")
+        write(f"  {'Authenticator key (all four)'.ljust(width)}  {DEMO_TOTP_SECRET}")
+        write("  Everyone logs in at /accounts/login/, then types the 6-digit code of an authenticator app")
+        write("  that has the key above (or: oathtool --totp -b " + DEMO_TOTP_SECRET + ").")
         write("")
         write("Demo questions asked on the website; read them with their pickup code at /vraag/antwoord/:")
         for code, *_rest, status, _berichten in GESPREKKEN:
