@@ -6,7 +6,7 @@ import pytest
 import yaml
 from django.test import Client
 
-from partners.ratelimit import client_ip
+from huisvanhetkind.lib.ratelimit import client_ip
 from tests.hardening.test_rate_limits import Clock, statuses
 from tests.test_compose import ROOT
 
@@ -16,7 +16,7 @@ PROXY = "172.18.0.5"
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr("partners.ratelimit.time", clock)
+    monkeypatch.setattr("huisvanhetkind.lib.ratelimit.time", clock)
     return clock
 
 
