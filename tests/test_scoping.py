@@ -262,12 +262,13 @@ def test_a_municipality_report_equals_the_coordinators(world, gemeente_a, scopes
 
     with scopes_disabled():
         archief = factories.AanbodFactory(partner=world["b"]["partner"], status=Aanbod.Status.GEARCHIVEERD)
-        start = timezone.now() - timedelta(days=3)
+        # In a quarter that is published (ended more than REPORT_PUBLICATION_DAYS ago), and in its year.
+        start = timezone.now() - timedelta(days=200)
         factories.ActiviteitFactory(
             aanbod=archief, locatie=world["a"]["locatie"], start=start, einde=start + timedelta(hours=2)
         )
         factories.SignaalFactory(gemeente=gemeente_a, bron_partner=world["b"]["partner"])
-        periode = Periode.standaard()
+        periode = Periode(timezone.localtime(start).year)
         coordinator_view = build_rapport(gemeente=gemeente_a, periode=periode)
     with scope(partner=PUBLIC, gemeenten=[gemeente_a.pk]):
         reader_view = build_rapport(gemeente=gemeente_a, periode=periode)

@@ -185,7 +185,8 @@ class Knowledge:
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode())))
+    # The one export dialect: `;`, UTF-8 with a byte order mark (Excel in Belgium).
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 # --- the attack --------------------------------------------------------------------------------------
