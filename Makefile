@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# `make run PORT=8108` serves on another port (the default is the README's 8000).
+PORT ?= 8000
 
 # The newest Python >= 3.12 on this machine (pyenv shims that cannot run are skipped).
 ifndef PYTHON
@@ -40,8 +42,8 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 — the admin is at http://127.0.0.1:8000/admin/"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) — the admin is at http://127.0.0.1:$(PORT)/admin/"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
