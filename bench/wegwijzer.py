@@ -57,7 +57,7 @@ else:
     from pathlib import Path
 
     ROOT = Path(__file__).resolve().parent.parent
-    DB_NAME = "hvhk_bench_weg"
+    DB_NAME = os.environ.get("BENCH_DB", "hvhk_bench_weg")  # another name keeps parallel runs apart
     PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     SERVER_ENV = {
         "DATABASE_URL": f"{PG}/{DB_NAME}",
