@@ -1,25 +1,20 @@
 """The wegwijzer: parents find aanbod and activities. Public, no login; only published aanbod."""
 
-import hashlib
 from datetime import timedelta
-from functools import wraps
 from itertools import groupby
 
 import segno
 from django.conf import settings
-from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, connection
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from huisvanhetkind.lib.pagecache import cached_for_visitors
 from partners.models import Netwerk
 
 from ..filters import AanbodFilter, Sort, choice_lists
@@ -33,49 +28,6 @@ DETAIL_ACTIVITIES = 12
 FEED_LIMIT = 500
 POSTER_DAYS = 7
 POSTER_LIMIT = 60
-
-
-def data_version() -> int | None:
-    """The wegwijzer's data version (PostgreSQL, migration 0008), or None where there is none."""
-    if connection.vendor != "postgresql":
-        return None
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT last_value, is_called FROM hvhk_wegwijzer_versie")
-            last_value, is_called = cursor.fetchone()
-    except DatabaseError:
-        return None
-    return last_value if is_called else 0
-
-
-def cached_for_visitors(view):
-    """Serve a public page from the cache to anonymous visitors while its data has not changed.
-
-    The key holds the full path (language prefix and filters) and the data version, which every write
-    to the tables the page shows advances; WEGWIJZER_PAGE_CACHE_SECONDS (default 60) only bounds the
-    tiny window between a write and its commit. Never for a logged-in user, never for a request that has
-    messages to show, never on SQLite (no version): then the view simply runs.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        seconds = getattr(settings, "WEGWIJZER_PAGE_CACHE_SECONDS", 60)
-        if not seconds or request.user.is_authenticated or len(messages.get_messages(request)):
-            return view(request, *args, **kwargs)
-        version = data_version()
-        if version is None:
-            return view(request, *args, **kwargs)
-        digest = hashlib.sha256(f"{version}|{request.get_full_path()}".encode()).hexdigest()
-        key = f"wegwijzer:page:v1:{digest}"
-        content = cache.get(key)
-        if content is not None:
-            return HttpResponse(content)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, response.content, seconds)
-        return response
-
-    return wrapper
 
 
 def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> Page:
@@ -151,6 +103,7 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_for_visitors
 def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     aanbod = get_object_or_404(
         Aanbod.objects.published()
@@ -215,7 +168,7 @@ def ics_response(body: bytes, filename: str, *, attachment: bool) -> HttpRespons
 
 
 @require_safe
-@cache_control(max_age=900, public=True)
+@cached_for_visitors(max_age=900)
 def agenda_ics(request: HttpRequest) -> HttpResponse:
     filterset = AanbodFilter(request.GET)
     activiteiten = agenda_queryset(filterset)[:FEED_LIMIT]
@@ -224,6 +177,7 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_for_visitors(max_age=900)
 def activiteit_ics(request: HttpRequest, pk: int) -> HttpResponse:
     activiteit = get_object_or_404(
         Activiteit.objects.published().select_related("aanbod__partner", "locatie__gemeente"), pk=pk
