@@ -147,3 +147,15 @@ def test_errors_are_not_marked_cacheable(client, aanbod):
     response = client.get("/aanbod/bestaat-niet/")
     assert response.status_code == 404
     assert "public" not in cache_control(response)
+
+
+def test_postgres_cards_are_reused_across_filter_combinations(postgres, client, aanbod, settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0  # every page renders; only the cards are kept
+    cards = "aanbod/wegwijzer/_aanbod_cards.html"
+    first = client.get("/aanbod/")
+    assert cards in [t.name for t in first.templates]
+    other = client.get("/aanbod/", {"sort": "soonest"})
+    assert "Slaapcaf" in other.content.decode()
+    assert cards not in [t.name for t in other.templates]
+    Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")
+    assert b"Nieuwe titel" in client.get("/aanbod/", {"sort": "soonest"}).content

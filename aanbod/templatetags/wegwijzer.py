@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from aanbod.models import Aanbod, Activiteit, Levensfase
 from aanbod.thumbnails import CROP, FIT, thumbnail
+from huisvanhetkind.lib.pagecache import fragment_key
 
 register = template.Library()
 
@@ -312,3 +314,33 @@ def display(obj, field_name: str) -> str:
         labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
     value = getattr(obj, field.attname)
     return labels.get(value, value)
+
+
+CARDS_TEMPLATE = "aanbod/wegwijzer/_aanbod_cards.html"
+CARD_SECONDS = 300
+
+
+@register.simple_tag(takes_context=True)
+def aanbod_cards(context, cards, heading="h2"):
+    """The aanbod cards of a list, each kept in the cache for its data version (huisvanhetkind.lib.pagecache).
+
+    A card is the same on every filter combination it turns up in, so the long tail of filter URLs that
+    the page cache cannot hold still reuses the rendered cards: one get_many for the page, and only the
+    cards not seen yet go through the template. Without a data version the template renders them all.
+    """
+    template = context.template.engine.get_template(CARDS_TEMPLATE)
+    cards = list(cards)
+    prefix = fragment_key(context.get("request"), f"card-{heading}")
+    if prefix is None or not cards:
+        return mark_safe(template.render(context.new({"cards": cards, "heading": heading})))  # noqa: S308
+    found = cache.get_many([f"{prefix}{card.pk}" for card in cards])
+    parts, fresh = [], {}
+    for card in cards:
+        key = f"{prefix}{card.pk}"
+        html = found.get(key)
+        if html is None:
+            html = fresh[key] = template.render(context.new({"cards": [card], "heading": heading}))
+        parts.append(html)
+    if fresh:
+        cache.set_many(fresh, CARD_SECONDS)
+    return mark_safe("".join(parts))  # noqa: S308 — rendered by the (autoescaping) card template

@@ -50,6 +50,18 @@ def data_version() -> int | None:
     return last_value if is_called else 0
 
 
+def fragment_key(request: HttpRequest | None, name: str) -> str | None:
+    """A cache key prefix for a piece of a public page, valid while the data and the clock bucket hold.
+
+    None when there is no data version (SQLite, or a page outside `cached_for_visitors`): do not cache.
+    """
+    version = getattr(request, "data_version", None)
+    if version is None:
+        return None
+    bucket = int(time.time()) // TIME_BUCKET_SECONDS
+    return f"wegwijzer:{name}:v1:{version}:{bucket}:{get_language()}:"
+
+
 def _is_private(request: HttpRequest) -> bool:
     return request.user.is_authenticated or bool(len(messages.get_messages(request)))
 
@@ -90,6 +102,7 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
         if _is_private(request):
             return _mark_private(view(request, *args, **kwargs))
         version = data_version()
+        request.data_version = version  # for fragment caches in the page (aanbod cards)
         if version is None:
             return _by_content(request, view(request, *args, **kwargs), max_age)
 
