@@ -1,5 +1,6 @@
 """Template helpers for the wegwijzer: pictures, structured data, language links and plain labels."""
 
+import functools
 import json
 
 from django import template
@@ -237,20 +238,10 @@ def select_field(field, choices, empty_label=""):
     auto_id = field.auto_id
     errors = field.errors
     described = format_html(' aria-invalid="true" aria-describedby="{}_error"', auto_id) if errors else ""
-
-    def options(items):
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, mark_safe(" selected") if v == current else "", label) for v, label in items),
-        )
-
-    parts = [format_html('<option value="">{}</option>', empty_label)] if empty_label else []
-    for v, label in choices:
-        if isinstance(label, list | tuple):
-            parts.append(format_html('<optgroup label="{}">{}</optgroup>', v, options(label)))
-        else:
-            parts.append(options([(v, label)]))
+    options = _options_html(_frozen(choices), str(empty_label))
+    if current:
+        chosen = format_html('<option value="{}">', current)
+        options = options.replace(chosen, chosen[:-1] + " selected>", 1)
     error_html = (
         format_html(
             '<ul class="errorlist" id="{}_error">{}</ul>',
@@ -268,8 +259,31 @@ def select_field(field, choices, empty_label=""):
         field.html_name,
         auto_id,
         described,
-        mark_safe("".join(parts)),
+        mark_safe(options),  # noqa: S308 — built by format_html in _options_html
     )
+
+
+def _frozen(choices) -> tuple:
+    return tuple(
+        (value, _frozen(label)) if isinstance(label, list | tuple) else (value, str(label))
+        for value, label in choices
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _options_html(choices: tuple, empty_label: str) -> str:
+    """The <option>s of a choice list, built once per distinct list (its language and data included)."""
+
+    def options(items):
+        return format_html_join("", '<option value="{}">{}</option>', items)
+
+    parts = [format_html('<option value="">{}</option>', empty_label)] if empty_label else []
+    for value, label in choices:
+        if isinstance(label, tuple):
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, options(label)))
+        else:
+            parts.append(options([(value, label)]))
+    return "".join(parts)
 
 
 SHORT_NAMES = {"nl-be": "NL", "en": "EN", "fr": "FR"}
