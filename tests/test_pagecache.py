@@ -10,9 +10,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aanbod.models import Aanbod
@@ -159,3 +161,16 @@ def test_postgres_cards_are_reused_across_filter_combinations(postgres, client, 
     assert cards not in [t.name for t in other.templates]
     Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")
     assert b"Nieuwe titel" in client.get("/aanbod/", {"sort": "soonest"}).content
+
+
+def test_postgres_a_list_count_is_shared_by_its_pages_sorts_and_languages(postgres, client, aanbod, settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+    for first, again in [("/agenda/", "/en/agenda/?page=2"), ("/aanbod/", "/fr/aanbod/?sort=soonest")]:
+        with CaptureQueriesContext(connection) as before:
+            assert client.get(first).context["page"].paginator.count == 1
+        with CaptureQueriesContext(connection) as after:
+            assert client.get(again).context["page"].paginator.count == 1
+        assert any("COUNT(" in q["sql"] for q in before.captured_queries)
+        assert not [q["sql"][:300] for q in after.captured_queries if "COUNT(" in q["sql"]], again
+    Aanbod.objects.filter(pk=aanbod.pk).update(status=Aanbod.Status.GEARCHIVEERD)
+    assert client.get("/aanbod/").context["page"].paginator.count == 0

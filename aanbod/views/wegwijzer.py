@@ -1,20 +1,23 @@
 """The wegwijzer: parents find aanbod and activities. Public, no login; only published aanbod."""
 
+import hashlib
 from datetime import timedelta
 from itertools import groupby
 
 import segno
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from huisvanhetkind.lib.pagecache import cached_for_visitors
+from huisvanhetkind.lib.pagecache import cached_for_visitors, fragment_key
 from partners.models import Netwerk
 
 from ..filters import AanbodFilter, Sort, choice_lists
@@ -28,11 +31,41 @@ DETAIL_ACTIVITIES = 12
 FEED_LIMIT = 500
 POSTER_DAYS = 7
 POSTER_LIMIT = 60
+COUNT_SECONDS = 300
 
 
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> Page:
+class CountedPaginator(Paginator):
+    """A Paginator whose count is kept in the cache under `count_key` (None: counted every time)."""
+
+    def __init__(self, *args, count_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return Paginator.count.func(self)
+        count = cache.get(self.count_key)
+        if count is None:
+            count = Paginator.count.func(self)
+            cache.set(self.count_key, count, COUNT_SECONDS)
+        return count
+
+
+def count_key(request: HttpRequest, page: str, filterset: AanbodFilter) -> str | None:
+    """The count of a filtered list does not change with its page, sort or language: one count for all
+    of them while the data version holds (huisvanhetkind.lib.pagecache)."""
+    prefix = fragment_key(request, f"count-{page}", per_language=False)
+    if prefix is None:
+        return None
+    return prefix + hashlib.sha256(shareable_query(filterset).encode()).hexdigest()
+
+
+def paginate(
+    request: HttpRequest, queryset: QuerySet, per_page: int, *, count_key: str | None = None
+) -> Page:
     """A page of results; a page number past the end shows the last page, nonsense shows the first."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CountedPaginator(queryset, per_page, count_key=count_key).get_page(request.GET.get("page"))
 
 
 def komende_activiteiten() -> QuerySet:
@@ -94,7 +127,9 @@ def active_filter_labels(filterset: AanbodFilter) -> list[tuple[str, str]]:
 @cached_for_visitors
 def aanbod_list(request: HttpRequest) -> HttpResponse:
     filterset = AanbodFilter(request.GET)
-    page = paginate(request, with_card_data(filterset.qs), PAGE_SIZE)
+    page = paginate(
+        request, with_card_data(filterset.qs), PAGE_SIZE, count_key=count_key(request, "aanbod", filterset)
+    )
     return render(
         request,
         "aanbod/wegwijzer/aanbod_list.html",
@@ -152,7 +187,12 @@ def by_day(activiteiten) -> list[tuple]:
 @cached_for_visitors
 def agenda(request: HttpRequest) -> HttpResponse:
     filterset = AanbodFilter(request.GET)
-    page = paginate(request, agenda_queryset(filterset).with_bezetting(), AGENDA_PAGE_SIZE)
+    page = paginate(
+        request,
+        agenda_queryset(filterset).with_bezetting(),
+        AGENDA_PAGE_SIZE,
+        count_key=count_key(request, "agenda", filterset),
+    )
     return render(
         request,
         "aanbod/wegwijzer/agenda.html",

@@ -50,7 +50,7 @@ def data_version() -> int | None:
     return last_value if is_called else 0
 
 
-def fragment_key(request: HttpRequest | None, name: str) -> str | None:
+def fragment_key(request: HttpRequest | None, name: str, *, per_language: bool = True) -> str | None:
     """A cache key prefix for a piece of a public page, valid while the data and the clock bucket hold.
 
     None when there is no data version (SQLite, or a page outside `cached_for_visitors`): do not cache.
@@ -59,7 +59,8 @@ def fragment_key(request: HttpRequest | None, name: str) -> str | None:
     if version is None:
         return None
     bucket = int(time.time()) // TIME_BUCKET_SECONDS
-    return f"wegwijzer:{name}:v1:{version}:{bucket}:{get_language()}:"
+    language = get_language() if per_language else "all"
+    return f"wegwijzer:{name}:v1:{version}:{bucket}:{language}:"
 
 
 def _is_private(request: HttpRequest) -> bool:
