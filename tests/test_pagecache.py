@@ -17,8 +17,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aanbod.models import Aanbod
+from aanbod.ical import calendar_for
+from aanbod.models import Aanbod, Activiteit
 from huisvanhetkind.lib import pagecache
+from partners.models import Netwerk
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +176,23 @@ def test_postgres_a_list_count_is_shared_by_its_pages_sorts_and_languages(postgr
         assert not [q["sql"][:300] for q in after.captured_queries if "COUNT(" in q["sql"]], again
     Aanbod.objects.filter(pk=aanbod.pk).update(status=Aanbod.Status.GEARCHIVEERD)
     assert client.get("/aanbod/").context["page"].paginator.count == 0
+
+
+def test_postgres_the_feed_from_cached_events_equals_the_plain_one(postgres, client, aanbod, settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+    start = timezone.now() + timedelta(days=3)
+    factories.ActiviteitFactory(aanbod=aanbod, start=start, einde=start + timedelta(hours=1))
+    first = client.get("/agenda.ics").content
+    second = client.get("/agenda.ics").content  # the events from the cache
+    plain = calendar_for(
+        Activiteit.objects.published()
+        .select_related("aanbod__partner", "locatie__gemeente")
+        .order_by("start"),
+        naam=Netwerk.load().naam + " — calendar",
+    )
+
+    def without_stamps(body: bytes) -> list[bytes]:
+        return [line for line in body.split(b"\r\n") if not line.startswith(b"DTSTAMP")]
+
+    assert without_stamps(first) == without_stamps(second) == without_stamps(plain)
+    assert first.count(b"BEGIN:VEVENT") == 2
