@@ -4,6 +4,7 @@
 # from the index as they would on a new laptop.
 #
 #   bash bench/first_start.sh            # clones HEAD of this repository into /tmp, port 8199
+#   bash bench/first_start.sh <commit>   # another commit (one whose Makefile knows PORT)
 #   FIRST_START_PORT=8108 bash bench/first_start.sh
 #
 # Prints the seconds until / answered 200 and the time of each step from make's own output.
@@ -20,7 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 git clone -q --no-hardlinks "$PWD" "$WORK/repo"
-git -C "$WORK/repo" checkout -q "$(git rev-parse HEAD)"
+git -C "$WORK/repo" checkout -q "$(git rev-parse "${1:-HEAD}")"
 export XDG_CACHE_HOME="$WORK/cache" PIP_CACHE_DIR="$WORK/cache/pip" UV_CACHE_DIR="$WORK/cache/uv"
 unset DATABASE_URL REDIS_URL VIRTUAL_ENV
 
