@@ -30,11 +30,12 @@ $(PY): | python-check
 # bootstrapped from PyPI into the virtualenv with pip; if uv cannot install (offline with only pip's own
 # configured mirrors, say), pip does. pyproject.toml declares no packages, so uv installs its
 # dependencies (`-r pyproject.toml`) without building the project; pip installs it editable as before.
+# --compile-bytecode: pip compiles at install too; without it every first command compiles Django anew.
 # $(1): the extra ("dev") or nothing.
 define install_deps
 	@uv=$$(command -v uv || echo $(BIN)/uv); \
 	if [ ! -x "$$uv" ]; then $(PY) -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1 || true; fi; \
-	if [ -x "$$uv" ] && VIRTUAL_ENV=$(VENV) "$$uv" pip install --quiet --python $(PY) -r pyproject.toml $(if $(1),--extra $(1)); \
+	if [ -x "$$uv" ] && VIRTUAL_ENV=$(VENV) "$$uv" pip install --quiet --compile-bytecode --python $(PY) -r pyproject.toml $(if $(1),--extra $(1)); \
 	then echo "Installed with uv ($$uv)."; \
 	else echo "Installing with pip."; $(PY) -m pip install --quiet -e ".$(if $(1),[$(1)])"; fi
 endef

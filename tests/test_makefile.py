@@ -146,7 +146,7 @@ def test_install_uses_uv_without_building_the_project(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     calls = log.read_text().splitlines()
     assert len(calls) == 1
-    assert calls[0].startswith("uv pip install --quiet --python ")
+    assert calls[0].startswith("uv pip install --quiet --compile-bytecode --python ")
     assert calls[0].endswith("-r pyproject.toml --extra dev")
     assert (venv / ".installed").exists() and (venv / ".installed-dev").exists()
 

@@ -344,10 +344,14 @@ def aanbod_cards(context, cards, heading="h2"):
     """
     template = context.template.engine.get_template(CARDS_TEMPLATE)
     cards = list(cards)
+    # A list that leaves the cards' related data to us (with_card_data(prefetch=False)) passes the loader.
+    prefetch = context.get("prefetch_cards") or (lambda cards: None)
     prefix = fragment_key(context.get("request"), f"card-{heading}")
     if prefix is None or not cards:
+        prefetch(cards)
         return mark_safe(template.render(context.new({"cards": cards, "heading": heading})))  # noqa: S308
     found = cache.get_many([f"{prefix}{card.pk}" for card in cards])
+    prefetch([card for card in cards if f"{prefix}{card.pk}" not in found])
     parts, fresh = [], {}
     for card in cards:
         key = f"{prefix}{card.pk}"

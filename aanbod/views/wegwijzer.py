@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -76,17 +76,31 @@ def komende_activiteiten() -> QuerySet:
     )
 
 
-def with_card_data(queryset: QuerySet) -> QuerySet:
-    """What an aanbod card shows, in a fixed number of queries: partner, next activity, opening hours."""
-    return (
-        queryset.select_related("partner")
+def card_prefetches() -> list[Prefetch]:
+    return [
+        Prefetch("activiteiten", queryset=komende_activiteiten()[:1], to_attr="volgende"),
+        Prefetch("openingsuren", queryset=Openingsuur.objects.order_by("weekdag", "van")),
+    ]
+
+
+def prefetch_card_data(cards: list) -> None:
+    """The next activity and opening hours of these cards, in two queries (for cards not in the cache)."""
+    prefetch_related_objects(cards, *card_prefetches())
+
+
+def with_card_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
+    """What an aanbod card shows, in a fixed number of queries: partner, next activity, opening hours.
+
+    `prefetch=False` leaves the last two to `prefetch_card_data`, which the cards tag calls only for the
+    cards it did not find in the cache."""
+    queryset = queryset.select_related("partner").defer(
         # Wide columns a card never shows (the search document above all).
-        .defer("search_vector", "beschrijving", "voorgestelde_wijziging", "afwijsreden")
-        .prefetch_related(
-            Prefetch("activiteiten", queryset=komende_activiteiten()[:1], to_attr="volgende"),
-            Prefetch("openingsuren", queryset=Openingsuur.objects.order_by("weekdag", "van")),
-        )
+        "search_vector",
+        "beschrijving",
+        "voorgestelde_wijziging",
+        "afwijsreden",
     )
+    return queryset.prefetch_related(*card_prefetches()) if prefetch else queryset
 
 
 def filter_context(filterset: AanbodFilter) -> dict:
@@ -128,12 +142,20 @@ def active_filter_labels(filterset: AanbodFilter) -> list[tuple[str, str]]:
 def aanbod_list(request: HttpRequest) -> HttpResponse:
     filterset = AanbodFilter(request.GET)
     page = paginate(
-        request, with_card_data(filterset.qs), PAGE_SIZE, count_key=count_key(request, "aanbod", filterset)
+        request,
+        with_card_data(filterset.qs, prefetch=False),
+        PAGE_SIZE,
+        count_key=count_key(request, "aanbod", filterset),
     )
     return render(
         request,
         "aanbod/wegwijzer/aanbod_list.html",
-        {"page": page, "fuzzy": filterset.fuzzy, **filter_context(filterset)},
+        {
+            "page": page,
+            "fuzzy": filterset.fuzzy,
+            "prefetch_cards": prefetch_card_data,
+            **filter_context(filterset),
+        },
     )
 
 
