@@ -29,14 +29,26 @@ start=$(date +%s.%N)
 ( cd "$WORK/repo" && exec setsid make run PORT="$PORT" ) >"$WORK/make.log" 2>&1 &
 make_pid=$!
 status=000
+declare -A seen=()
+steps=("manage.py migrate" "manage.py seed_demo" "Serving on")
 while kill -0 "$make_pid" 2>/dev/null; do
+  now=$(date +%s.%N)
+  for step in "${steps[@]}"; do
+    [ -z "${seen[$step]:-}" ] && grep -qF "$step" "$WORK/make.log" && seen[$step]=$now
+  done
   status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/" || true)
   [ "$status" = "200" ] && break
-  sleep 0.5
+  sleep 0.25
 done
 end=$(date +%s.%N)
 if [ "$status" != "200" ]; then
   echo "FAIL: make run stopped before / answered"; tail -30 "$WORK/make.log"; exit 1
 fi
 printf 'first page after %.1f s (make run on a fresh clone, empty package caches)\n' "$(echo "$end - $start" | bc)"
-grep -E "^(uv|Installed|Resolved|Prepared)|Applying|Serving|seed" "$WORK/make.log" | tail -5 || true
+# Each step ends when the next one's command line appears in make's output.
+marks=("$start" "${seen[manage.py migrate]:-$end}" "${seen[manage.py seed_demo]:-$end}" "${seen[Serving on]:-$end}" "$end")
+names=("venv + install" "migrate" "seed_demo" "runserver until / answers")
+for i in 0 1 2 3; do
+  printf '  %-26s %6.1f s\n' "${names[$i]}" "$(echo "${marks[$((i + 1))]} - ${marks[$i]}" | bc)"
+done
+grep -E "^Install" "$WORK/make.log" || true
