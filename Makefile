@@ -3,6 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# `make run PORT=8108` serves on another port (the default is the README's 8000).
+PORT ?= 8000
 
 # The newest Python >= 3.12 on this machine (pyenv shims that cannot run are skipped).
 ifndef PYTHON
@@ -23,14 +25,27 @@ python-check:
 
 $(PY): | python-check
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+
+# Installing: uv when it can (seconds where pip takes a minute), else pip. uv is the one on PATH, or
+# bootstrapped from PyPI into the virtualenv with pip; if uv cannot install (offline with only pip's own
+# configured mirrors, say), pip does. pyproject.toml declares no packages, so uv installs its
+# dependencies (`-r pyproject.toml`) without building the project; pip installs it editable as before.
+# --compile-bytecode: pip compiles at install too; without it every first command compiles Django anew.
+# $(1): the extra ("dev") or nothing.
+define install_deps
+	@uv=$$(command -v uv || echo $(BIN)/uv); \
+	if [ ! -x "$$uv" ]; then $(PY) -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1 || true; fi; \
+	if [ -x "$$uv" ] && VIRTUAL_ENV=$(VENV) "$$uv" pip install --quiet --compile-bytecode --python $(PY) -r pyproject.toml $(if $(1),--extra $(1)); \
+	then echo "Installed with uv ($$uv)."; \
+	else echo "Installing with pip."; $(PY) -m pip install --quiet -e ".$(if $(1),[$(1)])"; fi
+endef
 
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(call install_deps,)
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(call install_deps,dev)
 	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -40,8 +55,8 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:8000 — the admin is at http://127.0.0.1:8000/admin/"
-	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Serving on http://127.0.0.1:$(PORT) — the admin is at http://127.0.0.1:$(PORT)/admin/"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -66,4 +81,4 @@ messages: install-dev
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

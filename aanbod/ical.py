@@ -58,3 +58,21 @@ def calendar_for(activiteiten: Iterable[Activiteit], *, naam: str) -> bytes:
         calendar.add_component(_event(activiteit))
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def event_ical(activiteit: Activiteit) -> bytes:
+    """One activity's VEVENT, serialised: for a feed that keeps its events in a cache."""
+    return _event(activiteit).to_ical()
+
+
+def calendar_from_events(events: list[bytes], *, naam: str, sample: Activiteit) -> bytes:
+    """The VCALENDAR of `calendar_for` around VEVENTs serialised beforehand by `event_ical`.
+
+    Serialising is most of the cost of a 500-event feed (icalendar folds every line in Python), so a
+    feed that keeps its events can skip it. `sample` (any of the activities) gives the envelope its
+    VTIMEZONE: the envelope is built around it, and its own VEVENT is replaced by `events`.
+    """
+    envelope = calendar_for([sample], naam=naam)
+    head, _, rest = envelope.partition(b"BEGIN:VEVENT")
+    _, _, tail = rest.partition(b"END:VEVENT\r\n")
+    return head + b"".join(events) + tail

@@ -7,8 +7,8 @@ matches when either
 - or every word is the beginning of a word in the document (`slaap` finds `slaapproblemen`); for a Dutch
   verb or plural the open-syllable form is tried as well (`slapen` → `slaap*`).
 Only when nothing matches at all does a typo-tolerant pass run: pg_trgm word similarity against titles,
-summaries, partner and thema names (`peuetr` → `peuter`). That pass scans rather than uses an index, so it
-runs only when it is needed, and the caller is told (`SearchResult.fuzzy`) so the page can say so.
+summaries, partner and thema names (`peuetr` → `peuter`), found through GIN trigram indexes (migration
+0010). It runs only when it is needed, and the caller is told (`SearchResult.fuzzy`) so the page can say so.
 """
 
 import re
@@ -21,7 +21,7 @@ from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef
 from django.db.models.functions import Greatest
 from django.utils.text import slugify
 
-from partners.models import Gemeente, Postcode
+from partners.models import Gemeente, Partner, Postcode
 
 from .models import Aanbod, Thema
 
@@ -130,12 +130,32 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str]) -> Search
             TrigramWordSimilarity(phrase, "partner__naam"),
         )
     )
-    condition = Q(rank__gte=TRIGRAM_THRESHOLD)
+    # The same rule as `rank >= TRIGRAM_THRESHOLD` (the greatest is above it when one of them is), written
+    # with pg_trgm's `%>` so the GIN trigram indexes (migration 0010) find the candidates instead of a
+    # similarity computed for every aanbod; partner and thema matches come in as ids, keeping every
+    # branch of the OR on aanbod's own indexes.
+    _set_word_similarity_threshold()
+    partner_ids = list(Partner.objects.filter(naam__trigram_word_similar=phrase).values_list("pk", flat=True))
+    condition = Q(titel__trigram_word_similar=phrase) | Q(samenvatting__trigram_word_similar=phrase)
+    if partner_ids:
+        condition |= Q(partner_id__in=partner_ids)
     if thema_ids:
-        condition |= Exists(
-            Aanbod.themas.through.objects.filter(aanbod_id=OuterRef("pk"), thema_id__in=thema_ids)
+        condition |= Q(
+            pk__in=list(
+                Aanbod.themas.through.objects.filter(thema_id__in=thema_ids).values_list(
+                    "aanbod_id", flat=True
+                )
+            )
         )
     return SearchResult(similar.filter(condition), fuzzy=True)
+
+
+def _set_word_similarity_threshold() -> None:
+    """`%>` compares with pg_trgm.word_similarity_threshold: make it ours for this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(TRIGRAM_THRESHOLD)]
+        )
 
 
 def _search_fallback(queryset: QuerySet, query: str, words: list[str]) -> QuerySet:

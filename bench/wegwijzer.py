@@ -1,6 +1,7 @@
 """Benchmark: /aanbod/ on PostgreSQL with 5,000 published aanbod and 50,000 activities, under gunicorn.
 
     .venv/bin/python bench/wegwijzer.py [--aanbod 5000] [--activiteiten 50000] [--requests 200] [--keep]
+    .venv/bin/python bench/wegwijzer.py --reuse   # measure again what a --keep run filled
 
 1. Creates a scratch database (hvhk_bench_weg; PostgreSQL at BENCH_PG, default
    postgres://postgres@127.0.0.1:5432), migrates it and fills it (the search triggers do their work
@@ -57,7 +58,7 @@ else:
     from pathlib import Path
 
     ROOT = Path(__file__).resolve().parent.parent
-    DB_NAME = "hvhk_bench_weg"
+    DB_NAME = os.environ.get("BENCH_DB", "hvhk_bench_weg")  # another name keeps parallel runs apart
     PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
     SERVER_ENV = {
         "DATABASE_URL": f"{PG}/{DB_NAME}",
@@ -322,7 +323,7 @@ else:
             "huisvanhetkind.wsgi:application",
         ]  # fmt: skip
         server = subprocess.Popen(cmd, env=env, cwd=ROOT)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a busy machine starts workers slowly
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/__bench__/bare", timeout=2).read()
@@ -330,7 +331,7 @@ else:
             except OSError:
                 time.sleep(0.2)
         server.terminate()
-        raise SystemExit("gunicorn did not come up within 30 s")
+        raise SystemExit("gunicorn did not come up within 90 s")
 
     def timed(url: str, n: int, warmup: int) -> list[float]:
         for _ in range(warmup):
@@ -404,10 +405,17 @@ else:
         parser.add_argument(
             "--redis", default="", help="cache in this Redis (shared by the workers, as in production)"
         )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="measure the database a --keep run left (migrated by this checkout), without refilling it",
+        )
         args = parser.parse_args()
+        args.keep = args.keep or args.reuse
 
-        admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        admin_sql(f"CREATE DATABASE {DB_NAME}")
+        if not args.reuse:
+            admin_sql(f"DROP DATABASE IF EXISTS {DB_NAME}")
+            admin_sql(f"CREATE DATABASE {DB_NAME}")
         server = None
         try:
             t0 = time.perf_counter()
@@ -418,7 +426,8 @@ else:
                 check=True,
             )
             django_setup()
-            fill(args.aanbod, args.activiteiten)
+            if not args.reuse:
+                fill(args.aanbod, args.activiteiten)
             took = time.perf_counter() - t0
             from aanbod.models import Aanbod
             from aanbod.search import search_aanbod

@@ -60,7 +60,11 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
         if not path:
             raise ImproperlyConfigured("DATABASE_URL for sqlite needs a file: sqlite:///db.sqlite3.")
         name = path if path == ":memory:" or Path(path).is_absolute() else str(base_dir / path)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": {"timeout": 20}}
+        # WAL with synchronous=NORMAL: a commit no longer waits for an fsync (only checkpoints do), which
+        # makes the first `make run` (45 migrations, the demo data) several times faster on a busy disk.
+        # A crash of the machine may lose the last commits, never the file: right for a laptop database.
+        options = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, "OPTIONS": options}
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         name = unquote(parts.path.lstrip("/"))
         if not name:

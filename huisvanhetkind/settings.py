@@ -124,7 +124,14 @@ if REDIS_CACHE_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hvhk"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "hvhk",
+            # Room for the wegwijzer's fragments (a card, a feed's event each): the default 300 culls them.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # "memory://localhost/" rather than "memory://": with a hostname kombu does not warn at every start.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"

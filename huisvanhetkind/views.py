@@ -8,10 +8,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_safe
 
 from aanbod.models import Aanbod, Activiteit, Levensfase, Thema
-from aanbod.views.wegwijzer import cached_for_visitors
 from partners.models import Netwerk
 
 from . import toegankelijkheid as a11y
+from .lib.pagecache import cached_for_visitors
 
 THIS_WEEK_LIMIT = 6
 

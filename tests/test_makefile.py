@@ -114,3 +114,60 @@ def test_makefile_picks_a_python_of_3_12_or_newer(tmp_path):
     assert picked == str(tmp_path / "bin" / "python3")
     assert version_of(Path(picked)) >= (3, 12)
     assert make("python-check", env=env).returncode == 0
+
+
+def test_make_run_serves_on_another_port_when_asked():
+    result = make("-n", "run", f"PYTHON={sys.executable}", "PORT=8108")
+    assert result.returncode == 0, result.stderr
+    assert "runserver 127.0.0.1:8108" in result.stdout
+
+
+def fake_install_env(tmp_path: Path, *, uv_exit: int | None) -> tuple[dict, Path, Path]:
+    """A virtualenv whose python and (optionally) a uv on PATH only log their arguments."""
+    log = tmp_path / "calls.log"
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    python.write_text(f'#!/bin/sh\necho "python $*" >> {log}\n')
+    python.chmod(0o755)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if uv_exit is not None:
+        uv = bin_dir / "uv"
+        uv.write_text(f'#!/bin/sh\necho "uv $*" >> {log}\nexit {uv_exit}\n')
+        uv.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    return env, venv, log
+
+
+def test_install_uses_uv_without_building_the_project(tmp_path):
+    env, venv, log = fake_install_env(tmp_path, uv_exit=0)
+    result = make(f"VENV={venv}", f"PYTHON={sys.executable}", "install-dev", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = log.read_text().splitlines()
+    assert len(calls) == 1
+    assert calls[0].startswith("uv pip install --quiet --compile-bytecode --python ")
+    assert calls[0].endswith("-r pyproject.toml --extra dev")
+    assert (venv / ".installed").exists() and (venv / ".installed-dev").exists()
+
+
+def test_install_falls_back_to_pip_when_uv_fails(tmp_path):
+    env, venv, log = fake_install_env(tmp_path, uv_exit=1)
+    result = make(f"VENV={venv}", f"PYTHON={sys.executable}", "install", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0].startswith("uv pip install")
+    assert calls[-1] == "python -m pip install --quiet -e ."
+    assert "Installing with pip." in result.stdout
+
+
+def test_install_bootstraps_uv_with_pip_when_there_is_none(tmp_path):
+    env, venv, log = fake_install_env(tmp_path, uv_exit=None)
+    result = make(f"VENV={venv}", f"PYTHON={sys.executable}", "install", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = log.read_text().splitlines()
+    # The fake pip installs no uv, so the bootstrap is tried and pip installs the project.
+    assert calls == [
+        "python -m pip install --quiet --disable-pip-version-check uv",
+        "python -m pip install --quiet -e .",
+    ]

@@ -6,6 +6,7 @@ import json
 import pyphen
 from django import template
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import translate_url
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from aanbod.filters import distance_km
 from aanbod.models import Aanbod, Activiteit, Levensfase
 from huisvanhetkind.lib.images import CROP, FIT, thumbnail
+from huisvanhetkind.lib.pagecache import fragment_key
 
 register = template.Library()
 
@@ -229,20 +231,10 @@ def select_field(field, choices, empty_label=""):
     auto_id = field.auto_id
     errors = field.errors
     described = format_html(' aria-invalid="true" aria-describedby="{}_error"', auto_id) if errors else ""
-
-    def options(items):
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((v, mark_safe(" selected") if v == current else "", label) for v, label in items),
-        )
-
-    parts = [format_html('<option value="">{}</option>', empty_label)] if empty_label else []
-    for v, label in choices:
-        if isinstance(label, list | tuple):
-            parts.append(format_html('<optgroup label="{}">{}</optgroup>', v, options(label)))
-        else:
-            parts.append(options([(v, label)]))
+    options = _options_html(_frozen(choices), str(empty_label))
+    if current:
+        chosen = format_html('<option value="{}">', current)
+        options = options.replace(chosen, chosen[:-1] + " selected>", 1)
     error_html = (
         format_html(
             '<ul class="errorlist" id="{}_error">{}</ul>',
@@ -260,8 +252,31 @@ def select_field(field, choices, empty_label=""):
         field.html_name,
         auto_id,
         described,
-        mark_safe("".join(parts)),
+        mark_safe(options),  # noqa: S308 — built by format_html in _options_html
     )
+
+
+def _frozen(choices) -> tuple:
+    return tuple(
+        (value, _frozen(label)) if isinstance(label, list | tuple) else (value, str(label))
+        for value, label in choices
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _options_html(choices: tuple, empty_label: str) -> str:
+    """The <option>s of a choice list, built once per distinct list (its language and data included)."""
+
+    def options(items):
+        return format_html_join("", '<option value="{}">{}</option>', items)
+
+    parts = [format_html('<option value="">{}</option>', empty_label)] if empty_label else []
+    for value, label in choices:
+        if isinstance(label, tuple):
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', value, options(label)))
+        else:
+            parts.append(options([(value, label)]))
+    return "".join(parts)
 
 
 SHORT_NAMES = {"nl-be": "NL", "en": "EN", "fr": "FR"}
@@ -363,3 +378,44 @@ def nl_lang() -> str:
     if (translation.get_language() or "nl")[:2] == "nl":
         return ""
     return mark_safe(' lang="nl"')
+
+
+CARDS_TEMPLATE = "aanbod/wegwijzer/_aanbod_cards.html"
+CARD_SECONDS = 300
+
+
+def _card_key(card) -> str:
+    """A card differs per list only by the distance to the chosen gemeente ("in Lochristi, 6 km")."""
+    km = distance_km(getattr(card, "afstand2", None))
+    return f"{card.pk}" if km is None else f"{card.pk}-{round(km)}"
+
+
+@register.simple_tag(takes_context=True)
+def aanbod_cards(context, cards, heading="h2"):
+    """The aanbod cards of a list, each kept in the cache for its data version (huisvanhetkind.lib.pagecache).
+
+    A card is the same on every filter combination it turns up in, so the long tail of filter URLs that
+    the page cache cannot hold still reuses the rendered cards: one get_many for the page, and only the
+    cards not seen yet go through the template. Without a data version the template renders them all.
+    """
+    template = context.template.engine.get_template(CARDS_TEMPLATE)
+    cards = list(cards)
+    # A list that leaves the cards' related data to us (with_card_data(prefetch=False)) passes the loader.
+    prefetch = context.get("prefetch_cards") or (lambda cards: None)
+    prefix = fragment_key(context.get("request"), f"card-{heading}")
+    if prefix is None or not cards:
+        prefetch(cards)
+        return mark_safe(template.render(context.new({"cards": cards, "heading": heading})))  # noqa: S308
+    keys = {card.pk: f"{prefix}{_card_key(card)}" for card in cards}
+    found = cache.get_many(list(keys.values()))
+    prefetch([card for card in cards if keys[card.pk] not in found])
+    parts, fresh = [], {}
+    for card in cards:
+        key = keys[card.pk]
+        html = found.get(key)
+        if html is None:
+            html = fresh[key] = template.render(context.new({"cards": [card], "heading": heading}))
+        parts.append(html)
+    if fresh:
+        cache.set_many(fresh, CARD_SECONDS)
+    return mark_safe("".join(parts))  # noqa: S308 — rendered by the (autoescaping) card template

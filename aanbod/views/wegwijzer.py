@@ -2,28 +2,26 @@
 
 import hashlib
 from datetime import timedelta
-from functools import wraps
 from itertools import groupby
 
 import segno
 from django.conf import settings
-from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import DatabaseError, connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from huisvanhetkind.lib.pagecache import cached_for_visitors, fragment_key
 from partners.models import Netwerk
 
 from ..filters import AanbodFilter, Sort, choice_lists
-from ..ical import calendar_for
+from ..ical import calendar_for, calendar_from_events, event_ical
 from ..models import Aanbod, Activiteit, Locatie, Openingsuur
 from ..search import clean_query, understand_query
 
@@ -33,54 +31,41 @@ DETAIL_ACTIVITIES = 12
 FEED_LIMIT = 500
 POSTER_DAYS = 7
 POSTER_LIMIT = 60
+FRAGMENT_SECONDS = 300
 
 
-def data_version() -> int | None:
-    """The wegwijzer's data version (PostgreSQL, migration 0008), or None where there is none."""
-    if connection.vendor != "postgresql":
+class CountedPaginator(Paginator):
+    """A Paginator whose count is kept in the cache under `count_key` (None: counted every time)."""
+
+    def __init__(self, *args, count_key: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_key is None:
+            return Paginator.count.func(self)
+        count = cache.get(self.count_key)
+        if count is None:
+            count = Paginator.count.func(self)
+            cache.set(self.count_key, count, FRAGMENT_SECONDS)
+        return count
+
+
+def count_key(request: HttpRequest, page: str, filterset: AanbodFilter) -> str | None:
+    """The count of a filtered list does not change with its page, sort or language: one count for all
+    of them while the data version holds (huisvanhetkind.lib.pagecache)."""
+    prefix = fragment_key(request, f"count-{page}", per_language=False)
+    if prefix is None:
         return None
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT last_value, is_called FROM hvhk_wegwijzer_versie")
-            last_value, is_called = cursor.fetchone()
-    except DatabaseError:
-        return None
-    return last_value if is_called else 0
+    return prefix + hashlib.sha256(shareable_query(filterset).encode()).hexdigest()
 
 
-def cached_for_visitors(view):
-    """Serve a public page from the cache to anonymous visitors while its data has not changed.
-
-    The key holds the full path (language prefix and filters) and the data version, which every write
-    to the tables the page shows advances; WEGWIJZER_PAGE_CACHE_SECONDS (default 60) only bounds the
-    tiny window between a write and its commit. Never for a logged-in user, never for a request that has
-    messages to show, never on SQLite (no version): then the view simply runs.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        seconds = getattr(settings, "WEGWIJZER_PAGE_CACHE_SECONDS", 60)
-        if not seconds or request.user.is_authenticated or len(messages.get_messages(request)):
-            return view(request, *args, **kwargs)
-        version = data_version()
-        if version is None:
-            return view(request, *args, **kwargs)
-        digest = hashlib.sha256(f"{version}|{request.get_full_path()}".encode()).hexdigest()
-        key = f"wegwijzer:page:v1:{digest}"
-        content = cache.get(key)
-        if content is not None:
-            return HttpResponse(content)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, response.content, seconds)
-        return response
-
-    return wrapper
-
-
-def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> Page:
+def paginate(
+    request: HttpRequest, queryset: QuerySet, per_page: int, *, count_key: str | None = None
+) -> Page:
     """A page of results; a page number past the end shows the last page, nonsense shows the first."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CountedPaginator(queryset, per_page, count_key=count_key).get_page(request.GET.get("page"))
 
 
 def komende_activiteiten() -> QuerySet:
@@ -91,17 +76,31 @@ def komende_activiteiten() -> QuerySet:
     )
 
 
-def with_card_data(queryset: QuerySet) -> QuerySet:
-    """What an aanbod card shows, in a fixed number of queries: partner, next activity, opening hours."""
-    return (
-        queryset.select_related("partner")
+def card_prefetches() -> list[Prefetch]:
+    return [
+        Prefetch("activiteiten", queryset=komende_activiteiten()[:1], to_attr="volgende"),
+        Prefetch("openingsuren", queryset=Openingsuur.objects.order_by("weekdag", "van")),
+    ]
+
+
+def prefetch_card_data(cards: list) -> None:
+    """The next activity and opening hours of these cards, in two queries (for cards not in the cache)."""
+    prefetch_related_objects(cards, *card_prefetches())
+
+
+def with_card_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
+    """What an aanbod card shows, in a fixed number of queries: partner, next activity, opening hours.
+
+    `prefetch=False` leaves the last two to `prefetch_card_data`, which the cards tag calls only for the
+    cards it did not find in the cache."""
+    queryset = queryset.select_related("partner").defer(
         # Wide columns a card never shows (the search document above all).
-        .defer("search_vector", "beschrijving", "voorgestelde_wijziging", "afwijsreden")
-        .prefetch_related(
-            Prefetch("activiteiten", queryset=komende_activiteiten()[:1], to_attr="volgende"),
-            Prefetch("openingsuren", queryset=Openingsuur.objects.order_by("weekdag", "van")),
-        )
+        "search_vector",
+        "beschrijving",
+        "voorgestelde_wijziging",
+        "afwijsreden",
     )
+    return queryset.prefetch_related(*card_prefetches()) if prefetch else queryset
 
 
 def filter_context(filterset: AanbodFilter) -> dict:
@@ -172,15 +171,26 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
     filterset = AanbodFilter(request.GET)
-    page = paginate(request, with_card_data(filterset.qs), PAGE_SIZE)
+    page = paginate(
+        request,
+        with_card_data(filterset.qs, prefetch=False),
+        PAGE_SIZE,
+        count_key=count_key(request, "aanbod", filterset),
+    )
     return render(
         request,
         "aanbod/wegwijzer/aanbod_list.html",
-        {"page": page, "fuzzy": filterset.fuzzy, **filter_context(filterset)},
+        {
+            "page": page,
+            "fuzzy": filterset.fuzzy,
+            "prefetch_cards": prefetch_card_data,
+            **filter_context(filterset),
+        },
     )
 
 
 @require_safe
+@cached_for_visitors
 def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     aanbod = get_object_or_404(
         Aanbod.objects.published()
@@ -231,7 +241,12 @@ def agenda(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
     filterset = AanbodFilter(request.GET)
-    page = paginate(request, agenda_queryset(filterset).with_bezetting(), AGENDA_PAGE_SIZE)
+    page = paginate(
+        request,
+        agenda_queryset(filterset).with_bezetting(),
+        AGENDA_PAGE_SIZE,
+        count_key=count_key(request, "agenda", filterset),
+    )
     return render(
         request,
         "aanbod/wegwijzer/agenda.html",
@@ -247,15 +262,34 @@ def ics_response(body: bytes, filename: str, *, attachment: bool) -> HttpRespons
 
 
 @require_safe
-@cache_control(max_age=900, public=True)
+@cached_for_visitors(max_age=900)
 def agenda_ics(request: HttpRequest) -> HttpResponse:
     filterset = AanbodFilter(request.GET)
-    activiteiten = agenda_queryset(filterset)[:FEED_LIMIT]
+    activiteiten = list(agenda_queryset(filterset)[:FEED_LIMIT])
     naam = _("%(netwerk)s — calendar") % {"netwerk": Netwerk.load().naam}
-    return ics_response(calendar_for(activiteiten, naam=naam), "agenda.ics", attachment=False)
+    return ics_response(feed_body(request, activiteiten, naam), "agenda.ics", attachment=False)
+
+
+def feed_body(request: HttpRequest, activiteiten: list, naam: str) -> bytes:
+    """The feed, each activity's VEVENT kept in the cache for its data version (one get_many)."""
+    prefix = fragment_key(request, "ics-event")
+    if prefix is None or not activiteiten:
+        return calendar_for(activiteiten, naam=naam)
+    keys = [f"{prefix}{activiteit.pk}" for activiteit in activiteiten]
+    found = cache.get_many(keys)
+    fresh = {
+        key: event_ical(activiteit)
+        for key, activiteit in zip(keys, activiteiten, strict=True)
+        if key not in found
+    }
+    if fresh:
+        cache.set_many(fresh, FRAGMENT_SECONDS)
+    events = [found.get(key) or fresh[key] for key in keys]
+    return calendar_from_events(events, naam=naam, sample=activiteiten[0])
 
 
 @require_safe
+@cached_for_visitors(max_age=900)
 def activiteit_ics(request: HttpRequest, pk: int) -> HttpResponse:
     activiteit = get_object_or_404(
         Activiteit.objects.published().select_related("aanbod__partner", "locatie__gemeente"), pk=pk

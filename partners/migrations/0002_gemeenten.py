@@ -15,12 +15,15 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "gemeenten.json"
 
 
 def load(apps, schema_editor):
+    """In a handful of queries (bulk), not two per gemeente: this runs on every fresh `make run`."""
     Gemeente = apps.get_model("partners", "Gemeente")
     Postcode = apps.get_model("partners", "Postcode")
     rows = json.loads(DATA.read_text(encoding="utf-8"))["gemeenten"]
-    used_slugs = set(Gemeente.objects.values_list("slug", flat=True))
+    existing = {g.nis: g for g in Gemeente.objects.all()}
+    used_slugs = {g.slug for g in existing.values()}
+    new, changed = [], []
     for row in rows:
-        gemeente = Gemeente.objects.filter(nis=row["nis"]).first()
+        gemeente = existing.get(row["nis"])
         if gemeente is None:
             slug = base = slugify(row["naam"])
             n = 2
@@ -28,15 +31,26 @@ def load(apps, schema_editor):
                 slug, n = f"{base}-{n}", n + 1
             used_slugs.add(slug)
             gemeente = Gemeente(nis=row["nis"], slug=slug)
+            new.append(gemeente)
+        else:
+            changed.append(gemeente)
         gemeente.naam = row["naam"]
         gemeente.naam_fr = row["naam_fr"]
         gemeente.provincie = row["provincie"]
         gemeente.gewest = row["gewest"]
-        gemeente.save()
-        existing = set(Postcode.objects.filter(gemeente=gemeente).values_list("code", flat=True))
-        Postcode.objects.bulk_create(
-            [Postcode(code=code, gemeente=gemeente) for code in row["postcodes"] if code not in existing]
-        )
+    Gemeente.objects.bulk_create(new)
+    Gemeente.objects.bulk_update(changed, ["naam", "naam_fr", "provincie", "gewest"], batch_size=500)
+    ids = dict(Gemeente.objects.values_list("nis", "pk"))
+    have = set(Postcode.objects.values_list("gemeente_id", "code"))
+    Postcode.objects.bulk_create(
+        [
+            Postcode(code=code, gemeente_id=ids[row["nis"]])
+            for row in rows
+            for code in row["postcodes"]
+            if (ids[row["nis"]], code) not in have
+        ],
+        batch_size=1000,
+    )
 
 
 class Migration(migrations.Migration):

@@ -6,12 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from huisvanhetkind.lib.pagecache import cached_for_visitors
+
 from ..models import Partner
 
 PAGE_SIZE = 48
 
 
 @require_safe
+@cached_for_visitors
 def partner_list(request: HttpRequest) -> HttpResponse:
     partners = (
         Partner.objects.actief()
@@ -23,6 +26,7 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cached_for_visitors
 def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Partner.objects.actief().prefetch_related("werkgebied"), slug=slug)
     # Through the reverse relation: partners never imports aanbod (the dependency runs the other way).

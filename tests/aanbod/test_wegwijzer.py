@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from aanbod.models import Aanbod, Inschrijving, Taal, Thema
 from aanbod.views import wegwijzer
+from huisvanhetkind.lib import pagecache
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -342,7 +343,7 @@ def test_logged_in_users_are_never_served_from_the_cache(postgres, page_cache, c
 
 
 def test_without_a_data_version_nothing_is_cached(page_cache, client, slaapcafe, monkeypatch):
-    monkeypatch.setattr(wegwijzer, "data_version", lambda: None)
+    monkeypatch.setattr(pagecache, "data_version", lambda: None)
     client.get("/aanbod/")
     Aanbod.objects.filter(pk=slaapcafe.pk).update(titel="Nieuwe titel")
     assert b"Nieuwe titel" in client.get("/aanbod/").content

@@ -488,7 +488,11 @@ class Command(BaseCommand):
         user, created = User.objects.update_or_create(email=email, defaults={"naam": naam, **fields})
         # Set the demo password once; a password someone changed on purpose is left alone.
         if created or not user.has_usable_password():
-            user.set_password(DEMO_PASSWORD)
+            # One hash for all demo accounts: each hash takes about a second by design (PBKDF2).
+            if not getattr(self, "demo_password_hash", None):
+                user.set_password(DEMO_PASSWORD)
+                self.demo_password_hash = user.password
+            user.password = self.demo_password_hash
             user.save(update_fields=["password"])
         self.verified_email(user)
         self.demo_authenticator(user)

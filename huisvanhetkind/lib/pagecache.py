@@ -1,0 +1,159 @@
+"""HTTP caching of the public pages for anonymous visitors.
+
+Two layers, both keyed by the wegwijzer's data version (a PostgreSQL sequence that every write to a table
+the public pages show advances; migration aanbod/0008):
+
+- the page cache: the rendered page in Django's cache (Redis when REDIS_URL is set, so all workers share
+  it), under the full path, the language and the data version. WEGWIJZER_PAGE_CACHE_SECONDS (default 60,
+  0 turns it off) only bounds the tiny window between a write and its commit;
+- validators for browsers and the TLS proxy: `ETag` and `Last-Modified` derived from the same version,
+  so a conditional GET is answered 304 before anything is rendered, and `Cache-Control: public` with a
+  short max-age.
+
+The pages also change with the clock (an activity that has ended drops off the agenda without any write),
+so the validators roll over every TIME_BUCKET_SECONDS as well.
+
+Never for a logged-in user, never for a request that has messages to show, never for a response that set
+a cookie or used the CSRF token (a form): those get `Cache-Control: private, no-cache` and are not stored.
+Without a data version (SQLite) nothing is stored and the ETag is a hash of the rendered page.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+TIME_BUCKET_SECONDS = 300
+DEFAULT_MAX_AGE = 60
+_SEEN_SECONDS = 3600  # expiring only moves Last-Modified later: harmless
+_STORED_HEADERS = ("Content-Type", "Content-Disposition")
+
+
+def data_version() -> int | None:
+    """The wegwijzer's data version (PostgreSQL, migration aanbod/0008), or None where there is none."""
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT last_value, is_called FROM hvhk_wegwijzer_versie")
+            last_value, is_called = cursor.fetchone()
+    except DatabaseError:
+        return None
+    return last_value if is_called else 0
+
+
+def fragment_key(request: HttpRequest | None, name: str, *, per_language: bool = True) -> str | None:
+    """A cache key prefix for a piece of a public page, valid while the data and the clock bucket hold.
+
+    None when there is no data version (SQLite, or a page outside `cached_for_visitors`): do not cache.
+    """
+    version = getattr(request, "data_version", None)
+    if version is None:
+        return None
+    bucket = int(time.time()) // TIME_BUCKET_SECONDS
+    language = get_language() if per_language else "all"
+    return f"wegwijzer:{name}:v1:{version}:{bucket}:{language}:"
+
+
+def _is_private(request: HttpRequest) -> bool:
+    return request.user.is_authenticated or bool(len(messages.get_messages(request)))
+
+
+def _is_shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A response any anonymous visitor may get: a plain 200 that set no cookie and holds no CSRF token."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def _mark_private(response: HttpResponse) -> HttpResponse:
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _mark_public(response: HttpResponse, max_age: int, etag: str, last_modified: int) -> HttpResponse:
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
+def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: bool = True):
+    """Serve a public page to anonymous visitors from the page cache, with validators for conditional GET.
+
+    Use bare (`@cached_for_visitors`) or with options (`@cached_for_visitors(max_age=900)`); `store=False`
+    keeps the validators and Cache-Control but does not keep the page itself.
+    """
+    if view is None:
+        return lambda view: cached_for_visitors(view, max_age=max_age, store=store)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if _is_private(request):
+            return _mark_private(view(request, *args, **kwargs))
+        version = data_version()
+        request.data_version = version  # for fragment caches in the page (aanbod cards)
+        if version is None:
+            return _by_content(request, view(request, *args, **kwargs), max_age)
+
+        bucket = int(time.time()) // TIME_BUCKET_SECONDS
+        path = f"{version}|{bucket}|{get_language()}|{request.get_full_path()}"
+        digest = hashlib.sha256(path.encode()).hexdigest()
+        etag = f'"{digest[:32]}"'
+        page_key = f"wegwijzer:page:v2:{digest}"
+        seen_key = f"wegwijzer:version-seen:{version}"
+        seconds = getattr(settings, "WEGWIJZER_PAGE_CACHE_SECONDS", 60)
+        # One round trip to the cache for the page and the moment this version was first seen.
+        found = cache.get_many([page_key, seen_key] if store and seconds else [seen_key])
+        seen = found.get(seen_key)
+        if seen is None:
+            seen = int(time.time())
+            if not cache.add(seen_key, seen, _SEEN_SECONDS):
+                seen = cache.get(seen_key, seen)
+        last_modified = max(seen, bucket * TIME_BUCKET_SECONDS)
+
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if not_modified is not None:
+            return _mark_public(not_modified, max_age, etag, last_modified)
+
+        stored = found.get(page_key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return _mark_public(response, max_age, etag, last_modified)
+
+        response = view(request, *args, **kwargs)
+        if not _is_shareable(request, response):
+            return _mark_private(response) if response.status_code == 200 else response
+        if store and seconds:
+            headers = {name: response[name] for name in _STORED_HEADERS if response.has_header(name)}
+            cache.set(page_key, (response.content, headers), seconds)
+        return _mark_public(response, max_age, etag, last_modified)
+
+    return wrapper
+
+
+def _by_content(request: HttpRequest, response: HttpResponse, max_age: int) -> HttpResponse:
+    """No data version: an ETag from the rendered page still spares the visitor the download."""
+    if not _is_shareable(request, response):
+        return _mark_private(response) if response.status_code == 200 else response
+    content = response.content
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:  # a fresh CSP nonce in every render (the JSON-LD block) must not change the ETag
+        content = content.replace(str(nonce).encode(), b"")
+    response["ETag"] = f'"{hashlib.sha256(content).hexdigest()[:32]}"'
+    patch_cache_control(response, public=True, max_age=max_age)
+    return get_conditional_response(request, etag=response["ETag"], response=response) or response

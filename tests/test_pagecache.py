@@ -1,0 +1,198 @@
+"""HTTP caching of the public pages (huisvanhetkind.lib.pagecache): Cache-Control, ETag, Last-Modified, 304.
+
+The validators come from the data version on PostgreSQL (`postgres` tests) and from the page's content
+elsewhere; both must answer a conditional GET with 304 and never let a private page be shared.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import constants
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from aanbod.ical import calendar_for
+from aanbod.models import Aanbod, Activiteit
+from huisvanhetkind.lib import pagecache
+from partners.models import Netwerk
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["/", "/aanbod/", "/agenda/", "/partners/", "/en/aanbod/", "/agenda.ics"]
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 60
+
+
+@pytest.fixture
+def aanbod(partner_a):
+    aanbod = factories.AanbodFactory(titel="Slaapcafé", partner=partner_a)
+    start = timezone.now() + timedelta(days=2)
+    factories.ActiviteitFactory(aanbod=aanbod, start=start, einde=start + timedelta(hours=2))
+    return aanbod
+
+
+def public_urls(aanbod) -> list[str]:
+    return [*PUBLIC_PAGES, f"/aanbod/{aanbod.slug}/", f"/partners/{aanbod.partner.slug}/"]
+
+
+def cache_control(response) -> set[str]:
+    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
+
+
+def test_public_pages_carry_validators_and_a_short_public_max_age(client, aanbod):
+    for url in public_urls(aanbod):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.has_header("ETag"), url
+        assert "public" in cache_control(response), url
+        max_age = next(int(p.split("=")[1]) for p in cache_control(response) if p.startswith("max-age="))
+        assert 0 < max_age <= 900, url
+
+
+def test_a_conditional_get_with_the_etag_is_answered_304(client, aanbod):
+    for url in public_urls(aanbod):
+        etag = client.get(url)["ETag"]
+        again = client.get(url, headers={"if-none-match": etag})
+        assert again.status_code == 304, url
+        assert again.content == b""
+        assert again["ETag"] == etag
+
+
+def test_another_etag_gets_the_whole_page(client, aanbod):
+    response = client.get("/aanbod/", headers={"if-none-match": '"something-else"'})
+    assert response.status_code == 200
+    assert b"Slaapcaf" in response.content
+
+
+def test_postgres_answers_304_before_any_rendering(postgres, client, aanbod, django_assert_max_num_queries):
+    first = client.get("/aanbod/")
+    assert first.has_header("Last-Modified")
+    with django_assert_max_num_queries(1):  # only the data version
+        again = client.get("/aanbod/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    since = client.get("/aanbod/", headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_postgres_a_write_changes_the_etag(postgres, client, aanbod):
+    etag = client.get("/aanbod/")["ETag"]
+    Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")
+    response = client.get("/aanbod/", headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+    assert b"Nieuwe titel" in response.content
+
+
+def test_postgres_the_etag_holds_path_and_language(postgres, client, aanbod):
+    etags = {client.get(url)["ETag"] for url in ["/aanbod/", "/en/aanbod/", "/aanbod/?q=slaap", "/agenda/"]}
+    assert len(etags) == 4
+
+
+def test_postgres_the_stored_feed_keeps_its_content_type(postgres, client, aanbod):
+    first = client.get("/agenda.ics")
+    second = client.get("/agenda.ics")  # from the page cache
+    assert second.content == first.content
+    assert second["Content-Type"].startswith("text/calendar")
+    assert second["Content-Disposition"] == first["Content-Disposition"]
+
+
+def test_postgres_the_validators_roll_over_with_the_clock(postgres, client, aanbod, monkeypatch):
+    etag = client.get("/agenda/")["ETag"]
+    later = pagecache.time.time() + pagecache.TIME_BUCKET_SECONDS
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert client.get("/agenda/", headers={"if-none-match": etag}).status_code == 200
+
+
+def test_logged_in_users_get_private_pages_and_no_304(client, alice, aanbod):
+    etag = client.get("/aanbod/")["ETag"]
+    client.force_login(alice)
+    response = client.get("/aanbod/", headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert {"private", "no-cache"} <= cache_control(response)
+    assert not response.has_header("ETag")
+
+
+def anonymous_request(path: str, *, message: str = ""):
+    request = RequestFactory().get(path)
+    request.user = AnonymousUser()
+    request._messages = CookieStorage(request)
+    if message:
+        request._messages.add(constants.SUCCESS, message)
+    return request
+
+
+def test_a_page_with_messages_is_private(aanbod):
+    view = pagecache.cached_for_visitors(lambda request: HttpResponse("<p>Bevestigd</p>"))
+    response = view(anonymous_request("/aanbod/", message="Je inschrijving is bevestigd."))
+    assert {"private", "no-cache"} <= cache_control(response)
+    assert not response.has_header("ETag")
+
+
+def test_a_form_with_a_csrf_token_is_never_shared(aanbod):
+    view = pagecache.cached_for_visitors(
+        lambda request: HttpResponse(f"<input name=csrfmiddlewaretoken value={get_token(request)}>")
+    )
+    response = view(anonymous_request("/vraag/"))
+    assert {"private", "no-cache"} <= cache_control(response)
+    assert not response.has_header("ETag")
+
+
+def test_errors_are_not_marked_cacheable(client, aanbod):
+    response = client.get("/aanbod/bestaat-niet/")
+    assert response.status_code == 404
+    assert "public" not in cache_control(response)
+
+
+def test_postgres_cards_are_reused_across_filter_combinations(postgres, client, aanbod, settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0  # every page renders; only the cards are kept
+    cards = "aanbod/wegwijzer/_aanbod_cards.html"
+    first = client.get("/aanbod/")
+    assert cards in [t.name for t in first.templates]
+    other = client.get("/aanbod/", {"sort": "soonest"})
+    assert "Slaapcaf" in other.content.decode()
+    assert cards not in [t.name for t in other.templates]
+    Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")
+    assert b"Nieuwe titel" in client.get("/aanbod/", {"sort": "soonest"}).content
+
+
+def test_postgres_a_list_count_is_shared_by_its_pages_sorts_and_languages(postgres, client, aanbod, settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+    for first, again in [("/agenda/", "/en/agenda/?page=2"), ("/aanbod/", "/fr/aanbod/?sort=soonest")]:
+        with CaptureQueriesContext(connection) as before:
+            assert client.get(first).context["page"].paginator.count == 1
+        with CaptureQueriesContext(connection) as after:
+            assert client.get(again).context["page"].paginator.count == 1
+        assert any("COUNT(" in q["sql"] for q in before.captured_queries)
+        assert not [q["sql"][:300] for q in after.captured_queries if "COUNT(" in q["sql"]], again
+    Aanbod.objects.filter(pk=aanbod.pk).update(status=Aanbod.Status.GEARCHIVEERD)
+    assert client.get("/aanbod/").context["page"].paginator.count == 0
+
+
+def test_postgres_the_feed_from_cached_events_equals_the_plain_one(postgres, client, aanbod, settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+    start = timezone.now() + timedelta(days=3)
+    factories.ActiviteitFactory(aanbod=aanbod, start=start, einde=start + timedelta(hours=1))
+    first = client.get("/agenda.ics").content
+    second = client.get("/agenda.ics").content  # the events from the cache
+    plain = calendar_for(
+        Activiteit.objects.published()
+        .select_related("aanbod__partner", "locatie__gemeente")
+        .order_by("start"),
+        naam=Netwerk.load().naam + " — calendar",
+    )
+
+    def without_stamps(body: bytes) -> list[bytes]:
+        return [line for line in body.split(b"\r\n") if not line.startswith(b"DTSTAMP")]
+
+    assert without_stamps(first) == without_stamps(second) == without_stamps(plain)
+    assert first.count(b"BEGIN:VEVENT") == 2
