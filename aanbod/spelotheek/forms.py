@@ -85,7 +85,7 @@ class CatalogusFilter(forms.Form):
                 text = str(self.fields[name].label)
             else:
                 flat = []
-                for key, label in self.fields[name].choices:
+                for key, label in self.fields[name].widget.choices:
                     flat += label if isinstance(label, list | tuple) else [(key, label)]
                 text = str(dict((str(k), v) for k, v in flat).get(str(self.data.get(name)), value))
             labels.append((name, text))
