@@ -97,7 +97,9 @@ def sign_in(client, speelgoed, lidnummer="101"):
 
     mail.outbox.clear()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("spelotheek_reserveren", args=[speelgoed.pk]), {"lidnummer": lidnummer})
+        response = client.post(
+            reverse("spelotheek_reserveren", args=[speelgoed.pk]), {"lidnummer": lidnummer}
+        )
     assert response.status_code == 200
     assert "Check your mailbox" in response.text
     if not mail.outbox:
