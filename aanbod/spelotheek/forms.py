@@ -149,6 +149,8 @@ class UitleenForm(forms.Form):
 
 
 class CodeForm(forms.Form):
+    """The counter's return box (its own ids: it shares the page with the lend form)."""
+
     code = forms.CharField(
         label=_("Item code"),
         max_length=200,
@@ -159,6 +161,7 @@ class CodeForm(forms.Form):
 
     def __init__(self, *args, partner: Partner, **kwargs):
         self.partner = partner
+        kwargs.setdefault("auto_id", "terug_%s")
         super().__init__(*args, **kwargs)
 
     def clean_code(self):
