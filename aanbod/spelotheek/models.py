@@ -371,3 +371,12 @@ class UitleenTelling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.maand:%Y-%m} {self.leeftijdsband}: {self.aantal}"
+
+
+class SpeelgoedImport(Speelgoed):
+    """The admin's entry for importing an inventory from a spreadsheet (aanbod/spelotheek/admin.py)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("inventory import")
+        verbose_name_plural = _("import an inventory from a spreadsheet")
