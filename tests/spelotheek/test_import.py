@@ -103,7 +103,9 @@ def test_admin_pages_for_coordinator(client, coordinator, speelgoed, lid):
             response = client.get(reverse(f"admin:spelotheek_{name}_changelist"))
             assert response.status_code == 200, name
         assert "Houten boerderijpuzzel" in client.get(reverse("admin:spelotheek_speelgoed_changelist")).text
-        assert client.get(reverse("admin:spelotheek_speelgoed_change", args=[speelgoed.pk])).status_code == 200
+        assert (
+            client.get(reverse("admin:spelotheek_speelgoed_change", args=[speelgoed.pk])).status_code == 200
+        )
         assert client.get(reverse("admin:spelotheek_lid_change", args=[lid.pk])).status_code == 200
         assert client.get(reverse("admin:spelotheek_speelgoedimport_import")).status_code == 200
 
