@@ -12,14 +12,15 @@ import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core import mail
 from django.db import models, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from aanbod.mail import mail_build
 
@@ -43,6 +44,9 @@ class Soort:
     due: Callable[[], Q]
     lid: Callable[[models.Model], Lid]
     related: tuple[str, ...]
+    # Loans of one member due together go out as one mail listing them all.
+    per_lid: bool = False
+    volgorde: tuple[str, ...] = ("pk",)
 
     def queryset(self):
         return self.model.objects.filter(self.due(), **{f"{self.veld}__isnull": True})
@@ -68,6 +72,8 @@ SOORTEN = {
         ),
         lid=lambda row: row.lid,
         related=("lid", "speelgoed__partner"),
+        per_lid=True,
+        volgorde=("lid_id", "pk"),
     ),
     "te_laat": Soort(
         naam="te_laat",
@@ -77,6 +83,8 @@ SOORTEN = {
         due=lambda: Q(teruggebracht_op__isnull=True, terug_op__lt=_vandaag()) & ~Q(lid__email=""),
         lid=lambda row: row.lid,
         related=("lid", "speelgoed__partner"),
+        per_lid=True,
+        volgorde=("lid_id", "pk"),
     ),
     "reservatie_klaar": Soort(
         naam="reservatie_klaar",
@@ -114,7 +122,7 @@ def _claim(soort: Soort, *, pk: int | None = None, limit: int = BATCH) -> list:
             queryset = queryset.filter(pk=pk)
         pks = list(
             queryset.select_for_update(skip_locked=True, of=("self",))
-            .order_by("pk")
+            .order_by(*soort.volgorde)
             .values_list("pk", flat=True)[:limit]
         )
         if not pks:
@@ -122,7 +130,7 @@ def _claim(soort: Soort, *, pk: int | None = None, limit: int = BATCH) -> list:
         soort.model.objects.filter(pk__in=pks, **{f"{soort.veld}__isnull": True}).update(**{soort.veld: now})
     # Only the rows whose field now holds our own timestamp are ours (SQLite has no SKIP LOCKED).
     mine = soort.model.objects.filter(pk__in=pks, **{soort.veld: now}).select_related(*soort.related)
-    return list(mine.order_by("pk"))
+    return list(mine.order_by(*soort.volgorde))
 
 
 def _release(soort: Soort, rows: list) -> None:
@@ -133,35 +141,61 @@ def _release(soort: Soort, rows: list) -> None:
         )
 
 
-def _message(soort: Soort, row):
-    lid = soort.lid(row)
-    with translation.override(lid.taal):
-        mijn_url = settings.SITE_URL + reverse("spelotheek_list")
-    partner = getattr(row, "speelgoed", None) and row.speelgoed.partner or lid.partner
+@lru_cache(maxsize=512)
+def _datum(taal: str, dag: date) -> str:
+    # Formatting a date in words looks up translations each time; a run mails the same few dates.
+    with translation.override(taal):
+        return date_format(dag, "l j F")
+
+
+def _message(soort: Soort, rows: list, netwerk=None):
+    """One mail about `rows` (all of one member)."""
+    first = rows[0]
+    lid = soort.lid(first)
+    speelgoed = getattr(first, "speelgoed", None)
+    for row in rows:
+        if isinstance(row, Uitlening):
+            row.terug_tekst = _datum(lid.taal, row.terug_op)
     context = {
         "lid": lid,
-        "partner": partner,
-        "object": row,
-        "speelgoed": getattr(row, "speelgoed", None),
-        "catalogus_url": mijn_url,
+        "partner": speelgoed.partner if speelgoed else lid.partner,
+        "object": first,
+        "speelgoed": speelgoed,
+        "rows": rows,
     }
+    if netwerk is not None:
+        context["netwerk"] = netwerk
     return mail_build(template=soort.template, to=[lid.email], taal=lid.taal, context=context)
 
 
+def _groups(soort: Soort, rows: list) -> list[list]:
+    if not soort.per_lid:
+        return [[row] for row in rows]
+    groups: dict[int, list] = {}
+    for row in rows:
+        groups.setdefault(soort.lid(row).pk, []).append(row)
+    return list(groups.values())
+
+
 def _send_rows(soort: Soort, rows: list, connection) -> int:
+    """Send the claimed rows (grouped per member where the kind says so); returns the rows sent."""
+    from partners.models import Netwerk
+
     sent = 0
-    for index, row in enumerate(rows):
+    netwerk = Netwerk.load()
+    groups = _groups(soort, rows)
+    for index, group in enumerate(groups):
         try:
-            connection.send_messages([_message(soort, row)])
+            connection.send_messages([_message(soort, group, netwerk)])
         except REFUSED:
             logger.warning(
-                "%s mail of %s %s refused by the mail server", soort.naam, soort.model.__name__, row.pk
+                "%s mail of %s %s refused by the mail server", soort.naam, soort.model.__name__, group[0].pk
             )
         except BaseException:
-            _release(soort, rows[index:])
+            _release(soort, [row for later in groups[index:] for row in later])
             raise
         else:
-            sent += 1
+            sent += len(group)
     return sent
 
 
@@ -175,7 +209,8 @@ def mail_send_one(*, soort: str, pk: int) -> bool:
 
 
 def mails_send_due(*, soorten: tuple[str, ...] | None = None) -> int:
-    """Send every due mail of every kind once, over one connection; returns how many went out.
+    """Send every due mail of every kind once, over one connection; returns how many rows were mailed
+    (loans of one member due together share one mail).
 
     Side effects: sets the `*_verstuurd_op` fields; on an SMTP failure releases what was not sent and
     raises (the task retries; the next scan also sends them).

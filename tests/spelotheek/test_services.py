@@ -237,3 +237,65 @@ def test_lid_link_request_mails_a_link_whose_token_is_stored_hashed(
     token = url.rstrip("/").rsplit("/", 1)[1]
     assert lid.toegangen.get().token_hash != token
     assert services.lid_from_token(token).lid == lid
+
+
+def test_loans_of_one_member_due_together_share_one_reminder(partner_a, lid, lid2):
+    from aanbod.spelotheek.mails import mails_send_due
+
+    for n in range(3):
+        speelgoed = factories.SpeelgoedFactory(partner=partner_a, naam=f"Spel {n}")
+        uitlening = services.uitlening_create(speelgoed=speelgoed, lid=lid if n < 2 else lid2)
+        Uitlening.objects.filter(pk=uitlening.pk).update(terug_op=timezone.localdate() + timedelta(days=1))
+    mail.outbox = []
+    assert mails_send_due(soorten=("bijna_terug",)) == 3
+    assert sorted(len(m.to) and m.to[0] for m in mail.outbox) == [
+        "janssens@example.org",
+        "peeters@example.org",
+    ]
+    peeters = next(m for m in mail.outbox if m.to == ["peeters@example.org"])
+    assert "Spel 0" in peeters.body and "Spel 1" in peeters.body
+    assert peeters.subject.startswith("Please bring 2 toys back by ")
+    assert mails_send_due() == 0
+
+
+def test_overdue_reminder_once_and_again_after_renewal(speelgoed, lid):
+    from aanbod.spelotheek.mails import mails_send_due
+
+    uitlening = services.uitlening_create(speelgoed=speelgoed, lid=lid)
+    Uitlening.objects.filter(pk=uitlening.pk).update(terug_op=timezone.localdate() - timedelta(days=1))
+    mail.outbox = []
+    assert mails_send_due(soorten=("te_laat",)) == 1
+    assert mails_send_due(soorten=("te_laat",)) == 0
+    assert mail.outbox[0].subject == "“Houten boerderijpuzzel” is overdue"
+    services.uitlening_renew(uitlening=uitlening)
+    assert reload(uitlening).te_laat_verstuurd_op is None
+
+
+def test_membership_expiring_reminder(lid):
+    from aanbod.spelotheek.mails import mails_send_due
+
+    Lid.objects.filter(pk=lid.pk).update(lid_tot=timezone.localdate() + timedelta(days=10))
+    mail.outbox = []
+    assert mails_send_due(soorten=("lidmaatschap_verloopt",)) == 1
+    assert "ends soon" in mail.outbox[0].subject
+    services.lid_payment_record(lid=lid, bedrag=Decimal(5))
+    assert reload(lid).verloopt_verstuurd_op is None
+
+
+def test_smtp_failure_releases_the_claims(speelgoed, lid, monkeypatch):
+    import smtplib
+
+    from aanbod.spelotheek import mails
+
+    uitlening = services.uitlening_create(speelgoed=speelgoed, lid=lid)
+    Uitlening.objects.filter(pk=uitlening.pk).update(terug_op=timezone.localdate() - timedelta(days=1))
+
+    def down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(mails, "mail_build", down)
+    with pytest.raises(smtplib.SMTPException):
+        mails.mails_send_due(soorten=("te_laat",))
+    assert reload(uitlening).te_laat_verstuurd_op is None
+    monkeypatch.undo()
+    assert mails.mails_send_due(soorten=("te_laat",)) == 1
