@@ -119,3 +119,15 @@ def test_validation_error_is_not_an_integrity_error(spelotheek):
     services.uitlening_create(speelgoed=speelgoed, lid=leden[0])
     with pytest.raises(ValidationError):
         services.uitlening_create(speelgoed=speelgoed, lid=leden[1])
+
+
+def test_cached_catalogue_follows_a_loan(spelotheek, client):
+    """PostgreSQL: the catalogue comes from the page cache, keyed by the data version a loan advances."""
+    from django.urls import reverse
+
+    speelgoed, leden = spelotheek
+    url = reverse("spelotheek_list") + "?beschikbaar=on"
+    assert "LAATSTE" not in client.get(url).text  # the code is not on the card; the name is
+    assert speelgoed.naam in client.get(url).text
+    services.uitlening_create(speelgoed=speelgoed, lid=leden[0])
+    assert speelgoed.naam not in client.get(url).text

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from aanbod.views.wegwijzer import cached_for_visitors
 from huisvanhetkind.lib.scoping import PUBLIC, scope
 from partners.models import Partner
 
@@ -23,7 +24,9 @@ def spelotheken():
 
 
 @require_safe
+@cached_for_visitors
 def spelotheek_list(request: HttpRequest) -> HttpResponse:
+    """The catalogue; anonymous visitors get it from the wegwijzer's page cache while no toy changed."""
     with scope(partner=PUBLIC):
         filters = CatalogusFilter(request.GET or None, spelotheken=list(spelotheken()))
         queryset = filters.apply(Speelgoed.objects.select_related("partner")).order_by("naam", "pk")
