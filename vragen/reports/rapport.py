@@ -29,6 +29,7 @@ from .. import charts
 from ..models import Kanaal, Leeftijdsband, Signaal, Vraagsteller
 from ..suppression import Column, Count, Grid, OneWay, TwoWay, suppress_1d, suppress_shared
 from .periode import Periode
+from .spelotheek import spelotheek_tabel
 from .tellingen import GEEN, tel
 
 # A trend over more months than this is shown per quarter, to stay readable.
@@ -254,6 +255,7 @@ def build_rapport(*, gemeente: Gemeente, periode: Periode, min_cell: int | None 
         ),
         _aanbod(gemeente, periode, m),
     ]
+    rapport.tabellen.append(spelotheek_tabel(gemeente, periode, m))  # vragen/reports/spelotheek.py
     signalen_tabel, signalen = _signalen(gemeente, periode)
     rapport.tabellen += signalen_tabel
     rapport.signalen = signalen
