@@ -254,10 +254,11 @@ def leden_erase_idle(*, vandaag: date | None = None) -> int:
     """Erase the members who have not borrowed for SPELOTHEEK_LID_BEWAARDAGEN and whose membership ended.
 
     Their loans are already anonymous counts (a member with an open loan or follow-up is kept).
-    Side effects: deletes the Lid with its reservations, payments and links; blanks its name in the
-    admin log. Returns how many were erased.
+    Side effects: deletes the Lid with its reservations, payments and links (and every expired link);
+    blanks its name in the admin log. Returns how many were erased.
     """
     vandaag = vandaag or timezone.localdate()
+    LidToegang.objects.filter(vervalt_op__lt=timezone.now()).delete()  # expired sign-in links
     grens = timezone.now() - timedelta(days=settings.SPELOTHEEK_LID_BEWAARDAGEN)
     idle = (
         Lid.objects.filter(lid_tot__lt=vandaag)
