@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from aanbod.models import Aanbod, Openingsuur
 from partners.models import Gemeente, Partner
-from partners.queue import send_task
+from partners.queue import enqueue_on_commit
 
 from .models import Lid, LidBetaling, LidToegang, Reservatie, Speelgoed, UitleenTelling, Uitlening, token_hash
 
@@ -49,8 +49,7 @@ def _lock(speelgoed_id: int) -> Speelgoed:
 def _ready_mail_on_commit(reservatie: Reservatie) -> None:
     from .tasks import send_reservatie_klaar
 
-    pk = reservatie.pk
-    transaction.on_commit(lambda: send_task(send_reservatie_klaar, reservatie_id=pk))
+    enqueue_on_commit(send_reservatie_klaar, reservatie_id=reservatie.pk)
 
 
 def volgend_openingsuur(partner: Partner, *, na: datetime | None = None) -> tuple[datetime, datetime] | None:

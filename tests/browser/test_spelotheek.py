@@ -108,3 +108,30 @@ def test_catalogue_pages_pass_axe_without_results_and_with_filters(live_server, 
     ):
         page.goto(live_server.url + path)
         assert axe(page) == [], path
+
+
+def test_spelotheek_pages_have_no_csp_violations_and_pass_axe(live_server, page, axe, spelotheek):
+    from tests.browser.test_csp import WATCH_CSP
+
+    partner, speelgoed, lid = spelotheek
+    factories.LidmaatschapFactory(user=factories.UserFactory(email="balie@example.org"), partner=partner)
+    page.add_init_script(WATCH_CSP)
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill('input[name="login"]', "balie@example.org")
+    page.fill('input[name="password"]', factories.PASSWORD)
+    page.locator('form.form button[type="submit"]').click()
+    page.wait_for_url(re.compile(r"/partner/$"))
+    urls = [
+        "/spelotheek/",
+        f"/spelotheek/{speelgoed.pk}/",
+        f"/partner/spelotheek/{partner.slug}/",
+        f"/partner/spelotheek/{partner.slug}/leden/{lid.pk}/",
+        f"/partner/spelotheek/{partner.slug}/speelgoed/",
+        f"/partner/spelotheek/{partner.slug}/labels/",
+    ]
+    for url in urls:
+        response = page.goto(live_server.url + url)
+        assert response is not None and response.status == 200, url
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__csp") == [], url
+        assert axe(page) == [], url
