@@ -11,7 +11,16 @@ from import_export.admin import ImportMixin
 from huisvanhetkind.lib.scoping import scopes_disabled
 
 from . import importeren, services
-from .models import Lid, LidBetaling, Reservatie, Speelgoed, SpeelgoedImport, UitleenTelling, Uitlening
+from .models import (
+    Lid,
+    LidBetaling,
+    Reservatie,
+    Speelgoed,
+    SpeelgoedImport,
+    Spelotheekregels,
+    UitleenTelling,
+    Uitlening,
+)
 
 
 class AllScopeAdmin(admin.ModelAdmin):
@@ -110,6 +119,12 @@ class ReservatieAdmin(AllScopeAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Spelotheekregels)
+class SpelotheekregelsAdmin(AllScopeAdmin):
+    list_display = ["partner", "max_uitleningen", "uitleendagen", "max_verlengingen"]
+    list_select_related = ["partner"]
 
 
 @admin.register(UitleenTelling)

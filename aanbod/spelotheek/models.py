@@ -9,7 +9,7 @@ import hashlib
 from datetime import date
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -371,6 +371,30 @@ class UitleenTelling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.maand:%Y-%m} {self.leeftijdsband}: {self.aantal}"
+
+
+class Spelotheekregels(models.Model):
+    """One spelotheek's own rules, where they differ from the settings' defaults (empty: the default)."""
+
+    partner = models.OneToOneField(
+        Partner, on_delete=models.CASCADE, related_name="spelotheekregels", verbose_name=_("spelotheek")
+    )
+    max_uitleningen = models.PositiveSmallIntegerField(
+        _("items at a time per member"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    uitleendagen = models.PositiveSmallIntegerField(
+        _("loan period in days"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    max_verlengingen = models.PositiveSmallIntegerField(_("renewals allowed"), null=True, blank=True)
+
+    objects = scoped_manager(partner="partner")
+
+    class Meta:
+        verbose_name = _("toy library rules")
+        verbose_name_plural = _("toy library rules")
+
+    def __str__(self) -> str:
+        return str(self.partner)
 
 
 class SpeelgoedImport(Speelgoed):

@@ -28,7 +28,17 @@ from aanbod.models import Aanbod, Openingsuur
 from partners.models import Gemeente, Partner
 from partners.queue import enqueue_on_commit
 
-from .models import Lid, LidBetaling, LidToegang, Reservatie, Speelgoed, UitleenTelling, Uitlening, token_hash
+from .models import (
+    Lid,
+    LidBetaling,
+    LidToegang,
+    Reservatie,
+    Speelgoed,
+    Spelotheekregels,
+    UitleenTelling,
+    Uitlening,
+    token_hash,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +93,21 @@ def _ophalen_tot(partner: Partner) -> datetime:
     if volgend and volgend[1] > tot:
         tot = volgend[1]
     return tot
+
+
+def regels(partner_id: int) -> dict[str, int]:
+    """This spelotheek's loan period, renewals and items at a time: its own rules, else the settings'."""
+    eigen = Spelotheekregels.objects.filter(partner_id=partner_id).first()
+    defaults = {
+        "uitleendagen": settings.SPELOTHEEK_UITLEENDAGEN,
+        "max_verlengingen": settings.SPELOTHEEK_MAX_VERLENGINGEN,
+        "max_uitleningen": settings.SPELOTHEEK_MAX_UITLENINGEN,
+    }
+    if eigen is None:
+        return defaults
+    return {
+        key: value if getattr(eigen, key) is None else getattr(eigen, key) for key, value in defaults.items()
+    }
 
 
 def _check_lid(lid: Lid, speelgoed: Speelgoed) -> None:
@@ -280,10 +305,10 @@ def leden_erase_idle(*, vandaag: date | None = None) -> int:
 
 
 def uitlening_create(*, speelgoed: Speelgoed, lid: Lid, user=None) -> Uitlening:
-    """Lend a toy to a member, due back in SPELOTHEEK_UITLEENDAGEN days.
+    """Lend a toy to a member, due back after the spelotheek's loan period (`regels`).
 
     Refused (ValidationError) when the toy is out, in repair, or ready for another member; when the
-    membership ended; or when the member already has SPELOTHEEK_MAX_UITLENINGEN toys at home.
+    membership ended; or when the member already has the spelotheek's cap of toys at home (`regels`).
     Side effects: locks the toy; saves the loan; marks a ready reservation of this member collected;
     sets the toy's status and due date and the member's last loan.
     """
@@ -304,18 +329,19 @@ def uitlening_create(*, speelgoed: Speelgoed, lid: Lid, user=None) -> Uitlening:
             raise ValidationError(
                 _("This item cannot be lent: it is in repair or withdrawn."), code="unavailable"
             )
-        if Uitlening.objects.filter(lid=lid, teruggebracht_op__isnull=True).count() >= (
-            settings.SPELOTHEEK_MAX_UITLENINGEN
+        rules = regels(speelgoed.partner_id)
+        if (
+            Uitlening.objects.filter(lid=lid, teruggebracht_op__isnull=True).count()
+            >= rules["max_uitleningen"]
         ):
             raise ValidationError(
-                _("This member already has %(n)s items at home.")
-                % {"n": settings.SPELOTHEEK_MAX_UITLENINGEN},
+                _("This member already has %(n)s items at home.") % {"n": rules["max_uitleningen"]},
                 code="cap",
             )
         uitlening = Uitlening(
             speelgoed=speelgoed,
             lid=lid,
-            terug_op=timezone.localdate() + timedelta(days=settings.SPELOTHEEK_UITLEENDAGEN),
+            terug_op=timezone.localdate() + timedelta(days=rules["uitleendagen"]),
         )
         try:
             with transaction.atomic():
@@ -388,7 +414,7 @@ def uitlening_follow_up_close(*, uitlening: Uitlening) -> None:
 def uitlening_renew(*, uitlening: Uitlening) -> Uitlening:
     """Another loan period from today or from the due date, whichever is later.
 
-    Refused after SPELOTHEEK_MAX_VERLENGINGEN renewals or when another member is waiting for the toy.
+    Refused after the spelotheek's number of renewals or when another member is waiting for the toy.
     Side effects: locks the toy; saves the new due date on the loan and the toy; the due-soon and overdue
     reminders become due again for the new date.
     """
@@ -397,12 +423,13 @@ def uitlening_renew(*, uitlening: Uitlening) -> Uitlening:
         uitlening = Uitlening.objects.select_for_update().get(pk=uitlening.pk)
         if not uitlening.is_open:
             raise ValidationError(_("This loan was already returned."), code="returned")
-        if uitlening.verlengingen >= settings.SPELOTHEEK_MAX_VERLENGINGEN:
+        rules = regels(speelgoed.partner_id)
+        if uitlening.verlengingen >= rules["max_verlengingen"]:
             raise ValidationError(_("This loan cannot be renewed again."), code="max_renewals")
         if Reservatie.objects.filter(speelgoed=speelgoed, status=Reservatie.Status.WACHTEND).exists():
             raise ValidationError(_("Another family is waiting for this item."), code="queue")
         start = max(uitlening.terug_op, timezone.localdate())
-        uitlening.terug_op = start + timedelta(days=settings.SPELOTHEEK_UITLEENDAGEN)
+        uitlening.terug_op = start + timedelta(days=rules["uitleendagen"])
         uitlening.verlengingen += 1
         uitlening.herinnering_verstuurd_op = None
         uitlening.te_laat_verstuurd_op = None

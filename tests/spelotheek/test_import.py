@@ -99,7 +99,7 @@ def test_admin_pages_for_coordinator(client, coordinator, speelgoed, lid):
     client.force_login(coordinator)
     # An empty scope around the requests: the admin itself must say "all scopes".
     with scope(partner=[]):
-        for name in ("speelgoed", "lid", "uitlening", "reservatie", "uitleentelling"):
+        for name in ("speelgoed", "lid", "uitlening", "reservatie", "uitleentelling", "spelotheekregels"):
             response = client.get(reverse(f"admin:spelotheek_{name}_changelist"))
             assert response.status_code == 200, name
         assert "Houten boerderijpuzzel" in client.get(reverse("admin:spelotheek_speelgoed_changelist")).text

@@ -299,3 +299,16 @@ def test_smtp_failure_releases_the_claims(speelgoed, lid, monkeypatch):
     assert reload(uitlening).te_laat_verstuurd_op is None
     monkeypatch.undo()
     assert mails.mails_send_due(soorten=("te_laat",)) == 1
+
+
+def test_a_spelotheek_sets_its_own_cap_and_loan_period(partner_a, lid, settings):
+    from aanbod.spelotheek.models import Spelotheekregels
+
+    settings.SPELOTHEEK_MAX_UITLENINGEN = 4
+    Spelotheekregels.objects.create(partner=partner_a, max_uitleningen=1, uitleendagen=14)
+    uitlening = services.uitlening_create(speelgoed=factories.SpeelgoedFactory(partner=partner_a), lid=lid)
+    assert uitlening.terug_op == timezone.localdate() + timedelta(days=14)
+    with pytest.raises(ValidationError) as error:
+        services.uitlening_create(speelgoed=factories.SpeelgoedFactory(partner=partner_a), lid=lid)
+    assert error.value.code == "cap"
+    assert services.regels(partner_a.pk)["max_verlengingen"] == settings.SPELOTHEEK_MAX_VERLENGINGEN

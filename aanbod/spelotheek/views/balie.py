@@ -213,7 +213,7 @@ def lid_detail(request, partner, pk):
             "uitleen_form": UitleenForm(partner=partner, initial={"lidnummer": lid.lidnummer}),
             "uitleningen": lid.uitleningen.filter(teruggebracht_op__isnull=True).select_related("speelgoed"),
             "reservaties": lid.reservaties.filter(status__in=Reservatie.ACTIEF).select_related("speelgoed"),
-            "max_verlengingen": settings.SPELOTHEEK_MAX_VERLENGINGEN,
+            "max_verlengingen": services.regels(partner.pk)["max_verlengingen"],
         },
     )
 
