@@ -124,6 +124,8 @@ def _reload_reference_data() -> None:
     for module in ("partners.migrations.0002_gemeenten", "aanbod.migrations.0003_referentiedata"):
         importlib.import_module(module).load(apps, None)
     group_migration.assign_permissions(Group, Permission)
+    for name in ("0002_coordinator_permissions", "0005_spelotheekregels"):  # added to the group, not set
+        importlib.import_module(f"aanbod.spelotheek.migrations.{name}").add_permissions(apps, None)
 
 
 def _is_transactional(item) -> bool:

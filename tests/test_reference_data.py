@@ -98,6 +98,15 @@ EXPECTED_PERMISSIONS = {
         "bericht": {"add", "view", "change"},
         "signaal": ALL,
     },
+    "spelotheek": {
+        "speelgoed": ALL,
+        "lid": ALL,
+        "lidbetaling": {"view"},
+        "uitlening": {"view", "change"},
+        "reservatie": {"view", "change", "delete"},
+        "uitleentelling": {"view"},
+        "spelotheekregels": ALL,
+    },
 }
 
 

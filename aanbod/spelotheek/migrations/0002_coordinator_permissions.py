@@ -20,9 +20,10 @@ PERMISSIONS = {
 
 def add_permissions(apps, schema_editor):
     app_config = apps.get_app_config("spelotheek")
-    app_config.models_module = True
+    # Historical apps have no models module; the tests' reload passes the real registry: restore it.
+    original, app_config.models_module = getattr(app_config, "models_module", None), True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = original
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     group, _ = Group.objects.get_or_create(name=GROUP)
