@@ -298,3 +298,24 @@ def test_counter_outsider_own_counter_cannot_reach_partner_a_rows(client, charli
 def test_counter_municipality_user_gets_no_access(client, dora, partner_a):
     client.force_login(dora)
     assert client.get(balie("balie", partner_a)).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["balie", "balie_leden", "balie_speelgoed", "balie_labels"])
+def test_counter_lists_query_count_does_not_grow(client, bob, partner_a, name, django_assert_max_num_queries):
+    from aanbod.spelotheek import services
+
+    def grow(n):
+        for _ in range(n):
+            speelgoed = factories.SpeelgoedFactory(partner=partner_a)
+            lid = factories.LidFactory(partner=partner_a)
+            uitlening = services.uitlening_create(speelgoed=speelgoed, lid=lid)
+            Uitlening.objects.filter(pk=uitlening.pk).update(terug_op="2020-01-01")
+            services.reservatie_create(speelgoed=factories.SpeelgoedFactory(partner=partner_a), lid=lid)
+
+    client.force_login(bob)
+    grow(2)
+    with django_assert_max_num_queries(30) as small:
+        assert client.get(balie(name, partner_a)).status_code == 200
+    grow(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(balie(name, partner_a))
