@@ -319,3 +319,10 @@ def test_counter_lists_query_count_does_not_grow(client, bob, partner_a, name, d
     grow(8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(balie(name, partner_a))
+
+
+def test_asking_for_member_links_is_rate_limited(client, speelgoed, lid):
+    url = reverse("spelotheek_reserveren", args=[speelgoed.pk])
+    codes = [client.post(url, {"lidnummer": "999"}).status_code for _ in range(12)]
+    assert codes[:10] == [200] * 10
+    assert codes[-1] == 429

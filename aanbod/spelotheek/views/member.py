@@ -18,14 +18,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from huisvanhetkind.lib.scoping import PUBLIC, scope, scopes_disabled
-from partners.ratelimit import ratelimit
+from partners.ratelimit import RateLimit, too_many_requests
 
 from .. import services
 from ..forms import LidnummerForm
 from ..models import Lid, Reservatie, Speelgoed, Uitlening
 
 SESSION_KEY = "spelotheek_lid"
-LINKS_PER_HOUR = "10/h"
+LINKS = RateLimit("spelotheek-link", "10/h", sliding=True)
 
 
 def lid_uit_sessie(request: HttpRequest) -> Lid | None:
@@ -77,7 +77,6 @@ def mijn(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@ratelimit("spelotheek-reserveren", LINKS_PER_HOUR, methods=["POST"], sliding=True)
 def reserveren(request: HttpRequest, pk: int) -> HttpResponse:
     """Reserve a toy: at once for a signed-in member, else mail a sign-in link to the member number."""
     with scope(partner=PUBLIC):
@@ -95,6 +94,9 @@ def reserveren(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("You are in the queue. We will mail you when it is back."))
         return redirect("spelotheek_mijn")
+    usage = LINKS.hit(request)  # only asking for a link is limited, not a signed-in member reserving
+    if usage.limited:
+        return too_many_requests(request, usage)
     form = LidnummerForm(request.POST)
     if not form.is_valid():
         with scope(partner=PUBLIC):
