@@ -12,6 +12,7 @@ public_patterns = [
     path("spelotheek/lid/<str:token>/", member.lid_link, name="spelotheek_lid_link"),
     path("spelotheek/mijn/", member.mijn, name="spelotheek_mijn"),
     path("spelotheek/mijn/afmelden/", member.afmelden, name="spelotheek_afmelden"),
+    path("spelotheek/mijn/uitleningen/<int:pk>/verlengen/", member.verlengen, name="spelotheek_verlengen"),
     path(
         "spelotheek/mijn/reservaties/<int:pk>/annuleren/",
         member.reservatie_annuleren,

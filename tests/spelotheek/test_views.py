@@ -326,3 +326,17 @@ def test_asking_for_member_links_is_rate_limited(client, speelgoed, lid):
     codes = [client.post(url, {"lidnummer": "999"}).status_code for _ in range(12)]
     assert codes[:10] == [200] * 10
     assert codes[-1] == 429
+
+
+def test_member_renews_own_loan_online_but_not_anothers(client, speelgoed, lid, lid2, partner_a):
+    from aanbod.spelotheek import services
+
+    eigen = services.uitlening_create(speelgoed=speelgoed, lid=lid)
+    andere = services.uitlening_create(speelgoed=factories.SpeelgoedFactory(partner=partner_a), lid=lid2)
+    sign_in(client, factories.SpeelgoedFactory(partner=partner_a))
+    assert "Renew" in client.get(reverse("spelotheek_mijn")).text
+    response = client.post(reverse("spelotheek_verlengen", args=[eigen.pk]), follow=True)
+    assert "Renewed until" in response.text
+    eigen.refresh_from_db()
+    assert eigen.verlengingen == 1
+    assert client.post(reverse("spelotheek_verlengen", args=[andere.pk])).status_code == 404

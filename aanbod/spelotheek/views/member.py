@@ -72,7 +72,12 @@ def mijn(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "spelotheek/mijn.html",
-            {"lid": lid, "uitleningen": uitleningen, "reservaties": reservaties},
+            {
+                "lid": lid,
+                "uitleningen": uitleningen,
+                "reservaties": reservaties,
+                "max_verlengingen": services.regels(lid.partner_id)["max_verlengingen"],
+            },
         )
 
 
@@ -122,6 +127,25 @@ def reservatie_annuleren(request: HttpRequest, pk: int) -> HttpResponse:
         reservatie = get_object_or_404(Reservatie.objects.filter(lid=lid), pk=pk)
         services.reservatie_cancel(reservatie=reservatie)
     messages.success(request, _("Your reservation is cancelled."))
+    return redirect("spelotheek_mijn")
+
+
+@require_POST
+def verlengen(request: HttpRequest, pk: int) -> HttpResponse:
+    """A signed-in member renews one of their own loans (the same rule as at the counter)."""
+    lid = lid_uit_sessie(request)
+    if lid is None:
+        return render(request, "spelotheek/mijn_afgemeld.html", status=403)
+    with scope(partner=[lid.partner_id]):
+        uitlening = get_object_or_404(Uitlening.objects.filter(lid=lid, teruggebracht_op__isnull=True), pk=pk)
+        try:
+            uitlening = services.uitlening_renew(uitlening=uitlening)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Renewed until %(datum)s.") % {"datum": f"{uitlening.terug_op:%d/%m/%Y}"}
+            )
     return redirect("spelotheek_mijn")
 
 
