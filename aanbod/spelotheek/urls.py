@@ -29,6 +29,9 @@ balie_patterns = [
     path(B + "uitleningen/<int:pk>/terugbrengen/", balie.terugbrengen, name="balie_terugbrengen"),
     path(B + "uitleningen/<int:pk>/verlengen/", balie.verlengen, name="balie_verlengen"),
     path(B + "uitleningen/<int:pk>/opvolging/", balie.opvolging_sluiten, name="balie_opvolging"),
+    path(
+        B + "reservaties/<int:pk>/annuleren/", balie.reservatie_annuleren, name="balie_reservatie_annuleren"
+    ),
     path(B + "leden/", balie.leden, name="balie_leden"),
     path(B + "leden/nieuw/", balie.lid_nieuw, name="balie_lid_nieuw"),
     path(B + "leden/<int:pk>/", balie.lid_detail, name="balie_lid"),

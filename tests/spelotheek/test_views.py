@@ -263,13 +263,19 @@ def test_counter_anonymous_goes_to_login(client, partner_a):
         ("balie_verlengen", "post", True),
         ("balie_opvolging", "post", True),
         ("balie_hersteld", "post", True),
+        ("balie_reservatie_annuleren", "post", True),
     ],
 )
 def test_counter_outsider_sees_nothing(client, charlie, partner_a, speelgoed, lid, name, method, needs_pk):
     from aanbod.spelotheek import services
 
     uitlening = services.uitlening_create(speelgoed=speelgoed, lid=lid)
-    pk = {"balie_lid": lid.pk, "balie_hersteld": speelgoed.pk}.get(name, uitlening.pk)
+    reservatie = services.reservatie_create(speelgoed=factories.SpeelgoedFactory(partner=partner_a), lid=lid)
+    pk = {
+        "balie_lid": lid.pk,
+        "balie_hersteld": speelgoed.pk,
+        "balie_reservatie_annuleren": reservatie.pk,
+    }.get(name, uitlening.pk)
     client.force_login(charlie)
     url = balie(name, partner_a, pk) if needs_pk else balie(name, partner_a)
     response = getattr(client, method)(url, {"lidnummer": "101", "code": "PUZ-001"})
@@ -340,3 +346,14 @@ def test_member_renews_own_loan_online_but_not_anothers(client, speelgoed, lid, 
     eigen.refresh_from_db()
     assert eigen.verlengingen == 1
     assert client.post(reverse("spelotheek_verlengen", args=[andere.pk])).status_code == 404
+
+
+def test_counter_cancels_a_reservation(client, bob, partner_a, speelgoed, lid):
+    from aanbod.spelotheek import services
+
+    reservatie = services.reservatie_create(speelgoed=speelgoed, lid=lid)
+    client.force_login(bob)
+    response = client.post(balie("balie_reservatie_annuleren", partner_a, reservatie.pk))
+    assert response.url == balie("balie_lid", partner_a, lid.pk)
+    reservatie.refresh_from_db()
+    assert reservatie.status == Reservatie.Status.GEANNULEERD

@@ -168,6 +168,15 @@ def opvolging_sluiten(request, partner, pk):
     return redirect("balie", slug=partner.slug)
 
 
+@require_POST
+@balie_view
+def reservatie_annuleren(request, partner, pk):
+    reservatie = get_object_or_404(Reservatie.objects.filter(speelgoed__partner=partner), pk=pk)
+    services.reservatie_cancel(reservatie=reservatie)
+    messages.success(request, _("The reservation is cancelled."))
+    return redirect("balie_lid", slug=partner.slug, pk=reservatie.lid_id)
+
+
 @require_safe
 @balie_view
 def leden(request, partner):
