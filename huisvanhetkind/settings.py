@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partners",
     "aanbod",
     "aanbod.uitwisseling",
+    "aanbod.spelotheek",
     "vragen",
 ]
 
@@ -162,6 +163,9 @@ CELERY_BEAT_SCHEDULE = {
     # notice changes made where no service wrote an outbox row (the admin).
     "uitdatabank-send-due": {"task": "uitwisseling.send_due", "schedule": 60.0},
     "uitdatabank-reconcile": {"task": "uitwisseling.reconcile", "schedule": 900.0},
+    "spelotheek-send-due-mails": {"task": "spelotheek.send_due_mails", "schedule": 900.0},
+    "spelotheek-lapse-reservations": {"task": "spelotheek.lapse_reservations", "schedule": 900.0},
+    "spelotheek-erase-idle-members": {"task": "spelotheek.erase_idle_members", "schedule": 86400.0},
 }
 
 # --- Authentication (django-allauth; invite-only) --------------------------------------------------
@@ -313,6 +317,16 @@ REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=1)
 REPORT_PUBLICATION_DAYS = envint("REPORT_PUBLICATION_DAYS", 90, minimum=0)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7, minimum=1)
 AANBOD_CONFIRM_MONTHS = envint("AANBOD_CONFIRM_MONTHS", 6, minimum=1)
+# The spelotheek (aanbod.spelotheek): loan period, renewals, items at a time, how long a ready
+# reservation waits, when reminders go, how long a member link works, and when an idle member is erased.
+SPELOTHEEK_UITLEENDAGEN = envint("SPELOTHEEK_UITLEENDAGEN", 21, minimum=1)
+SPELOTHEEK_MAX_VERLENGINGEN = envint("SPELOTHEEK_MAX_VERLENGINGEN", 2, minimum=0)
+SPELOTHEEK_MAX_UITLENINGEN = envint("SPELOTHEEK_MAX_UITLENINGEN", 4, minimum=1)
+SPELOTHEEK_OPHAALDAGEN = envint("SPELOTHEEK_OPHAALDAGEN", 7, minimum=1)
+SPELOTHEEK_HERINNERING_DAGEN = envint("SPELOTHEEK_HERINNERING_DAGEN", 2, minimum=1)
+SPELOTHEEK_LIDMAATSCHAP_HERINNERING_DAGEN = envint("SPELOTHEEK_LIDMAATSCHAP_HERINNERING_DAGEN", 30, minimum=1)
+SPELOTHEEK_LINK_UREN = envint("SPELOTHEEK_LINK_UREN", 24, minimum=1)
+SPELOTHEEK_LID_BEWAARDAGEN = envint("SPELOTHEEK_LID_BEWAARDAGEN", 730, minimum=30)
 
 # --- UiTdatabank (publiq's Entry API; aanbod/uitwisseling) ------------------------------------------
 # Client credentials from publiq platform (https://platform.publiq.be): one set for the test

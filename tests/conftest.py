@@ -136,6 +136,8 @@ def _reload_reference_data() -> None:
     importlib.import_module("aanbod.uitwisseling.migrations.0002_coordinator_permissions").grant(
         Group, Permission
     )
+    for name in ("0002_coordinator_permissions", "0005_spelotheekregels"):  # added to the group, not set
+        importlib.import_module(f"aanbod.spelotheek.migrations.{name}").add_permissions(apps, None)
 
 
 def _is_transactional(item) -> bool:

@@ -174,3 +174,33 @@ class SignaalFactory(factory.django.DjangoModelFactory):
     thema = factory.LazyFunction(lambda: Thema.objects.get(slug="slapen"))
     titel = "Wachtlijst voor slaapconsult"
     tekst = "Ouders wachten drie maanden op een consult."
+
+
+# --- The spelotheek (aanbod.spelotheek) ------------------------------------------------------------
+
+
+class SpeelgoedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "spelotheek.Speelgoed"
+
+    partner = factory.SubFactory(PartnerFactory)
+    code = factory.Sequence(lambda n: f"SP{n:04d}")
+    naam = factory.Sequence(lambda n: f"Houten puzzel {n}")
+    beschrijving = "Een stevige puzzel."
+    leeftijd_van = 2
+    leeftijd_tot = 5
+    categorie = "puzzels"
+    aantal_stukken = 12
+
+
+class LidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "spelotheek.Lid"
+
+    partner = factory.SubFactory(PartnerFactory)
+    lidnummer = factory.Sequence(lambda n: str(1000 + n))
+    naam = factory.Sequence(lambda n: f"Gezin {n}")
+    email = factory.Sequence(lambda n: f"gezin{n}@example.org")
+    postcode = "9000"
+    lid_van = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
+    lid_tot = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=300))

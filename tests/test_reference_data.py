@@ -105,6 +105,15 @@ EXPECTED_PERMISSIONS = {
         "uitorganisator": ALL,
         "uitplaats": ALL,
     },
+    "spelotheek": {
+        "speelgoed": ALL,
+        "lid": ALL,
+        "lidbetaling": {"view"},
+        "uitlening": {"view", "change"},
+        "reservatie": {"view", "change", "delete"},
+        "uitleentelling": {"view"},
+        "spelotheekregels": ALL,
+    },
 }
 
 

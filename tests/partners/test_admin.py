@@ -11,10 +11,11 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import COORDINATOR_GROUP, Gemeente, Lidmaatschap, Netwerk, User
 from tests import factories
 
-OUR_APPS = {"partners", "aanbod", "vragen", "uitwisseling"}
+OUR_APPS = {"partners", "aanbod", "spelotheek", "uitwisseling", "vragen"}
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
 
@@ -56,6 +57,7 @@ def build(model):
         "aanbod.Inschrijving": lambda: factories.InschrijvingFactory(),
         "vragen.Vraag": lambda: factories.VraagFactory(),
         "vragen.Signaal": lambda: factories.SignaalFactory(),
+        **spelotheek_builders(model),
     }
     if label in builders:
         return builders[label]()
@@ -93,9 +95,28 @@ def build_uitwisseling(model):
         return model.objects.create(**{field: target}, uit_id="x", url="https://io-test.uitdatabank.be/x/x")
 
 
+def spelotheek_builders(model) -> dict:
+    lid = lambda speelgoed: factories.LidFactory(partner=speelgoed.partner)  # noqa: E731
+    return {
+        "spelotheek.Speelgoed": lambda: factories.SpeelgoedFactory(),
+        "spelotheek.Lid": lambda: factories.LidFactory(),
+        "spelotheek.Uitlening": lambda: model.objects.create(
+            speelgoed=(s := factories.SpeelgoedFactory()), lid=lid(s), terug_op=timezone.localdate()
+        ),
+        "spelotheek.Reservatie": lambda: model.objects.create(
+            speelgoed=(s := factories.SpeelgoedFactory()), lid=lid(s)
+        ),
+        "spelotheek.UitleenTelling": lambda: model.objects.create(
+            partner=factories.PartnerFactory(), maand=timezone.localdate().replace(day=1), leeftijdsband="0-3"
+        ),
+        "spelotheek.Spelotheekregels": lambda: model.objects.create(partner=factories.PartnerFactory()),
+    }
+
+
 def pk_of(model) -> object:
     """The pk of a fresh object; other apps' models are refused before the lookup, so any pk does."""
-    obj = build(model)
+    with scopes_disabled():  # the spelotheek's models are scoped; the admin itself is all-scope
+        obj = build(model)
     return obj.pk if obj is not None else 1
 
 

@@ -28,6 +28,7 @@ from ..models import Kanaal, Leeftijdsband, Signaal, Vraagsteller
 from ..suppression import Count, suppress_1d
 from .periode import Periode, kwartaal_einde, kwartaal_label
 from .raster import DIMS, Jaartabel, publiceer_jaar
+from .spelotheek import spelotheek_tabel
 from .tellingen import GEEN, tel
 
 ANDERE = "andere"  # partners that joined during the year, together
@@ -268,6 +269,7 @@ def build_rapport(
     ]
     if rapport.kwartaal is not None:
         rapport.tabellen.append(_aanbod(gemeente, rapport.kwartaal, kwartaal_einde(rapport.kwartaal), m))
+    rapport.tabellen.append(spelotheek_tabel(gemeente, periode, m))  # vragen/reports/spelotheek.py
     signalen_tabel, signalen = _signalen(gemeente, periode)
     rapport.tabellen += signalen_tabel
     rapport.signalen = signalen

@@ -62,6 +62,7 @@ from vragen.management.demo_data import (
     WEEKDAG_FACTOR,
     WERKGEBIED,
 )
+from vragen.management.demo_spelotheek import seed_spelotheek
 from vragen.models import Bericht, Gesprek, Kanaal, Leeftijdsband, Signaal, Vraag, Vraagsteller
 
 S = Aanbod.Soort
@@ -132,6 +133,8 @@ class Command(BaseCommand):
             self.seed_signalen()
             self.seed_accounts()
             self.seed_gesprekken()
+            spelotheek = seed_spelotheek(self.partners["bibliotheek-lochristi"], today=self.today)
+        self.stdout.write(f"  Spelotheek: {spelotheek['speelgoed']} toys, {spelotheek['leden']} members.")
         self.report(len(activiteiten), inschrijvingen, nieuwe_vragen)
 
     # --- configuration and organisations ------------------------------------------------------
