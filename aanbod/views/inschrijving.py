@@ -102,7 +102,7 @@ def activiteit_inschrijven(request, pk: int):
     form = InschrijvingForm(request.POST or None, activiteit=activiteit)
     if request.method == "POST" and form.is_valid():
         try:
-            inschrijving, created = inschrijvingen.inschrijving_create(
+            inschrijvingen.inschrijving_create(
                 activiteit=activiteit, taal=translation.get_language(), **form.cleaned_data
             )
         except ValidationError as error:
@@ -114,34 +114,20 @@ def activiteit_inschrijven(request, pk: int):
                 context.update(activiteit=activiteit, reden=reden)
                 return render(request, "aanbod/inschrijving/gesloten.html", context)
         else:
-            if not created:
-                # Anyone can type any address: say it is registered, show nothing of that registration,
-                # and send its link only to that address.
-                return render(request, "aanbod/inschrijving/al_ingeschreven.html", context)
-            _tell_result(request, inschrijving)
-            return _private(redirect(inschrijving))
+            # New or already registered: the same redirect and page, which name neither the person nor
+            # a status (anyone can type any address). The mail (confirmation, or the existing
+            # registration's link) goes to that address only.
+            return redirect("activiteit_inschrijving_verstuurd", pk=activiteit.pk)
     context["form"] = form
     return render(request, "aanbod/inschrijving/inschrijven.html", context)
 
 
-def _tell_result(request, inschrijving: Inschrijving) -> None:
-    if inschrijving.status == Inschrijving.Status.BEVESTIGD:
-        messages.success(request, _("You are registered. See you there!"))
-    else:
-        messages.warning(
-            request,
-            _(
-                "There are not enough places left, so you are on the waiting list. "
-                "We will e-mail you as soon as a place frees up."
-            ),
-        )
-    if getattr(inschrijving, "mail_delayed", False):
-        messages.info(
-            request,
-            _("Your registration is saved. The confirmation e-mail may take a little longer to arrive."),
-        )
-    else:
-        messages.info(request, _("We have sent a confirmation to your e-mail address."))
+@require_GET
+def activiteit_inschrijving_verstuurd(request, pk: int):
+    """After registering: "check your mailbox", the same for a new and an existing registration."""
+    activiteit = _activiteit(pk)
+    context = {"activiteit": activiteit, "aanbod": activiteit.aanbod}
+    return render(request, "aanbod/inschrijving/verstuurd.html", context)
 
 
 def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
