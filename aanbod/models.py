@@ -581,8 +581,9 @@ class Inschrijving(SingleLineText, models.Model):
         ]
 
     def __str__(self) -> str:
-        wie = self.naam or _("(erased)")
-        return f"{wie} — {self.activiteit} ({self.get_status_display()})"
+        # No name, address or activity: this text is copied into the admin's history (object_repr),
+        # which must not outlive the retention period of the personal data.
+        return f"{self._meta.model_name} #{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("inschrijving_manage", kwargs={"token": self.token})
