@@ -1,9 +1,10 @@
 """Registering for an activity, and the parent's own page to see, change or cancel a registration.
 
-No account: the manage page is reached with the long random token from the confirmation mail. The token
-is looked up through its unique index and then compared with `secrets.compare_digest`. The index lookup
-itself is not constant-time, but a token carries 256 random bits, so a timing difference could at most
-hint at a prefix of some token, which is worth nothing; malformed tokens are refused before any query.
+No account: the manage page is reached with the long random token from the confirmation mail. Only its
+HMAC is stored (aanbod/tokens.py): the link's token is hashed, looked up through the unique index on the
+hash and the hash compared with `secrets.compare_digest`. The index lookup itself is not constant-time,
+but it compares HMACs of a 256-bit secret, so a timing difference hints at nothing usable; malformed
+tokens are refused before any query.
 (The alternative, an id in the URL plus a constant-time compare, would publish how many registrations
 exist and need a model change, for no real gain.) A wrong or erased token is a 404. Token pages are
 never cached and never send the token on in a Referer header.
@@ -32,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aanbod.forms.inschrijving import InschrijvingForm, InschrijvingWijzigenForm
 from aanbod.ical import calendar_for
 from aanbod.models import Activiteit, Inschrijving
+from aanbod import tokens
 from aanbod.services import inschrijvingen
 from huisvanhetkind.lib.ratelimit import ratelimit
 from huisvanhetkind.lib.scoping import scopes_disabled
@@ -72,12 +74,15 @@ def _activiteit(pk: int) -> Activiteit:
 def _inschrijving_for_token(token: str) -> Inschrijving:
     if not TOKEN.match(token):
         raise Http404
+    hashes = tokens.candidate_hashes(token)
     inschrijving = (
         Inschrijving.objects.select_related("activiteit__aanbod__partner", "activiteit__locatie__gemeente")
-        .filter(token=token, gewist_op__isnull=True)
+        .filter(token_hash__in=hashes, gewist_op__isnull=True)
         .first()
     )
-    if inschrijving is None or not secrets.compare_digest(inschrijving.token, token):
+    if inschrijving is None or not any(
+        secrets.compare_digest(inschrijving.token_hash, candidate) for candidate in hashes
+    ):
         raise Http404
     return inschrijving
 

@@ -6,13 +6,13 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from aanbod.models import Activiteit, Inschrijving
 from aanbod.services.inschrijvingen import inschrijvingen_erase_expired, send_due_reminders
 from aanbod.tasks.inschrijvingen import erase_expired_inschrijvingen
 from tests import factories
+from tests.database_search import rows_containing
 from tests.vragen.conftest import with_mfa
 
 pytestmark = pytest.mark.django_db
@@ -108,29 +108,6 @@ def test_erase_command_and_task(capsys):
 NAAM = "Zoë Qwertyhuys"
 EMAIL = "zoe.qwertyhuys@example.org"
 TELEFOON = "0479 55 44 33"
-
-
-def rows_containing(text: str) -> list[tuple[str, str]]:
-    """(table, column) of every row in the whole database whose column, read as text, contains `text`.
-
-    Every column of every table, whatever its type (a JSON or bytes column is read as text too), on
-    SQLite and PostgreSQL alike.
-    """
-    found = []
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table in connection.introspection.get_table_list(cursor):
-            if table.type != "t":
-                continue
-            for column in connection.introspection.get_table_description(cursor, table.name):
-                cursor.execute(
-                    f"SELECT COUNT(*) FROM {quote(table.name)} "  # noqa: S608 - names from the introspection
-                    f"WHERE LOWER(CAST({quote(column.name)} AS TEXT)) LIKE %s",
-                    [f"%{text.lower()}%"],
-                )
-                if cursor.fetchone()[0]:
-                    found.append((table.name, column.name))
-    return found
 
 
 def test_erase_expired_leaves_the_name_and_address_nowhere_in_the_database(client, superuser):

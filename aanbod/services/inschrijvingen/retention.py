@@ -32,7 +32,7 @@ def inschrijvingen_erase_expired() -> int:
     Keeps status, number of persons, attendance and dates for the reports. The manage link of an erased
     registration answers 404.
 
-    Side effects: naam, email, telefoon → "", token_hash and token_seal → "", gewist_op set; the admin
+    Side effects: naam, email, telefoon and token_seal → "", gewist_op set; the admin
     log entries of those registrations get a neutral text ("inschrijving #id", no message), and any other
     admin log entry that repeats their name, address or phone has it replaced (see `admin_log_erase`).
     """
@@ -50,7 +50,7 @@ def inschrijvingen_erase_expired() -> int:
                 return erased
             ids = [row[0] for row in rows]
             erased += Inschrijving.objects.filter(pk__in=ids).update(
-                naam="", email="", telefoon="", gewist_op=timezone.now()
+                naam="", email="", telefoon="", token_seal="", gewist_op=timezone.now()
             )
             admin_log_erase(ids=ids, values={value for row in rows for value in row[1:] if value})
 
