@@ -30,10 +30,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from aanbod import tokens
 from aanbod.forms.inschrijving import InschrijvingForm, InschrijvingWijzigenForm
 from aanbod.ical import calendar_for
 from aanbod.models import Activiteit, Inschrijving
-from aanbod import tokens
 from aanbod.services import inschrijvingen
 from huisvanhetkind.lib.ratelimit import ratelimit
 from huisvanhetkind.lib.scoping import scopes_disabled
