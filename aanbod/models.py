@@ -514,6 +514,14 @@ class InschrijvingQuerySet(models.QuerySet):
     def actief(self) -> "InschrijvingQuerySet":
         return self.exclude(status=Inschrijving.Status.GEANNULEERD)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(), where a registration gets its manage token.
+        objs = list(objs)
+        for obj in objs:
+            if not obj.token_hash:
+                obj.token = new_token()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Inschrijving(SingleLineText, models.Model):
     class Status(models.TextChoices):

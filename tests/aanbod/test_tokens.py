@@ -95,3 +95,15 @@ def test_migration_hashes_the_existing_tokens_and_their_links_keep_working(clien
     assert client.get(f"/inschrijving/{legacy}/").status_code == 200
     assert client.get(f"/inschrijving/{erased}/").status_code == 404
     assert Inschrijving.objects.get(naam="").token_seal == ""
+
+
+@pytest.mark.django_db
+def test_bulk_created_registrations_get_a_token_each():
+    activiteit = factories.ActiviteitFactory()
+    Inschrijving.objects.bulk_create(
+        Inschrijving(activiteit=activiteit, naam=f"Ouder {n}", email=f"ouder{n}@example.org")
+        for n in range(3)
+    )
+    tokens_ = {inschrijving.token for inschrijving in Inschrijving.objects.all()}
+    assert len(tokens_) == 3
+    assert "" not in tokens_
