@@ -79,9 +79,7 @@ class InschrijvingInline(admin.TabularInline):
     verbose_name_plural = _("registrations (confirmed first, then the waiting list in order)")
 
     def get_queryset(self, request):
-        # The tabular inline prints each row's __str__, which names the activity and its aanbod.
-        queryset = super().get_queryset(request).select_related("activiteit__aanbod")
-        return inschrijvingen_with_volgnummer(queryset)
+        return inschrijvingen_with_volgnummer(super().get_queryset(request))
 
     @admin.display(description=_("registered at"))
     def ingeschreven_op(self, obj: Inschrijving) -> str:

@@ -1,4 +1,3 @@
-import secrets
 import uuid
 from datetime import timedelta
 
@@ -13,15 +12,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from aanbod.tokens import new_token, token_stored_forms, token_unseal
 from huisvanhetkind.lib.scoping import scoped_manager
 from huisvanhetkind.lib.text import SingleLineText
 from partners.models import Gemeente, Partner
 
 MAX_LEEFTIJD = 25
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class MeertaligeNaam:
@@ -528,6 +524,14 @@ class InschrijvingQuerySet(models.QuerySet):
     def actief(self) -> "InschrijvingQuerySet":
         return self.exclude(status=Inschrijving.Status.GEANNULEERD)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(), where a registration gets its manage token.
+        objs = list(objs)
+        for obj in objs:
+            if not obj.token_hash:
+                obj.token = new_token()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class Inschrijving(SingleLineText, models.Model):
     class Status(models.TextChoices):
@@ -546,7 +550,10 @@ class Inschrijving(SingleLineText, models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.BEVESTIGD, db_index=True
     )
     taal = models.CharField(_("language"), max_length=8, default="nl-be")
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The manage link's token is stored as an HMAC (looked up) and sealed (for the later mails): see
+    # aanbod/tokens.py. `token` is a property: the plain token, in memory only.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_seal = models.CharField(max_length=128, blank=True, editable=False)
     aangemaakt_op = models.DateTimeField(_("registered at"), default=timezone.now)
     bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
     geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
@@ -591,11 +598,31 @@ class Inschrijving(SingleLineText, models.Model):
         ]
 
     def __str__(self) -> str:
-        wie = self.naam or _("(erased)")
-        return f"{wie} — {self.activiteit} ({self.get_status_display()})"
+        # No name, address or activity: this text is copied into the admin's history (object_repr),
+        # which must not outlive the retention period of the personal data.
+        return f"{self._meta.model_name} #{self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self.token_hash:
+            self.token = new_token()
+            if (update_fields := kwargs.get("update_fields")) is not None:
+                kwargs["update_fields"] = {*update_fields, "token_hash", "token_seal"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("inschrijving_manage", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        """The plain token of the manage link ("" once erased); never stored in clear."""
+        if getattr(self, "_token", None) is None:
+            self._token = token_unseal(self.token_seal, self.token_hash)
+        return self._token
+
+    @token.setter
+    def token(self, value: str) -> None:
+        self._token = value
+        self.token_hash, self.token_seal = token_stored_forms(value)
 
     @property
     def manage_url(self) -> str:

@@ -264,7 +264,7 @@ def test_inschrijving_erased_emails_do_not_block():
     factories.InschrijvingFactory(activiteit=eerste.activiteit, email="")
 
 
-def test_inschrijving_token_unique():
+def test_inschrijving_token_hash_unique():
     eerste = factories.InschrijvingFactory()
     rejects(lambda: factories.InschrijvingFactory(token=eerste.token))
 
@@ -314,7 +314,7 @@ TESTED = {
     "aanbod.Aanbod.slug",
     "aanbod.Locatie.uuid",
     "aanbod.Activiteit.uuid",
-    "aanbod.Inschrijving.token",
+    "aanbod.Inschrijving.token_hash",
     "vragen.Gesprek.vraag",
     "vragen.Gesprek.code_hash",
 }

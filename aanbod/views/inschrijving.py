@@ -1,9 +1,10 @@
 """Registering for an activity, and the parent's own page to see, change or cancel a registration.
 
-No account: the manage page is reached with the long random token from the confirmation mail. The token
-is looked up through its unique index and then compared with `secrets.compare_digest`. The index lookup
-itself is not constant-time, but a token carries 256 random bits, so a timing difference could at most
-hint at a prefix of some token, which is worth nothing; malformed tokens are refused before any query.
+No account: the manage page is reached with the long random token from the confirmation mail. Only its
+HMAC is stored (aanbod/tokens.py): the link's token is hashed, looked up through the unique index on the
+hash and the hash compared with `secrets.compare_digest`. The index lookup itself is not constant-time,
+but it compares HMACs of a 256-bit secret, so a timing difference hints at nothing usable; malformed
+tokens are refused before any query.
 (The alternative, an id in the URL plus a constant-time compare, would publish how many registrations
 exist and need a model change, for no real gain.) A wrong or erased token is a 404. Token pages are
 never cached and never send the token on in a Referer header.
@@ -29,6 +30,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from aanbod import tokens
 from aanbod.forms.inschrijving import InschrijvingForm, InschrijvingWijzigenForm
 from aanbod.ical import calendar_for
 from aanbod.models import Activiteit, Inschrijving
@@ -72,12 +74,15 @@ def _activiteit(pk: int) -> Activiteit:
 def _inschrijving_for_token(token: str) -> Inschrijving:
     if not TOKEN.match(token):
         raise Http404
+    hashes = tokens.candidate_hashes(token)
     inschrijving = (
         Inschrijving.objects.select_related("activiteit__aanbod__partner", "activiteit__locatie__gemeente")
-        .filter(token=token, gewist_op__isnull=True)
+        .filter(token_hash__in=hashes, gewist_op__isnull=True)
         .first()
     )
-    if inschrijving is None or not secrets.compare_digest(inschrijving.token, token):
+    if inschrijving is None or not any(
+        secrets.compare_digest(inschrijving.token_hash, candidate) for candidate in hashes
+    ):
         raise Http404
     return inschrijving
 
@@ -102,7 +107,7 @@ def activiteit_inschrijven(request, pk: int):
     form = InschrijvingForm(request.POST or None, activiteit=activiteit)
     if request.method == "POST" and form.is_valid():
         try:
-            inschrijving, created = inschrijvingen.inschrijving_create(
+            inschrijvingen.inschrijving_create(
                 activiteit=activiteit, taal=translation.get_language(), **form.cleaned_data
             )
         except ValidationError as error:
@@ -114,34 +119,20 @@ def activiteit_inschrijven(request, pk: int):
                 context.update(activiteit=activiteit, reden=reden)
                 return render(request, "aanbod/inschrijving/gesloten.html", context)
         else:
-            if not created:
-                # Anyone can type any address: say it is registered, show nothing of that registration,
-                # and send its link only to that address.
-                return render(request, "aanbod/inschrijving/al_ingeschreven.html", context)
-            _tell_result(request, inschrijving)
-            return _private(redirect(inschrijving))
+            # New or already registered: the same redirect and page, which name neither the person nor
+            # a status (anyone can type any address). The mail (confirmation, or the existing
+            # registration's link) goes to that address only.
+            return redirect("activiteit_inschrijving_verstuurd", pk=activiteit.pk)
     context["form"] = form
     return render(request, "aanbod/inschrijving/inschrijven.html", context)
 
 
-def _tell_result(request, inschrijving: Inschrijving) -> None:
-    if inschrijving.status == Inschrijving.Status.BEVESTIGD:
-        messages.success(request, _("You are registered. See you there!"))
-    else:
-        messages.warning(
-            request,
-            _(
-                "There are not enough places left, so you are on the waiting list. "
-                "We will e-mail you as soon as a place frees up."
-            ),
-        )
-    if getattr(inschrijving, "mail_delayed", False):
-        messages.info(
-            request,
-            _("Your registration is saved. The confirmation e-mail may take a little longer to arrive."),
-        )
-    else:
-        messages.info(request, _("We have sent a confirmation to your e-mail address."))
+@require_GET
+def activiteit_inschrijving_verstuurd(request, pk: int):
+    """After registering: "check your mailbox", the same for a new and an existing registration."""
+    activiteit = _activiteit(pk)
+    context = {"activiteit": activiteit, "aanbod": activiteit.aanbod}
+    return render(request, "aanbod/inschrijving/verstuurd.html", context)
 
 
 def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:

@@ -97,6 +97,16 @@ def test_create_refuses_waiting_list_when_not_accepted(activiteit):
     assert activiteit.inschrijvingen.count() == 1
 
 
+def test_create_refuses_a_registered_address_exactly_like_a_new_one_when_full(activiteit):
+    register(activiteit, "a@example.org", aantal=4)
+    errors = []
+    for email in ("a@example.org", "b@example.org"):
+        with pytest.raises(ValidationError) as error:
+            register(activiteit, email, wachtlijst_ok=False)
+        errors.append((error.value.code, error.value.messages))
+    assert errors[0] == errors[1]
+
+
 @pytest.mark.parametrize("aantal", [0, 5, 10_000])
 def test_create_refuses_a_number_of_persons_out_of_range(activiteit, aantal):
     with pytest.raises(ValidationError) as error:

@@ -84,14 +84,19 @@ def test_register_page_shows_the_form_places_left_and_privacy_line(client, activ
     assert 'name="email"' in content
 
 
-def test_register_creates_a_registration_and_redirects_to_its_page(post, activiteit):
+def sent_url(activiteit):
+    return reverse("activiteit_inschrijving_verstuurd", kwargs={"pk": activiteit.pk})
+
+
+def test_register_creates_a_registration_and_redirects_to_check_your_mailbox(post, activiteit):
     response = post(url(activiteit), data(aantal_personen="2"))
     inschrijving = Inschrijving.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == inschrijving.get_absolute_url()
+    assert response["Location"] == sent_url(activiteit)
     assert inschrijving.aantal_personen == 2
     assert inschrijving.taal == "nl-be"
     assert len(mail.outbox) == 1
+    assert inschrijving.manage_url in mail.outbox[0].body
 
 
 def test_register_in_english_keeps_the_language(post, activiteit):
@@ -101,37 +106,59 @@ def test_register_in_english_keeps_the_language(post, activiteit):
     assert "/en/inschrijving/" in mail.outbox[0].body
 
 
-def test_register_page_then_manage_page_says_registered(client, post, activiteit):
+def test_register_page_then_check_your_mailbox_names_neither_status_nor_person(client, post, activiteit):
     response = post(url(activiteit), data())
     page = client.get(response["Location"])
+    assert page.status_code == 200
     content = page.content.decode()
-    assert tr("You are registered. See you there!") in content
-    assert tr("We have sent a confirmation to your e-mail address.") in content
+    assert tr("Check your mailbox") in content
+    assert "Slapen zonder tranen" in content
+    assert "Sara Peeters" not in content
+    assert "sara@example.org" not in content
+    assert tr("You are registered. See you there!") not in content
+    assert "/inschrijving/" not in content
 
 
-def test_register_when_full_offers_and_joins_the_waiting_list(client, post, activiteit):
+def test_register_when_full_joins_the_waiting_list_and_the_mail_says_so(client, post, activiteit):
     factories.InschrijvingFactory(activiteit=activiteit, aantal_personen=4)
     page = client.get(url(activiteit))
     assert tr("Join the waiting list") in page.content.decode()
     response = post(url(activiteit), data())
+    assert response["Location"] == sent_url(activiteit)
     inschrijving = Inschrijving.objects.get(email="sara@example.org")
     assert inschrijving.status == Inschrijving.Status.WACHTLIJST
-    manage = client.get(response["Location"]).content.decode()
+    manage = client.get(inschrijving.get_absolute_url()).content.decode()
     assert tr("On the waiting list") in manage
     assert tr(WAITING_NUMBER, n=1) in manage
 
 
-def test_register_twice_does_not_show_the_other_registrations_link(post, activiteit):
+def test_register_twice_answers_like_a_new_registration(client, post, activiteit):
+    new = post(url(activiteit), data(email="nieuw@example.org"))
     first = factories.InschrijvingFactory(activiteit=activiteit, email="sara@example.org")
-    response = post(url(activiteit), data(naam="Iemand Anders"))
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert tr("This e-mail address is already registered") in content
-    assert first.token not in content
-    assert Inschrijving.objects.count() == 1
+    mail.outbox.clear()
+    again = post(url(activiteit), data(naam="Iemand Anders"))
+    assert again.status_code == new.status_code == 302
+    assert again["Location"] == new["Location"]
+    assert client.get(again["Location"]).content == client.get(new["Location"]).content
+    assert Inschrijving.objects.filter(email="sara@example.org").count() == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["sara@example.org"]
-    assert first.token in mail.outbox[0].body
+    assert first.manage_url in mail.outbox[0].body
+
+
+def test_register_twice_with_mixed_case_mails_the_existing_link_only(post, activiteit):
+    first = factories.InschrijvingFactory(activiteit=activiteit, email="sara@example.org")
+    response = post(url(activiteit), data(email="Sara@Example.org"))
+    assert response["Location"] == sent_url(activiteit)
+    assert Inschrijving.objects.count() == 1
+    assert [message.to for message in mail.outbox] == [["sara@example.org"]]
+    assert first.manage_url in mail.outbox[0].body
+
+
+def test_check_your_mailbox_page_of_an_unpublished_activity_is_404(client, activiteit):
+    activiteit.aanbod.status = "concept"
+    activiteit.aanbod.save()
+    assert client.get(sent_url(activiteit)).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -10,6 +12,8 @@ from aanbod.models import Activiteit, Inschrijving
 from aanbod.services.inschrijvingen import inschrijvingen_erase_expired, send_due_reminders
 from aanbod.tasks.inschrijvingen import erase_expired_inschrijvingen
 from tests import factories
+from tests.database_search import rows_containing
+from tests.vragen.conftest import with_mfa
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +101,60 @@ def test_erase_command_and_task(capsys):
     assert "1 registration(s) erased" in capsys.readouterr().out
     factories.InschrijvingFactory(activiteit=activiteit_ended(50))
     assert erase_expired_inschrijvingen.delay().result == 1
+
+
+# --- Erased everywhere ----------------------------------------------------------------------------------
+
+NAAM = "Zoë Qwertyhuys"
+EMAIL = "zoe.qwertyhuys@example.org"
+TELEFOON = "0479 55 44 33"
+
+
+def test_erase_expired_leaves_the_name_and_address_nowhere_in_the_database(client, superuser):
+    activiteit = activiteit_ended(31)
+    inschrijving = factories.InschrijvingFactory(
+        activiteit=activiteit, naam=NAAM, email=EMAIL, telefoon=TELEFOON, aantal_personen=1
+    )
+    factories.InschrijvingFactory(activiteit=activiteit, naam=NAAM + " Junior", email="junior." + EMAIL)
+    client.force_login(with_mfa(superuser))
+    # Edited in the admin, on its own page and as an inline row of its activity: both leave history.
+    change = f"/admin/aanbod/inschrijving/{inschrijving.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    payload = {name: form[name].value() or "" for name in form.fields}
+    payload.update(aantal_personen="2", naam=NAAM, activiteit=str(activiteit.pk))
+    response = client.post(change, payload)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    LogEntry.objects.create(  # an entry made before __str__ stopped naming the registrant
+        user=superuser,
+        content_type_id=LogEntry.objects.get().content_type_id,
+        object_id=str(inschrijving.pk),
+        object_repr=f"{NAAM} — {activiteit} (bevestigd)",
+        action_flag=2,
+        change_message=f'[{{"changed": {{"name": "inschrijving", "object": "{NAAM} <{EMAIL}>"}}}}]',
+    )
+    LogEntry.objects.create(
+        user=superuser,
+        content_type=ContentType.objects.get_for_model(Activiteit),
+        object_id=str(activiteit.pk),
+        object_repr=str(activiteit),
+        action_flag=2,
+        change_message=f'[{{"changed": {{"name": "inschrijving", "object": "{NAAM} — {TELEFOON}"}}}}]',
+    )
+    assert rows_containing(NAAM)
+    assert rows_containing(EMAIL)
+
+    assert inschrijvingen_erase_expired() == 2
+
+    assert rows_containing(NAAM) == []
+    assert rows_containing(EMAIL) == []
+    assert rows_containing(TELEFOON) == []
+    # Who changed what and when stays; the activity's own entry keeps its text.
+    assert LogEntry.objects.count() == 3
+    assert LogEntry.objects.filter(object_repr=str(activiteit)).exists()
+
+
+def test_inschrijving_str_names_neither_the_person_nor_the_activity():
+    inschrijving = factories.InschrijvingFactory(naam=NAAM, email=EMAIL)
+    assert str(inschrijving) == f"inschrijving #{inschrijving.pk}"

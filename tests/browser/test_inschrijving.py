@@ -1,6 +1,8 @@
 """In a real browser at phone size: a parent registers, changes the number of persons and cancels with the
 confirm step; a full activity offers the waiting list. Every page passes axe (WCAG 2.1 AA)."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.utils import translation
@@ -29,6 +31,11 @@ def fill(page, naam="Sara Peeters", email="sara@example.org"):
     page.get_by_label(t("Your e-mail address")).fill(email)
 
 
+def mailed_path(message) -> str:
+    """The manage link's path in a mail (the mail's host is SITE_URL, not the live server)."""
+    return re.search(r"/inschrijving/[A-Za-z0-9_-]+/", message.body).group(0)
+
+
 def test_parent_registers_changes_and_cancels(live_server, page, axe):
     activiteit = factories.ActiviteitFactory(aanbod__titel="Slapen zonder tranen", capaciteit=10)
     page.goto(f"{live_server.url}/activiteiten/{activiteit.pk}/inschrijven/")
@@ -42,12 +49,18 @@ def test_parent_registers_changes_and_cancels(live_server, page, axe):
     fill(page)
     page.get_by_label(t("How many persons are coming?")).select_option("2")
     page.get_by_role("button", name=t("Register"), exact=True).click()
-    page.wait_for_url("**/inschrijving/**")
-    assert escape(t("You are registered. See you there!")) in page.content()
+    page.wait_for_url("**/inschrijven/verstuurd/")  # the same page for a new and a known address
+    assert escape(t("Check your mailbox")) in page.content()
+    assert "Sara Peeters" not in page.content()
     assert axe(page) == []
     inschrijving = Inschrijving.objects.get()
     assert inschrijving.aantal_personen == 2
     assert len(mail.outbox) == 1
+
+    # The parent opens the link in the confirmation mail.
+    page.goto(live_server.url + mailed_path(mail.outbox[0]))
+    assert escape(t("Registered")) in page.content()
+    assert axe(page) == []
 
     # The manage page is sent with Referrer-Policy: no-referrer: its forms must still post.
     page.get_by_label(t("Number of persons"), exact=True).select_option("3")
@@ -76,7 +89,10 @@ def test_full_activity_offers_the_waiting_list(live_server, page, axe):
     assert axe(page) == []
     fill(page, email="tom@example.org")
     page.get_by_role("button", name=t("Join the waiting list")).click()
-    page.wait_for_url("**/inschrijving/**")
+    page.wait_for_url("**/inschrijven/verstuurd/")
+    assert escape(t("Check your mailbox")) in page.content()
+    assert escape(t("On the waiting list")) not in page.content()
     assert Inschrijving.objects.get(email="tom@example.org").status == Inschrijving.Status.WACHTLIJST
+    page.goto(live_server.url + mailed_path(mail.outbox[-1]))
     assert escape(t("On the waiting list")) in page.content()
     assert axe(page) == []

@@ -199,7 +199,8 @@ def inschrijving_create(
     With enough places left the registration is confirmed; otherwise it goes on the waiting list
     (or, with `wachtlijst_ok=False`, raises ValidationError code "volzet"). An active registration with
     the same e-mail address is returned as (existing, False) and its manage link is mailed to that
-    address again (at most once per LINK_RESEND_SECONDS) — it is never shown to whoever typed the address.
+    address again (at most once per LINK_RESEND_SECONDS) — it is never shown to whoever typed the address,
+    and every check a new registration must pass comes first, so the caller can answer both alike.
     Raises ValidationError (codes "gesloten", "aantal", or field errors) when registering is not possible.
 
     Side effects: locks the activity row; after commit queues the status mail (confirmation or waiting
@@ -219,11 +220,6 @@ def inschrijving_create(
                 code="aantal",
                 params={"max": activiteit.max_personen_per_inschrijving},
             )
-        bestaand = Inschrijving.objects.actief().filter(activiteit=activiteit, email=email).first()
-        if bestaand is not None:
-            link_mail_on_commit(bestaand)
-            return bestaand, False
-
         vrij = _vrij(activiteit, _bezet(activiteit))
         if vrij is None or aantal_personen <= vrij:
             status = Inschrijving.Status.BEVESTIGD
@@ -231,6 +227,12 @@ def inschrijving_create(
             status = Inschrijving.Status.WACHTLIJST
         else:
             raise ValidationError(_("There are not enough places left."), code="volzet")
+        # Only after every check a new registration would fail: an address that is registered already
+        # must get exactly the answer a new one gets (no oracle), so this comes last.
+        bestaand = Inschrijving.objects.actief().filter(activiteit=activiteit, email=email).first()
+        if bestaand is not None:
+            link_mail_on_commit(bestaand)
+            return bestaand, False
 
         inschrijving = Inschrijving(
             activiteit=activiteit,
