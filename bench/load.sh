@@ -39,7 +39,7 @@ psql "$PG/postgres" -qc "CREATE DATABASE $DB" >/dev/null
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 ACTIVITY=$(DEBUG=1 $PY bench/load_setup.py)
-SLUG=$($PY manage.py shell -v 0 -c "from aanbod.models import Aanbod; print(Aanbod.objects.published().order_by('id').first().slug)")
+SLUG=$($PY manage.py shell -v 0 -c "from aanbod.models import Aanbod; print(Aanbod.objects.gepubliceerd().order_by('id').first().slug)")
 
 WEB_CONCURRENCY=${WEB_CONCURRENCY:-4} PORT=$PORT .venv/bin/gunicorn -c gunicorn.conf.py \
   --bind "127.0.0.1:$PORT" --access-logfile /dev/null huisvanhetkind.wsgi >/tmp/hvhk-load-gunicorn.log 2>&1 &

@@ -121,9 +121,9 @@ def test_scoped_queryset_outside_a_scope_raises(model, scopes_enabled):
 @pytest.mark.django_db
 def test_custom_queryset_methods_outside_a_scope_raise(scopes_enabled):
     with pytest.raises(ScopeError):
-        list(Aanbod.objects.published())
+        list(Aanbod.objects.gepubliceerd())
     with pytest.raises(ScopeError):
-        Activiteit.objects.upcoming().with_bezetting().count()
+        Activiteit.objects.komend().met_bezetting().count()
     with pytest.raises(ScopeError):
         Inschrijving.objects.actief().exists()
     with pytest.raises(ScopeError):
@@ -258,7 +258,7 @@ def test_a_municipality_report_equals_the_coordinators(world, gemeente_a, scopes
 
     from django.utils import timezone
 
-    from vragen.reports import Periode, build_rapport
+    from vragen.rapporten import Periode, build_rapport
 
     with scopes_disabled():
         archief = factories.AanbodFactory(partner=world["b"]["partner"], status=Aanbod.Status.GEARCHIVEERD)

@@ -401,7 +401,7 @@ class PeriodeForm(forms.Form):
     tot = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        from .reports.periode import Periode, PeriodeError
+        from .rapporten.periode import Periode, PeriodeError
 
         data = super().clean()
         try:

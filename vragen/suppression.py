@@ -62,7 +62,7 @@ Tables published in stages
     "< 5", an "x" stays "x"), only the new margins can be hidden, so the later table says everything
     the earlier ones said and the suppression of the whole is checked at once. Differences between
     overlapping periods are ruled out by the publication grid itself (vragen/THREAT_MODEL.md,
-    vragen.reports.raster).
+    vragen.rapporten.raster).
 """
 
 from __future__ import annotations

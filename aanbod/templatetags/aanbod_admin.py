@@ -12,5 +12,5 @@ def aanbod_werk() -> dict:
     """Counts for the admin index: aanbod to moderate, published aanbod not confirmed for a year."""
     return {
         "te_modereren": Aanbod.objects.te_modereren().count(),
-        "niet_nagekeken": Aanbod.objects.published().niet_nagekeken_sinds(365).count(),
+        "niet_nagekeken": Aanbod.objects.gepubliceerd().niet_nagekeken_sinds(365).count(),
     }

@@ -183,7 +183,7 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     aanbod = get_object_or_404(
-        Aanbod.objects.published()
+        Aanbod.objects.gepubliceerd()
         .select_related("partner")
         .prefetch_related(
             "themas",
@@ -197,7 +197,7 @@ def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     activiteiten = list(
         aanbod.activiteiten.filter(einde__gte=timezone.now())
         .select_related("locatie__gemeente")
-        .with_bezetting()
+        .met_bezetting()
         .order_by("start", "pk")[: DETAIL_ACTIVITIES + 1]
     )
     for activiteit in activiteiten:
@@ -231,7 +231,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
     filterset = AanbodFilter(request.GET)
-    page = paginate(request, agenda_queryset(filterset).with_bezetting(), AGENDA_PAGE_SIZE)
+    page = paginate(request, agenda_queryset(filterset).met_bezetting(), AGENDA_PAGE_SIZE)
     return render(
         request,
         "aanbod/wegwijzer/agenda.html",
@@ -258,7 +258,7 @@ def agenda_ics(request: HttpRequest) -> HttpResponse:
 @require_safe
 def activiteit_ics(request: HttpRequest, pk: int) -> HttpResponse:
     activiteit = get_object_or_404(
-        Activiteit.objects.published().select_related("aanbod__partner", "locatie__gemeente"), pk=pk
+        Activiteit.objects.gepubliceerd().select_related("aanbod__partner", "locatie__gemeente"), pk=pk
     )
     return ics_response(
         calendar_for([activiteit], naam=activiteit.naam), f"activiteit-{activiteit.pk}.ics", attachment=True

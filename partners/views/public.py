@@ -27,7 +27,7 @@ def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Partner.objects.actief().prefetch_related("werkgebied"), slug=slug)
     # Through the reverse relation: partners never imports aanbod (the dependency runs the other way).
     aanbod = list(
-        partner.aanbod.published()
+        partner.aanbod.gepubliceerd()
         .select_related("partner")
         .prefetch_related("openingsuren")
         .order_by("titel", "pk")

@@ -33,7 +33,7 @@ from aanbod.models import Inschrijving, Thema
 from tests import factories
 from tests.partners.portal_helpers import client_for
 from vragen.models import Kanaal, Leeftijdsband, Vraag, Vraagsteller, VraagThema
-from vragen.reports.periode import Periode
+from vragen.rapporten.periode import Periode
 
 M = 5
 TABLES = ["trend", "themas", "leeftijd", "vraagsteller", "kanaal", "doorverwijzingen"]
