@@ -185,7 +185,8 @@ class Knowledge:
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode())))
+    """The exports' one dialect (huisvanhetkind.lib.spreadsheets): UTF-8 with a BOM, `;`-separated."""
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 
 # --- the attack --------------------------------------------------------------------------------------
