@@ -87,7 +87,7 @@ def test_aanbod_that_is_never_sent_says_why(bob, partner_a):
 def coordinator_client(client, coordinator):
     grant = importlib.import_module("aanbod.uitwisseling.migrations.0002_coordinator_permissions").grant
     grant(Group, Permission)  # a transactional test before this one may have flushed the group
-    Authenticator.objects.create(user=coordinator, type=Authenticator.Type.TOTP, data={})
+    Authenticator.objects.get_or_create(user=coordinator, type=Authenticator.Type.TOTP, defaults={"data": {}})
     client.force_login(coordinator)
     return client
 
