@@ -7,6 +7,9 @@ Usage (from the repository root, with a clean or committed tree):
     python tools/rename_naming.py --dry-run  # only list what would change
     python tools/rename_naming.py --check    # exit 1 if an old name is still left (CI, after a merge)
 
+and afterwards `ruff check --fix . && ruff format .` (a rename can unsort an import or lengthen a line),
+`manage.py makemigrations --check --dry-run` and the tests.
+
 What it does, in this order:
 
 1. Moves files and packages (`git mv` in a git checkout) from their old path to the new one
@@ -103,6 +106,8 @@ RENAMES: list[tuple[str, str]] = [
     (r"(?<=def )bevestigen(?=\(self, request, queryset\))", "nakijken"),
     (r"(?<=\"action\": )\"bevestigen\"", '"nakijken"'),
     (r"(?<![A-Za-z0-9])FRESHNESS_", "NAGEKEKEN_"),
+    (word("freshness_remind_partner"), "partner_remind_nagekeken"),  # <noun>_<verb>
+    (word("nagekeken_remind_partner"), "partner_remind_nagekeken"),
     # `freshness`, `freshness_token`, `services.freshness`, `emails/freshness_reminder`, `test_freshness`.
     (r"(?:(?<=__)|(?<![A-Za-z0-9]))freshness(?=[^A-Za-z0-9]|\Z)", "nagekeken"),
     # rapporten, not reports: the package and the tests named after it.
@@ -185,8 +190,25 @@ def move(root: Path, files: list[str], dry_run: bool) -> tuple[list[str], list[s
     return done, conflicts
 
 
+NAMING_MIGRATION = re.compile(r"aanbod/migrations/(\d{4})_naming_[a-z_]*\.py")
+
+
+def after_rename(path: str) -> bool:
+    """Is `path` an aanbod migration numbered after the naming migration (or in another app's)?"""
+    numbers = [int(m.group(1)) for f in _FILES for m in [NAMING_MIGRATION.fullmatch(f)] if m]
+    m = re.fullmatch(r"aanbod/migrations/(\d{4})_\w*\.py", path)
+    if not m:
+        return not path.startswith("aanbod/migrations/")
+    return bool(numbers) and int(m.group(1)) > max(numbers)
+
+
+_FILES: list[str] = []
+
+
 def leftovers(root: Path, files: list[str]) -> list[str]:
-    """Old names still present: in code (an error) and in migrations (to be read by a person)."""
+    """Old names still present: in code (an error) and in migrations added after the rename (to be read
+    by a person: one that uses an old field name must run before the naming migration)."""
+    _FILES[:] = files
     found = []
     for path in files:
         p = root / path
@@ -204,8 +226,8 @@ def leftovers(root: Path, files: list[str]) -> list[str]:
         except (UnicodeDecodeError, OSError):
             continue
         in_migration = "migrations" in Path(path).parts
-        if in_migration and "RenameField" in text and "doorgeschoven_op" in text:
-            continue  # the naming migration itself names the old fields
+        if in_migration and not after_rename(path):
+            continue  # history: these ran before the rename, and the rename migration names the old fields
         for protected in PROTECT:
             text = text.replace(protected, "")
         for pattern, _ in RENAMES:

@@ -96,7 +96,7 @@ def partners_met_aanbod_te_nakijken() -> list[int]:
     )
 
 
-def nagekeken_remind_partner(*, partner: Partner) -> int:
+def partner_remind_nagekeken(*, partner: Partner) -> int:
     """Mail `partner` the list of its aanbod to confirm, with a confirm and an edit link per aanbod.
 
     Returns the number of mails sent (0 when nothing is due or nobody can receive it).

@@ -29,7 +29,7 @@ def remind_partner(*, partner_id: int) -> int:
     if not cache.add(key, 1, CLAIM_SECONDS):
         return 0
     try:
-        return nagekeken.nagekeken_remind_partner(partner=partner)
+        return nagekeken.partner_remind_nagekeken(partner=partner)
     except Exception:
         cache.delete(key)  # not sent: the retry (or next run) may try again
         raise
