@@ -83,7 +83,7 @@ class GemeenteField(forms.CharField):
             return []
         match = _POSTCODE.match(value)
         if match:
-            gemeenten = list(Gemeente.objects.for_postcode(match.group(1)))
+            gemeenten = list(Gemeente.objects.voor_postcode(match.group(1)))
         else:
             gemeenten = list(
                 Gemeente.objects.filter(

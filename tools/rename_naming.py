@@ -88,6 +88,9 @@ RENAMES: list[tuple[str, str]] = [
     (r"(?<=def )upcoming(?=\(self)", "komend"),
     (word("with_bezetting"), "met_bezetting"),
     (word("is_published"), "is_gepubliceerd"),
+    (r"(?<=\.)for_postcode\(", "voor_postcode("),  # beside werkgebied(), beheerd_door()
+    (r"(?<=def )for_postcode(?=\(self)", "voor_postcode"),
+    (word("aanbod_count"), "aantal_aanbod"),  # an annotation shown on a Partner, like `aantal`
     (r"(?<=\.)in_catalogue\((?=\))", "in_catalogus("),  # aanbod/spelotheek (spelotheek branch)
     (r"(?<=def )in_catalogue(?=\(self)", "in_catalogus"),
     # One idea, one word: "still correct, checked by the partner" is nagekeken.

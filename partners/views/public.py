@@ -15,7 +15,7 @@ PAGE_SIZE = 48
 def partner_list(request: HttpRequest) -> HttpResponse:
     partners = (
         Partner.objects.actief()
-        .annotate(aanbod_count=Count("aanbod", filter=Q(aanbod__status="gepubliceerd")))
+        .annotate(aantal_aanbod=Count("aanbod", filter=Q(aanbod__status="gepubliceerd")))
         .order_by("naam", "pk")
     )
     page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
