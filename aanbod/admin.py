@@ -26,6 +26,7 @@ from aanbod.admin_acties import (
     AfwijzenForm,
 )
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur, Taal, Thema
+from aanbod.services import nagekeken
 from aanbod.services.moderatie import (
     aanbod_archive,
     aanbod_mark_nagekeken,
@@ -128,9 +129,9 @@ class NagekekenFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "jaar":
-            return queryset.niet_nagekeken_sinds(365)
+            return queryset.niet_nagekeken_sinds(nagekeken.JAAR_DAGEN)
         if self.value() == "termijn":
-            return queryset.niet_nagekeken_sinds(round(settings.AANBOD_NAGEKEKEN_MONTHS * 30.44))
+            return queryset.niet_nagekeken_sinds(nagekeken.nagekeken_days())
         return queryset
 
 
