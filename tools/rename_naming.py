@@ -23,12 +23,13 @@ It leaves alone: migrations (their content is history; the renames are in migrat
 translation catalogues (`.po`/`.mo`: msgids never change, and the `#:` locations are refreshed by the next
 `makemessages` of the lead), `.venv`, `node_modules`, and third-party reference files under
 `tests/uitwisseling/official/`. English UI strings are not touched: every pattern is an identifier, a
-module path or a template/URL path, never a word of prose.
+module path or a template/URL path (a lowercase "freshness" in a comment follows too, on purpose: one
+idea, one word; the values in PROTECT keep their old words).
 
 Idempotent: no new name matches an old pattern, so a second run changes nothing. Run it again on a
 branch written with the old names (after merging it) to bring it in line; `--check` then reports what is
-left, including old names in migrations added since (to be checked by hand: a new migration of another
-branch that names a renamed field must come after `aanbod/migrations/*_naming_*`).
+left, including old names in aanbod migrations numbered after `aanbod/migrations/*_naming_*` (to be
+read by hand: such a migration must use the new names, or be renumbered to run before the rename).
 
 Adding a rename: append a pair to MOVES (paths) or RENAMES (regex, replacement). Keep patterns anchored
 on identifier boundaries (`_B`/`_E` below) and make sure the replacement does not match any pattern.
