@@ -26,9 +26,10 @@ from aanbod.admin_acties import (
     AfwijzenForm,
 )
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur, Taal, Thema
+from aanbod.services import nagekeken
 from aanbod.services.moderatie import (
     aanbod_archive,
-    aanbod_confirm,
+    aanbod_mark_nagekeken,
     aanbod_overzicht,
     aanbod_publish,
     aanbod_reject,
@@ -116,7 +117,7 @@ class NagekekenFilter(admin.SimpleListFilter):
     parameter_name = "nagekeken"
 
     def lookups(self, request, model_admin):
-        maanden = settings.AANBOD_CONFIRM_MONTHS
+        maanden = settings.AANBOD_NAGEKEKEN_MONTHS
         return [
             ("jaar", _("Not confirmed for a year")),
             (
@@ -128,9 +129,9 @@ class NagekekenFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "jaar":
-            return queryset.niet_nagekeken_sinds(365)
+            return queryset.niet_nagekeken_sinds(nagekeken.JAAR_DAGEN)
         if self.value() == "termijn":
-            return queryset.niet_nagekeken_sinds(round(settings.AANBOD_CONFIRM_MONTHS * 30.44))
+            return queryset.niet_nagekeken_sinds(nagekeken.nagekeken_days())
         return queryset
 
 
@@ -162,7 +163,7 @@ class ActiviteitInline(admin.TabularInline):
             super()
             .get_queryset(request)
             .filter(einde__gte=timezone.now())
-            .with_bezetting()
+            .met_bezetting()
             .select_related("aanbod", "locatie__gemeente")
         )
 
@@ -203,7 +204,7 @@ class AanbodAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["titel"]}
     date_hierarchy = "aangemaakt_op"
     inlines = [OpeningsuurInline, ActiviteitInline]
-    actions = ["publiceren", "afwijzen", "bevestigen", "archiveren"]
+    actions = ["publiceren", "afwijzen", "nakijken", "archiveren"]
     readonly_fields = [
         "status",
         "wijziging",
@@ -444,9 +445,9 @@ class AanbodAdmin(admin.ModelAdmin):
     @admin.action(
         description=_("Mark the selected aanbod as still correct (checked today)"), permissions=["change"]
     )
-    def bevestigen(self, request, queryset):
+    def nakijken(self, request, queryset):
         for aanbod in queryset:
-            aanbod_confirm(aanbod=aanbod, user=request.user)
+            aanbod_mark_nagekeken(aanbod=aanbod, user=request.user)
         self.message_user(request, _("Marked as checked today."))
 
     @admin.action(description=_("Archive the selected aanbod (take them offline)"), permissions=["change"])

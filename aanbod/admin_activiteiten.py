@@ -163,7 +163,7 @@ class ActiviteitAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .with_bezetting()
+            .met_bezetting()
             .select_related("aanbod__partner", "locatie__gemeente")
         )
 
@@ -279,7 +279,13 @@ class InschrijvingAdmin(admin.ModelAdmin):
     list_select_related = ["activiteit__aanbod"]
     date_hierarchy = "aangemaakt_op"
     actions = ["exporteren"]
-    readonly_fields = ["aangemaakt_op", "bijgewerkt_op", "geannuleerd_op", "reminder_sent_at", "gewist_op"]
+    readonly_fields = [
+        "aangemaakt_op",
+        "bijgewerkt_op",
+        "geannuleerd_op",
+        "herinnering_verstuurd_op",
+        "gewist_op",
+    ]
     fields = [
         "activiteit",
         "naam",
@@ -292,7 +298,7 @@ class InschrijvingAdmin(admin.ModelAdmin):
         "aangemaakt_op",
         "bijgewerkt_op",
         "geannuleerd_op",
-        "reminder_sent_at",
+        "herinnering_verstuurd_op",
         "gewist_op",
     ]
 

@@ -83,7 +83,7 @@ class GemeenteField(forms.CharField):
             return []
         match = _POSTCODE.match(value)
         if match:
-            gemeenten = list(Gemeente.objects.for_postcode(match.group(1)))
+            gemeenten = list(Gemeente.objects.voor_postcode(match.group(1)))
         else:
             gemeenten = list(
                 Gemeente.objects.filter(
@@ -309,7 +309,7 @@ class AanbodFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, **kwargs):
         if queryset is None:
-            queryset = Aanbod.objects.published()
+            queryset = Aanbod.objects.gepubliceerd()
         super().__init__(data, queryset=queryset, **kwargs)
         self.fuzzy = False
         self.form.fields["sort"].required = False
@@ -489,7 +489,7 @@ class AanbodFilter(django_filters.FilterSet):
         van, tot = data.get("van"), data.get("tot")
         if default_days and not tot:
             tot = (van or timezone.localdate()) + timedelta(days=default_days - 1)
-        qs = Activiteit.objects.published().filter(einde__gte=timezone.now())
+        qs = Activiteit.objects.gepubliceerd().filter(einde__gte=timezone.now())
         if van or tot:
             qs = qs.filter(**period_lookups(van, tot))
         if self.active(exclude=self.ACTIVITY_DATES):

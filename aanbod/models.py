@@ -91,7 +91,7 @@ class Doelgroep(models.TextChoices):
 
 
 class AanbodQuerySet(models.QuerySet):
-    def published(self) -> "AanbodQuerySet":
+    def gepubliceerd(self) -> "AanbodQuerySet":
         return self.filter(status=Aanbod.Status.GEPUBLICEERD, partner__actief=True)
 
     def te_modereren(self) -> "AanbodQuerySet":
@@ -204,7 +204,7 @@ class Aanbod(SingleLineText, models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
 
     # The public sees published aanbod of active partners (see huisvanhetkind/lib/scoping.py).
-    objects = scoped_manager(AanbodQuerySet, partner="partner", public=lambda qs: qs.published())
+    objects = scoped_manager(AanbodQuerySet, partner="partner", public=lambda qs: qs.gepubliceerd())
 
     class Meta:
         verbose_name = _("aanbod")
@@ -251,7 +251,7 @@ class Aanbod(SingleLineText, models.Model):
         return self.kosten == self.Kosten.GRATIS
 
     @property
-    def is_published(self) -> bool:
+    def is_gepubliceerd(self) -> bool:
         return self.status == self.Status.GEPUBLICEERD
 
     def voor_leeftijd(self, jaren: int) -> bool:
@@ -380,13 +380,13 @@ class Openingsuur(SingleLineText, models.Model):
 
 
 class ActiviteitQuerySet(models.QuerySet):
-    def published(self) -> "ActiviteitQuerySet":
+    def gepubliceerd(self) -> "ActiviteitQuerySet":
         return self.filter(aanbod__status=Aanbod.Status.GEPUBLICEERD, aanbod__partner__actief=True)
 
-    def upcoming(self) -> "ActiviteitQuerySet":
+    def komend(self) -> "ActiviteitQuerySet":
         return self.filter(einde__gte=timezone.now())
 
-    def with_bezetting(self) -> "ActiviteitQuerySet":
+    def met_bezetting(self) -> "ActiviteitQuerySet":
         """Annotate persons confirmed (`bezet`) and on the waiting list (`wachtend`).
 
         Correlated subqueries, not a join with GROUP BY: the database can then walk the start index and
@@ -446,7 +446,9 @@ class Activiteit(SingleLineText, models.Model):
     aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
     bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = scoped_manager(ActiviteitQuerySet, partner="aanbod__partner", public=lambda qs: qs.published())
+    objects = scoped_manager(
+        ActiviteitQuerySet, partner="aanbod__partner", public=lambda qs: qs.gepubliceerd()
+    )
 
     class Meta:
         verbose_name = _("activiteit")
@@ -515,7 +517,7 @@ class Activiteit(SingleLineText, models.Model):
         return (
             self.inschrijving_nodig
             and not self.geannuleerd
-            and self.aanbod.is_published
+            and self.aanbod.is_gepubliceerd
             and timezone.now() < self.deadline
         )
 
@@ -557,14 +559,14 @@ class Inschrijving(SingleLineText, models.Model):
     aangemaakt_op = models.DateTimeField(_("registered at"), default=timezone.now)
     bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
     geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    herinnering_geclaimd_op = models.DateTimeField(null=True, blank=True, editable=False)
+    herinnering_verstuurd_op = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
     # The status mail (confirmation, waiting list, moved up, activity cancelled) tells the parent the
     # registration's current state. It is claimed and marked like the reminder, so the periodic scan
     # delivers one that a lost Celery message or a broker outage left unsent; NULL = not yet told.
-    status_mail_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    status_mail_sent_at = models.DateTimeField(_("status e-mail sent at"), null=True, blank=True)
-    promoted_at = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
+    statusmail_geclaimd_op = models.DateTimeField(null=True, blank=True, editable=False)
+    statusmail_verstuurd_op = models.DateTimeField(_("status e-mail sent at"), null=True, blank=True)
+    doorgeschoven_op = models.DateTimeField(_("moved up from the waiting list at"), null=True, blank=True)
     aanwezig = models.BooleanField(_("attended"), null=True, blank=True)
     gewist_op = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
@@ -578,13 +580,13 @@ class Inschrijving(SingleLineText, models.Model):
         indexes = [
             models.Index(fields=["activiteit", "status"], name="inschrijving_act_status_idx"),
             models.Index(
-                fields=["status", "reminder_sent_at"],
-                name="inschrijving_reminder_idx",
+                fields=["status", "herinnering_verstuurd_op"],
+                name="inschrijving_herinnering_idx",
             ),
             models.Index(
                 fields=["activiteit"],
-                condition=Q(status_mail_sent_at__isnull=True),
-                name="inschrijving_status_mail_idx",
+                condition=Q(statusmail_verstuurd_op__isnull=True),
+                name="inschrijving_statusmail_idx",
             ),
         ]
         constraints = [

@@ -60,7 +60,7 @@ psql "$PG/postgres" -qc "CREATE DATABASE $DB" >/dev/null
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 ACTIVITY=$(DEBUG=1 $PY bench/load_setup.py)
-SLUG=$($PY manage.py shell -v 0 -c "from aanbod.models import Aanbod; print(Aanbod.objects.published().order_by('id').first().slug)")
+SLUG=$($PY manage.py shell -v 0 -c "from aanbod.models import Aanbod; print(Aanbod.objects.gepubliceerd().order_by('id').first().slug)")
 
 start_server() {  # $1: seconds of page cache (0: off)
   env ${LOAD_REDIS_URL:+REDIS_URL=$LOAD_REDIS_URL} DJANGO_SETTINGS_MODULE=wegwijzer BENCH_PAGE_CACHE_SECONDS="$1" \

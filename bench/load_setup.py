@@ -30,7 +30,7 @@ def enlarge() -> None:
     """Copy every published aanbod COPIES times, with its themas, talen and upcoming activities."""
     rng = random.Random(7)
     originals = list(
-        Aanbod.objects.published().prefetch_related("themas", "talen", "gemeenten", "activiteiten")
+        Aanbod.objects.gepubliceerd().prefetch_related("themas", "talen", "gemeenten", "activiteiten")
     )
     for copy in range(1, COPIES):
         for origineel in originals:
@@ -69,7 +69,7 @@ def enlarge() -> None:
 
 
 def burst_activity() -> Activiteit:
-    aanbod = Aanbod.objects.published().filter(inschrijving_nodig=True).order_by("id").first()
+    aanbod = Aanbod.objects.gepubliceerd().filter(inschrijving_nodig=True).order_by("id").first()
     start = (timezone.now() + timedelta(days=14)).replace(minute=0, second=0, microsecond=0)
     activiteit, _ = Activiteit.objects.update_or_create(
         aanbod=aanbod,
@@ -94,6 +94,6 @@ if __name__ == "__main__":
         call_command("seed_demo", "--force", verbosity=0, stdout=io.StringIO())
         enlarge()
         activiteit = burst_activity()
-        counts = f"aanbod={Aanbod.objects.published().count()} activiteiten={Activiteit.objects.count()}"
+        counts = f"aanbod={Aanbod.objects.gepubliceerd().count()} activiteiten={Activiteit.objects.count()}"
         print(counts, file=sys.stderr)
         print(activiteit.pk)

@@ -103,7 +103,7 @@ def populate(count: int) -> None:
                 email=f"ouder{n}@example.org",
                 aantal_personen=1 + n % 3,
                 taal=talen[n % 3],
-                status_mail_sent_at=timezone.now(),
+                statusmail_verstuurd_op=timezone.now(),
             )
             for n in range(count)
         ),
@@ -153,21 +153,21 @@ def main() -> None:
         )
 
         [one] = run_workers(1)
-        unsent = Inschrijving.objects.filter(reminder_sent_at__isnull=True).count()
+        unsent = Inschrijving.objects.filter(herinnering_verstuurd_op__isnull=True).count()
         print(
             f"one worker:  {one['sent']} sent in {one['seconds']:.1f} s "
             f"({one['sent'] / one['seconds']:.0f}/s; the worker's own CPU time {one['cpu']:.1f} s), "
             f"left unsent: {unsent}"
         )
 
-        Inschrijving.objects.update(reminder_sent_at=None, reminder_claimed_at=None)
+        Inschrijving.objects.update(herinnering_verstuurd_op=None, herinnering_geclaimd_op=None)
         connections.close_all()
         started = time.perf_counter()
         results = run_workers(args.workers)
         wall = time.perf_counter() - started
         recipients = [address for result in results for address in result["to"]]
         duplicates = len(recipients) - len(set(recipients))
-        unsent = Inschrijving.objects.filter(reminder_sent_at__isnull=True).count()
+        unsent = Inschrijving.objects.filter(herinnering_verstuurd_op__isnull=True).count()
         split = " + ".join(str(result["sent"]) for result in results)
         slowest = max(result["seconds"] for result in results)
         print(

@@ -191,7 +191,7 @@ def measure(gemeente_id: int, last_day: date, explain: bool) -> None:
 
     from partners.models import Gemeente
     from tests import factories
-    from vragen.reports import Periode, build_rapport
+    from vragen.rapporten import Periode, build_rapport
 
     gemeente = Gemeente.objects.get(pk=gemeente_id)
     periode = Periode.of_months(date(last_day.year, 1, 1), date(last_day.year, 12, 1))

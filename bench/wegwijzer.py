@@ -432,7 +432,7 @@ else:
             from aanbod.models import Aanbod
             from aanbod.search import search_aanbod
 
-            matches = search_aanbod(Aanbod.objects.published(), "slapen").queryset.count()
+            matches = search_aanbod(Aanbod.objects.gepubliceerd(), "slapen").queryset.count()
             print(
                 f"Filled {args.aanbod} aanbod and {args.activiteiten} activities in {took:.0f} s "
                 f"(migrations and search triggers included); q=slapen matches {matches}."

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from aanbod.models import Aanbod, Activiteit, Inschrijving
-from aanbod.services import freshness
+from aanbod.services import nagekeken
 from partners.models import Partner
 from partners.views.access import (
     gekozen_partner,
@@ -38,7 +38,7 @@ def dashboard(request):
 
     komend = (
         activiteiten.filter(einde__gte=now, start__lte=now + timedelta(days=KOMEND_DAGEN))
-        .with_bezetting()
+        .met_bezetting()
         .select_related("aanbod", "locatie")
         .order_by("start")
     )
@@ -57,10 +57,8 @@ def dashboard(request):
         .select_related("aanbod")
         .order_by("-start")
     )
-    te_bevestigen = aanbod.filter(pk__in=freshness.aanbod_te_bevestigen().values("pk")).order_by(
-        "nagekeken_op"
-    )
-    lang = set(freshness.aanbod_lang_niet_bevestigd(aanbod).values_list("pk", flat=True))
+    te_nakijken = aanbod.filter(pk__in=nagekeken.aanbod_te_nakijken().values("pk")).order_by("nagekeken_op")
+    lang = set(nagekeken.aanbod_lang_niet_nagekeken(aanbod).values_list("pk", flat=True))
     context = {
         "partner": partner,
         "partners": partners,
@@ -74,10 +72,10 @@ def dashboard(request):
         )
         .order_by("-bijgewerkt_op")[:MAX_RIJEN],
         "concepten": aanbod.filter(status=Aanbod.Status.CONCEPT).order_by("-bijgewerkt_op")[:MAX_RIJEN],
-        "te_bevestigen": te_bevestigen[:MAX_RIJEN],
-        "lang_niet_bevestigd": lang,
+        "te_nakijken": te_nakijken[:MAX_RIJEN],
+        "lang_niet_nagekeken": lang,
         "aanwezigheid": aanwezigheid[:MAX_RIJEN],
-        "maanden": settings.AANBOD_CONFIRM_MONTHS,
+        "maanden": settings.AANBOD_NAGEKEKEN_MONTHS,
         "beheerder_van": list(Partner.objects.beheerd_door(request.user).distinct()) if partners else [],
     }
     return render(request, "portal/dashboard.html", context)

@@ -158,7 +158,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-reminders": {"task": "aanbod.send_due_reminders", "schedule": 600.0},
     "erase-expired-inschrijvingen": {"task": "aanbod.erase_expired_inschrijvingen", "schedule": 86400.0},
     "delete-expired-gesprekken": {"task": "vragen.delete_expired_gesprekken", "schedule": 86400.0},
-    "remind-unconfirmed-aanbod": {"task": "aanbod.remind_unconfirmed_aanbod", "schedule": 30 * 86400.0},
+    "remind-niet-nagekeken-aanbod": {"task": "aanbod.remind_niet_nagekeken_aanbod", "schedule": 30 * 86400.0},
     # The UiTdatabank outbox: send what is due (also what a lost message or an outage left), and
     # notice changes made where no service wrote an outbox row (the admin).
     "uitdatabank-send-due": {"task": "uitwisseling.send_due", "schedule": 60.0},
@@ -316,7 +316,7 @@ REPORT_MIN_CELL = envint("REPORT_MIN_CELL", 5, minimum=1)
 # from itself (vragen/THREAT_MODEL.md).
 REPORT_PUBLICATION_DAYS = envint("REPORT_PUBLICATION_DAYS", 90, minimum=0)
 INVITATION_DAYS = envint("INVITATION_DAYS", 7, minimum=1)
-AANBOD_CONFIRM_MONTHS = envint("AANBOD_CONFIRM_MONTHS", 6, minimum=1)
+AANBOD_NAGEKEKEN_MONTHS = envint("AANBOD_NAGEKEKEN_MONTHS", 6, minimum=1)
 # The spelotheek (aanbod.spelotheek): loan period, renewals, items at a time, how long a ready
 # reservation waits, when reminders go, how long a member link works, and when an idle member is erased.
 SPELOTHEEK_UITLEENDAGEN = envint("SPELOTHEEK_UITLEENDAGEN", 21, minimum=1)

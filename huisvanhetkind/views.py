@@ -21,10 +21,10 @@ THIS_WEEK_LIMIT = 6
 def home(request):
     """The wegwijzer's front: search, quick choices by life stage and thema, what is on this week."""
     now = timezone.now()
-    published = Aanbod.objects.published()
+    published = Aanbod.objects.gepubliceerd()
     themas = Thema.objects.filter(actief=True).filter(Exists(published.filter(themas=OuterRef("pk"))))
     deze_week = (
-        Activiteit.objects.published()
+        Activiteit.objects.gepubliceerd()
         .filter(einde__gte=now, start__lt=now + timedelta(days=7), geannuleerd=False)
         .select_related("aanbod", "locatie__gemeente")
         .order_by("start", "pk")[:THIS_WEEK_LIMIT]

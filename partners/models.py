@@ -23,7 +23,7 @@ hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."
 
 
 class GemeenteQuerySet(models.QuerySet):
-    def for_postcode(self, postcode: str) -> "GemeenteQuerySet":
+    def voor_postcode(self, postcode: str) -> "GemeenteQuerySet":
         return self.filter(postcodes__code=postcode.strip())
 
     def werkgebied(self) -> "GemeenteQuerySet":

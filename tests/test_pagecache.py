@@ -185,7 +185,7 @@ def test_postgres_the_feed_from_cached_events_equals_the_plain_one(postgres, cli
     first = client.get("/agenda.ics").content
     second = client.get("/agenda.ics").content  # the events from the cache
     plain = calendar_for(
-        Activiteit.objects.published()
+        Activiteit.objects.gepubliceerd()
         .select_related("aanbod__partner", "locatie__gemeente")
         .order_by("start"),
         naam=Netwerk.load().naam + " — calendar",

@@ -121,9 +121,9 @@ def test_scoped_queryset_outside_a_scope_raises(model, scopes_enabled):
 @pytest.mark.django_db
 def test_custom_queryset_methods_outside_a_scope_raise(scopes_enabled):
     with pytest.raises(ScopeError):
-        list(Aanbod.objects.published())
+        list(Aanbod.objects.gepubliceerd())
     with pytest.raises(ScopeError):
-        Activiteit.objects.upcoming().with_bezetting().count()
+        Activiteit.objects.komend().met_bezetting().count()
     with pytest.raises(ScopeError):
         Inschrijving.objects.actief().exists()
     with pytest.raises(ScopeError):
@@ -254,21 +254,22 @@ def test_a_scope_value_must_be_a_list(world, scopes_enabled):
 def test_a_municipality_report_equals_the_coordinators(world, gemeente_a, scopes_enabled):
     """The report of a gemeente is the same inside its reader's scope as with every row visible: also an
     archived aanbod's past activity and another partner's signal about the gemeente count."""
-    from datetime import timedelta
+    from datetime import datetime, timedelta
 
     from django.utils import timezone
 
-    from vragen.reports import Periode, build_rapport
+    from vragen.rapporten import Periode, build_rapport
 
+    periode = Periode.standaard()
     with scopes_disabled():
         archief = factories.AanbodFactory(partner=world["b"]["partner"], status=Aanbod.Status.GEARCHIVEERD)
-        # In a quarter that is published (ended more than REPORT_PUBLICATION_DAYS ago), and in its year.
-        start = timezone.now() - timedelta(days=200)
+        # In the quarter the report's aanbod table shows: the latest published one (the grid's rule).
+        kwartaal = periode.gepubliceerde_kwartalen()[-1]
+        start = timezone.make_aware(datetime(kwartaal.year, kwartaal.month, 15, 10))
         factories.ActiviteitFactory(
             aanbod=archief, locatie=world["a"]["locatie"], start=start, einde=start + timedelta(hours=2)
         )
         factories.SignaalFactory(gemeente=gemeente_a, bron_partner=world["b"]["partner"])
-        periode = Periode(timezone.localtime(start).year)
         coordinator_view = build_rapport(gemeente=gemeente_a, periode=periode)
     with scope(partner=PUBLIC, gemeenten=[gemeente_a.pk]):
         reader_view = build_rapport(gemeente=gemeente_a, periode=periode)

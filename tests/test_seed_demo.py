@@ -86,7 +86,7 @@ def test_seed_demo_covers_every_soort_and_status(seeded):
     afgewezen = Aanbod.objects.get(status=Aanbod.Status.AFGEWEZEN)
     assert afgewezen.afwijsreden
     jaar_geleden = timezone.localdate() - timedelta(days=365)
-    assert Aanbod.objects.published().filter(nagekeken_op__lt=jaar_geleden).count() == 1
+    assert Aanbod.objects.gepubliceerd().filter(nagekeken_op__lt=jaar_geleden).count() == 1
     assert Aanbod.objects.filter(aanstaande_ouders=True).exists()
     assert Aanbod.objects.filter(kosten=Aanbod.Kosten.GRATIS).exists()
     assert Aanbod.objects.filter(kosten=Aanbod.Kosten.BETALEND, kansentarief=True).exists()
@@ -104,7 +104,7 @@ def test_seed_demo_plans_activities_for_the_coming_three_months(seeded):
     coming = Activiteit.objects.filter(start__gt=now, start__lte=now + timedelta(days=92))
     assert coming.count() >= 150
     assert coming.filter(geannuleerd=True).exists()
-    met_bezetting = coming.with_bezetting()
+    met_bezetting = coming.met_bezetting()
     assert any(act.is_volzet for act in met_bezetting)
     assert met_bezetting.filter(wachtend__gt=0).exists()
     emails = Inschrijving.objects.values_list("email", flat=True)
@@ -171,4 +171,4 @@ def test_seed_demo_registrations_do_not_wait_for_a_status_mail(seeded):
     from aanbod.models import Inschrijving
 
     assert Inschrijving.objects.exists()
-    assert not Inschrijving.objects.filter(status_mail_sent_at__isnull=True).exists()
+    assert not Inschrijving.objects.filter(statusmail_verstuurd_op__isnull=True).exists()

@@ -37,7 +37,7 @@ def resolve_gemeente(text: str) -> tuple[Gemeente | None, list[Gemeente]]:
     postcode = _POSTCODE.search(text)
     name = slugify(_POSTCODE.sub(" ", text))
     if postcode:
-        found = list(Gemeente.objects.for_postcode(postcode.group(1)).distinct())
+        found = list(Gemeente.objects.voor_postcode(postcode.group(1)).distinct())
         if name and len(found) > 1:
             found = [
                 g for g in found if g.slug.startswith(name) or slugify(g.naam_fr).startswith(name)
@@ -401,7 +401,7 @@ class PeriodeForm(forms.Form):
     tot = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
-        from .reports.periode import Periode, PeriodeError
+        from .rapporten.periode import Periode, PeriodeError
 
         data = super().clean()
         try:

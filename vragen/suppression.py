@@ -62,7 +62,7 @@ Tables published in stages
     "< 5", an "x" stays "x"), only the new margins can be hidden, so the later table says everything
     the earlier ones said and the suppression of the whole is checked at once. Differences between
     overlapping periods are ruled out by the publication grid itself (vragen/THREAT_MODEL.md,
-    vragen.reports.raster).
+    vragen.rapporten.raster).
 """
 
 from __future__ import annotations
@@ -321,6 +321,20 @@ def _one_way(values: Sequence[int], total: int, m: int, mode: str) -> tuple[Colu
     return column, failed
 
 
+def _grid(cells: Sequence[_Cell], rows: int, cols: int, m: int, *, protected: bool) -> Grid:
+    """The Grid of a two-way table's cells laid out as `_two_way` builds them: the rows × cols inner cells
+    row by row, then the row totals, the column totals and the grand total."""
+    counts = [_count(c, m) for c in cells]
+    inner = rows * cols
+    return Grid(
+        cells=tuple(tuple(counts[i * cols + j] for j in range(cols)) for i in range(rows)),
+        row_totals=tuple(counts[inner : inner + rows]),
+        col_totals=tuple(counts[inner + rows : inner + rows + cols]),
+        total=counts[-1],
+        protected=protected,
+    )
+
+
 def _two_way(table: TwoWay, total: int, m: int, mode: str) -> tuple[Grid, list[int]]:
     matrix = [[int(v) for v in row] for row in table.matrix]
     rows = len(matrix)
@@ -349,15 +363,7 @@ def _two_way(table: TwoWay, total: int, m: int, mode: str) -> tuple[Grid, list[i
         grand.locked, grand.must_protect, grand.state = False, False, SHOWN
     cells.append(grand)
     failed = _Engine(cells, m).run()
-    counts = [_count(c, m) for c in cells]
-    inner = rows * cols
-    grid = Grid(
-        cells=tuple(tuple(counts[i * cols + j] for j in range(cols)) for i in range(rows)),
-        row_totals=tuple(counts[inner : inner + rows]),
-        col_totals=tuple(counts[inner + rows : inner + rows + cols]),
-        total=counts[-1],
-        protected=not failed,
-    )
+    grid = _grid(cells, rows, cols, m, protected=not failed)
     return grid, failed
 
 
@@ -418,15 +424,7 @@ def suppress_extend(
         if cell.state == SMALL:
             cell.locked = False
     failed = engine.run()
-    counts = [_count(c, m) for c in cells]
-    inner = rows * cols
-    grid = Grid(
-        cells=tuple(tuple(counts[i * cols + j] for j in range(cols)) for i in range(rows)),
-        row_totals=tuple(counts[inner : inner + rows]),
-        col_totals=tuple(counts[inner + rows : inner + rows + cols]),
-        total=counts[-1],
-        protected=not failed,
-    )
+    grid = _grid(cells, rows, cols, m, protected=not failed)
     return grid, not failed
 
 

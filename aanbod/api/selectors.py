@@ -1,4 +1,4 @@
-"""Reads for the HSDS API. Everything starts from `Aanbod.objects.published()`: nothing else is public."""
+"""Reads for the HSDS API. Everything starts from `Aanbod.objects.gepubliceerd()`: nothing else is public."""
 
 import datetime
 import uuid
@@ -22,7 +22,7 @@ def komende_activiteiten() -> QuerySet:
     """
     return (
         Activiteit.objects.filter(einde__gte=timezone.now(), geannuleerd=False)
-        .with_bezetting()
+        .met_bezetting()
         .annotate(gewijzigd_op=Max("inschrijvingen__bijgewerkt_op"))
         .select_related("locatie__gemeente", "locatie__partner")
         .order_by("start", "pk")
@@ -64,7 +64,7 @@ def services(
     organization_id: uuid.UUID | None = None,
     modified_after: datetime.datetime | None = None,
 ) -> QuerySet:
-    queryset = with_last_modified(Aanbod.objects.published())
+    queryset = with_last_modified(Aanbod.objects.gepubliceerd())
     if search:
         # The wegwijzer's own search (Dutch stemming and prefixes on PostgreSQL), so both find the same.
         queryset = search_aanbod(queryset, search).queryset
@@ -96,7 +96,7 @@ def organizations(
 
 
 def published_service(service_id: uuid.UUID) -> Aanbod | None:
-    return with_details(with_last_modified(Aanbod.objects.published())).filter(uuid=service_id).first()
+    return with_details(with_last_modified(Aanbod.objects.gepubliceerd())).filter(uuid=service_id).first()
 
 
 def published_organization(organization_id: uuid.UUID) -> Partner | None:

@@ -389,7 +389,7 @@ class LocatieForm(forms.ModelForm):
         code, gemeente = data.get("postcode"), data.get("gemeente")
         if not code:
             return data
-        kandidaten = list(Gemeente.objects.for_postcode(code))
+        kandidaten = list(Gemeente.objects.voor_postcode(code))
         if gemeente is None:
             if len(kandidaten) == 1:
                 data["gemeente"] = self.instance.gemeente = kandidaten[0]

@@ -381,7 +381,7 @@ def aanbod_archive(*, aanbod: Aanbod, user) -> Aanbod:
     return aanbod
 
 
-def aanbod_confirm(*, aanbod: Aanbod, user=None) -> Aanbod:
+def aanbod_mark_nagekeken(*, aanbod: Aanbod, user=None) -> Aanbod:
     """Record that the aanbod is still correct: `nagekeken_op` today. No mail."""
     aanbod.nagekeken_op = timezone.localdate()
     aanbod.save(update_fields=["nagekeken_op", "bijgewerkt_op"])

@@ -39,7 +39,7 @@ class Categorie(models.TextChoices):
 
 
 class SpeelgoedQuerySet(models.QuerySet):
-    def in_catalogue(self) -> "SpeelgoedQuerySet":
+    def in_catalogus(self) -> "SpeelgoedQuerySet":
         """What a family can find: not in repair, not withdrawn, of an active partner."""
         return self.filter(status__in=Speelgoed.IN_CATALOGUS, partner__actief=True)
 
@@ -77,7 +77,7 @@ class Speelgoed(models.Model):
     opmerking = models.CharField(_("note for the counter"), max_length=250, blank=True)
     aangemaakt_op = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
-    objects = scoped_manager(SpeelgoedQuerySet, partner="partner", public=lambda qs: qs.in_catalogue())
+    objects = scoped_manager(SpeelgoedQuerySet, partner="partner", public=lambda qs: qs.in_catalogus())
 
     class Meta:
         verbose_name = _("toy")

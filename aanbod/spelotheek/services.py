@@ -448,7 +448,7 @@ def uitlening_anonymise(*, uitlening: Uitlening) -> UitleenTelling:
     """
     speelgoed = uitlening.speelgoed
     postcode = uitlening.lid.postcode
-    gemeente = Gemeente.objects.for_postcode(postcode).order_by("nis").first() if postcode else None
+    gemeente = Gemeente.objects.voor_postcode(postcode).order_by("nis").first() if postcode else None
     key = {
         "partner_id": speelgoed.partner_id,
         "maand": timezone.localtime(uitlening.uitgeleend_op).date().replace(day=1),

@@ -3,6 +3,7 @@
 from django import template
 
 from aanbod.models import Aanbod
+from aanbod.services.nagekeken import aanbod_lang_niet_nagekeken
 
 register = template.Library()
 
@@ -12,5 +13,5 @@ def aanbod_werk() -> dict:
     """Counts for the admin index: aanbod to moderate, published aanbod not confirmed for a year."""
     return {
         "te_modereren": Aanbod.objects.te_modereren().count(),
-        "niet_nagekeken": Aanbod.objects.published().niet_nagekeken_sinds(365).count(),
+        "niet_nagekeken": aanbod_lang_niet_nagekeken().count(),
     }

@@ -66,19 +66,23 @@ class UitPublicatieAdmin(AllScopesAdmin):
             self._set(request, queryset, False)
 
 
+# What an outbox row shows, read-only, in the event's inline and on its own page.
+OUTBOX_FIELDS = [
+    "actie",
+    "status",
+    "pogingen",
+    "volgende_poging_op",
+    "laatste_fout",
+    "aangemaakt_op",
+    "verwerkt_op",
+]
+
+
 class UitOutboxInline(admin.TabularInline):
     model = UitOutbox
     extra = 0
     can_delete = False
-    fields = [
-        "actie",
-        "status",
-        "pogingen",
-        "volgende_poging_op",
-        "laatste_fout",
-        "aangemaakt_op",
-        "verwerkt_op",
-    ]
+    fields = OUTBOX_FIELDS
     readonly_fields = fields
     ordering = ["-aangemaakt_op"]
 
@@ -139,16 +143,7 @@ class UitEventAdmin(AllScopesAdmin):
 class UitOutboxAdmin(AllScopesAdmin):
     list_display = ["event", "actie", "status", "pogingen", "volgende_poging_op", "laatste_fout"]
     list_filter = ["status", "actie"]
-    readonly_fields = [
-        "event",
-        "actie",
-        "status",
-        "pogingen",
-        "volgende_poging_op",
-        "laatste_fout",
-        "aangemaakt_op",
-        "verwerkt_op",
-    ]
+    readonly_fields = ["event", *OUTBOX_FIELDS]
     actions = ["nu_proberen"]
 
     def has_add_permission(self, request):

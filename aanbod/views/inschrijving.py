@@ -64,8 +64,8 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 def _activiteit(pk: int) -> Activiteit:
     return get_object_or_404(
-        Activiteit.objects.published()
-        .with_bezetting()
+        Activiteit.objects.gepubliceerd()
+        .met_bezetting()
         .select_related("aanbod__partner", "locatie__gemeente"),
         pk=pk,
     )
@@ -137,7 +137,7 @@ def activiteit_inschrijving_verstuurd(request, pk: int):
 
 def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
     activiteit = (
-        Activiteit.objects.with_bezetting()
+        Activiteit.objects.met_bezetting()
         .select_related("aanbod__partner", "locatie__gemeente")
         .get(pk=inschrijving.activiteit_id)
     )
@@ -171,7 +171,7 @@ def inschrijving_manage(request, token: str):
     inschrijving = _inschrijving_for_token(token)
     if request.method != "POST":
         return _manage_page(request, inschrijving)
-    activiteit = Activiteit.objects.with_bezetting().get(pk=inschrijving.activiteit_id)
+    activiteit = Activiteit.objects.met_bezetting().get(pk=inschrijving.activiteit_id)
     maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
     form = InschrijvingWijzigenForm(request.POST, activiteit=activiteit, maximum=maximum)
     if form.is_valid():
@@ -192,7 +192,7 @@ def inschrijving_manage(request, token: str):
                 )
                 % {"n": aantal},
             )
-            if inschrijving.status == Inschrijving.Status.BEVESTIGD and inschrijving.promoted_at:
+            if inschrijving.status == Inschrijving.Status.BEVESTIGD and inschrijving.doorgeschoven_op:
                 messages.info(request, _("Good news: you now have a place."))
             return _private(redirect(inschrijving))
     return _manage_page(request, inschrijving, form)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from aanbod.forms.portal import AanbodForm, LocatieForm, OpeningsuurFormSet
 from aanbod.models import Aanbod, Activiteit, Locatie
-from aanbod.services import freshness, moderatie
+from aanbod.services import moderatie, nagekeken
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner, user_partners
 
 PER_PAGE = 20
@@ -61,7 +61,7 @@ def aanbod_list(request):
     ).order_by("titel", "pk")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     oud = set(
-        freshness.aanbod_lang_niet_bevestigd(Aanbod.objects.filter(pk__in=[a.pk for a in page])).values_list(
+        nagekeken.aanbod_lang_niet_nagekeken(Aanbod.objects.filter(pk__in=[a.pk for a in page])).values_list(
             "pk", flat=True
         )
     )
@@ -72,7 +72,7 @@ def aanbod_list(request):
             "page": page,
             "status": status,
             "statussen": Aanbod.Status.choices,
-            "lang_niet_bevestigd": oud,
+            "lang_niet_nagekeken": oud,
             "partner": partner,
             "partners": user_partners(),
         },
@@ -133,8 +133,8 @@ def aanbod_detail(request, pk: int):
     aanbod = get_aanbod(request, pk)
     komende = (
         Activiteit.objects.filter(aanbod=aanbod)
-        .upcoming()
-        .with_bezetting()
+        .komend()
+        .met_bezetting()
         .select_related("locatie", "aanbod")
         .order_by("start")
     )
@@ -147,7 +147,7 @@ def aanbod_detail(request, pk: int):
             "aantal_komend": komende.count(),
             "openingsuren": aanbod.openingsuren.select_related("locatie"),
             "wijziging": moderatie.voorgestelde_wijziging_diff(aanbod),
-            "lang_niet_bevestigd": freshness.aanbod_lang_niet_bevestigd(
+            "lang_niet_nagekeken": nagekeken.aanbod_lang_niet_nagekeken(
                 Aanbod.objects.filter(pk=aanbod.pk)
             ).exists(),
         },
@@ -218,7 +218,7 @@ def aanbod_archiveren(request, pk: int):
 @require_POST
 def aanbod_nagekeken(request, pk: int):
     aanbod = get_aanbod(request, pk)
-    moderatie.aanbod_confirm(aanbod=aanbod, user=request.user)
+    moderatie.aanbod_mark_nagekeken(aanbod=aanbod, user=request.user)
     messages.success(
         request, _("Thank you! We noted that “%(titel)s” is still correct.") % {"titel": aanbod.titel}
     )
@@ -229,21 +229,23 @@ def aanbod_nagekeken(request, pk: int):
 
 @never_cache
 def aanbod_nagekeken_link(request, token: str):
-    """The "still correct" link from the freshness mail: no login, one button (see services.freshness)."""
-    aanbod = freshness.freshness_aanbod(token)
+    """The "still correct" link from the nagekeken mail: no login, one button (see services.nagekeken)."""
+    aanbod = nagekeken.nagekeken_aanbod(token)
     if aanbod is None:
         return render(request, "aanbod/portal/nagekeken_ongeldig.html", status=410)
-    bevestigd = False
+    is_nagekeken = False
     if request.method == "POST":
-        moderatie.aanbod_confirm(aanbod=aanbod, user=request.user if request.user.is_authenticated else None)
-        bevestigd = True
+        moderatie.aanbod_mark_nagekeken(
+            aanbod=aanbod, user=request.user if request.user.is_authenticated else None
+        )
+        is_nagekeken = True
     return render(
         request,
         "aanbod/portal/nagekeken_link.html",
         {
             "aanbod": aanbod,
-            "bevestigd": bevestigd,
-            "bewerk_url": freshness.freshness_urls(aanbod)["bewerk_url"],
+            "is_nagekeken": is_nagekeken,
+            "bewerk_url": nagekeken.nagekeken_urls(aanbod)["bewerk_url"],
         },
     )
 

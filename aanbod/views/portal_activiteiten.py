@@ -46,7 +46,7 @@ def activiteit_list(request):
         if voorbij
         else qs.filter(einde__gte=now).order_by("start")
     )
-    qs = qs.with_bezetting().select_related("aanbod", "locatie")
+    qs = qs.met_bezetting().select_related("aanbod", "locatie")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     aanbod = scope_to_partner(Aanbod.objects.all(), partner, "partner").exclude(
         status__in=[Aanbod.Status.GEARCHIVEERD, Aanbod.Status.AFGEWEZEN]
@@ -147,7 +147,7 @@ def activiteit_detail(request, pk: int):
     inschrijvingen = Inschrijving.objects.filter(activiteit=activiteit).order_by(
         "status", "aangemaakt_op", "pk"
     )
-    bezetting = Activiteit.objects.filter(pk=activiteit.pk).with_bezetting().values("bezet", "wachtend").get()
+    bezetting = Activiteit.objects.filter(pk=activiteit.pk).met_bezetting().values("bezet", "wachtend").get()
     return render(
         request,
         "aanbod/portal/activiteit_detail.html",

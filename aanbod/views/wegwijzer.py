@@ -193,7 +193,7 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
 @cached_for_visitors
 def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     aanbod = get_object_or_404(
-        Aanbod.objects.published()
+        Aanbod.objects.gepubliceerd()
         .select_related("partner")
         .prefetch_related(
             "themas",
@@ -207,7 +207,7 @@ def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     activiteiten = list(
         aanbod.activiteiten.filter(einde__gte=timezone.now())
         .select_related("locatie__gemeente")
-        .with_bezetting()
+        .met_bezetting()
         .order_by("start", "pk")[: DETAIL_ACTIVITIES + 1]
     )
     for activiteit in activiteiten:
@@ -243,7 +243,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     filterset = AanbodFilter(request.GET)
     page = paginate(
         request,
-        agenda_queryset(filterset).with_bezetting(),
+        agenda_queryset(filterset).met_bezetting(),
         AGENDA_PAGE_SIZE,
         count_key=count_key(request, "agenda", filterset),
     )
@@ -292,7 +292,7 @@ def feed_body(request: HttpRequest, activiteiten: list, naam: str) -> bytes:
 @cached_for_visitors(max_age=900)
 def activiteit_ics(request: HttpRequest, pk: int) -> HttpResponse:
     activiteit = get_object_or_404(
-        Activiteit.objects.published().select_related("aanbod__partner", "locatie__gemeente"), pk=pk
+        Activiteit.objects.gepubliceerd().select_related("aanbod__partner", "locatie__gemeente"), pk=pk
     )
     return ics_response(
         calendar_for([activiteit], naam=activiteit.naam), f"activiteit-{activiteit.pk}.ics", attachment=True

@@ -18,7 +18,7 @@ PAGE_SIZE = 48
 def partner_list(request: HttpRequest) -> HttpResponse:
     partners = (
         Partner.objects.actief()
-        .annotate(aanbod_count=Count("aanbod", filter=Q(aanbod__status="gepubliceerd")))
+        .annotate(aantal_aanbod=Count("aanbod", filter=Q(aanbod__status="gepubliceerd")))
         .order_by("naam", "pk")
     )
     page = Paginator(partners, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -31,7 +31,7 @@ def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Partner.objects.actief().prefetch_related("werkgebied"), slug=slug)
     # Through the reverse relation: partners never imports aanbod (the dependency runs the other way).
     aanbod = list(
-        partner.aanbod.published()
+        partner.aanbod.gepubliceerd()
         .select_related("partner")
         .prefetch_related("openingsuren")
         .order_by("titel", "pk")

@@ -174,11 +174,11 @@ def test_reject_action_with_reason(
     assert len(mail.outbox) == 2
 
 
-def test_confirm_and_archive_actions(coordinator_client, partner_a):
+def test_nakijken_and_archive_actions(coordinator_client, partner_a):
     aanbod = factories.AanbodFactory(partner=partner_a, nagekeken_op=dt.date(2020, 1, 1))
     response = coordinator_client.get(AANBOD_LIST, {"nagekeken": "jaar"})
     assert titels(response) == [aanbod.titel]
-    coordinator_client.post(AANBOD_LIST, {"action": "bevestigen", "_selected_action": [aanbod.pk]})
+    coordinator_client.post(AANBOD_LIST, {"action": "nakijken", "_selected_action": [aanbod.pk]})
     assert Aanbod.objects.get(pk=aanbod.pk).nagekeken_op == timezone.localdate()
     coordinator_client.post(AANBOD_LIST, {"action": "archiveren", "_selected_action": [aanbod.pk]})
     assert Aanbod.objects.get(pk=aanbod.pk).status == Aanbod.Status.GEARCHIVEERD
@@ -411,7 +411,9 @@ def test_cancelling_in_the_admin_tells_every_registrant_once(
     from django.contrib import admin as django_admin
 
     activiteit = factories.ActiviteitFactory(capaciteit=5)
-    factories.InschrijvingFactory.create_batch(2, activiteit=activiteit, status_mail_sent_at=timezone.now())
+    factories.InschrijvingFactory.create_batch(
+        2, activiteit=activiteit, statusmail_verstuurd_op=timezone.now()
+    )
     model_admin = django_admin.site._registry[Activiteit]
     request = rf.post("/")
     request.user = coordinator

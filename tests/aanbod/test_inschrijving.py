@@ -79,7 +79,7 @@ def test_create_counts_places_in_persons(activiteit):
     third, _ = register(activiteit, "c@example.org", aantal=1)
     assert second.status == WACHTLIJST
     assert third.status == BEVESTIGD
-    assert Activiteit.objects.with_bezetting().get(pk=activiteit.pk).bezet == 4
+    assert Activiteit.objects.met_bezetting().get(pk=activiteit.pk).bezet == 4
 
 
 def test_create_without_capacity_is_never_full():
@@ -194,7 +194,7 @@ def test_cancel_promotes_the_waiting_list_in_order(activiteit, django_capture_on
     assert sorted(message.to[0] for message in mail.outbox) == ["w1@example.org", "w2@example.org"]
     assert all(message.subject == subject("opgeschoven", activiteit) for message in mail.outbox)
     w1.refresh_from_db()
-    assert w1.promoted_at is not None
+    assert w1.doorgeschoven_op is not None
 
 
 def test_promote_first_fit_does_not_let_a_large_registration_block_smaller_ones(activiteit):
@@ -218,7 +218,7 @@ def test_promote_keeps_the_large_registration_first_in_line(activiteit):
     inschrijving_cancel(inschrijving=b)  # 3 free now: big goes first
     big.refresh_from_db()
     assert big.status == BEVESTIGD
-    assert Activiteit.objects.with_bezetting().get(pk=activiteit.pk).bezet == 4
+    assert Activiteit.objects.met_bezetting().get(pk=activiteit.pk).bezet == 4
 
 
 def test_promote_does_nothing_once_the_activity_started():
@@ -309,7 +309,7 @@ def test_confirmation_mail_has_text_html_ics_and_the_manage_link(
     assert ics_type == "text/calendar"
     assert "BEGIN:VEVENT" in (content.decode() if isinstance(content, bytes) else content)
     inschrijving.refresh_from_db()
-    assert inschrijving.status_mail_sent_at is not None
+    assert inschrijving.statusmail_verstuurd_op is not None
 
 
 def test_confirmation_mail_is_in_the_parents_language(activiteit, django_capture_on_commit_callbacks):

@@ -50,7 +50,7 @@ def test_fifty_parents_for_ten_places_never_overbook(postgres):
     assert Counter(codes) == {302: 50}  # every parent got their own page, no error page
     counts = Counter(Inschrijving.objects.filter(activiteit=activiteit).values_list("status", flat=True))
     assert counts == {Inschrijving.Status.BEVESTIGD: 10, Inschrijving.Status.WACHTLIJST: 40}
-    assert Activiteit.objects.with_bezetting().get(pk=activiteit.pk).bezet == 10
+    assert Activiteit.objects.met_bezetting().get(pk=activiteit.pk).bezet == 10
 
 
 def test_same_address_at_the_same_moment_registers_once(postgres):

@@ -15,8 +15,8 @@ from aanbod.services.activiteiten import activiteit_copy_weekly
 from aanbod.services.moderatie import (
     Besluit,
     aanbod_archive,
-    aanbod_confirm,
     aanbod_mail_besluit,
+    aanbod_mark_nagekeken,
     aanbod_propose_change,
     aanbod_publish,
     aanbod_reject,
@@ -230,10 +230,10 @@ def test_reject_published_without_change_is_refused(gepubliceerd, coordinator):
         aanbod_reject(aanbod=gepubliceerd, user=coordinator, reden="Nee")
 
 
-def test_archive_and_confirm(gepubliceerd, coordinator):
+def test_archive_and_mark_nagekeken(gepubliceerd, coordinator):
     gepubliceerd.nagekeken_op = dt.date(2020, 1, 1)
     gepubliceerd.save()
-    aanbod_confirm(aanbod=gepubliceerd)
+    aanbod_mark_nagekeken(aanbod=gepubliceerd)
     assert Aanbod.objects.get(pk=gepubliceerd.pk).nagekeken_op == timezone.localdate()
     aanbod_archive(aanbod=gepubliceerd, user=coordinator)
     assert Aanbod.objects.get(pk=gepubliceerd.pk).status == Aanbod.Status.GEARCHIVEERD

@@ -42,7 +42,7 @@ def in_hours(hours: float):
 
 def due(**kwargs):
     """A confirmed registration for an activity that starts in 12 hours (its confirmation long sent)."""
-    kwargs.setdefault("status_mail_sent_at", timezone.now() - timedelta(days=3))
+    kwargs.setdefault("statusmail_verstuurd_op", timezone.now() - timedelta(days=3))
     start = kwargs.pop("start", in_hours(12))
     activiteit = kwargs.pop("activiteit", None) or factories.ActiviteitFactory(
         start=start, einde=start + timedelta(hours=2)
@@ -67,7 +67,7 @@ def test_due_reminder_is_sent_once():
     assert send_due_reminders() == 0
     assert [message.to for message in reminders()] == [["sara@example.org"]]
     inschrijving.refresh_from_db()
-    assert inschrijving.reminder_sent_at is not None
+    assert inschrijving.herinnering_verstuurd_op is not None
     assert inschrijving.manage_url in reminders()[0].body
 
 
@@ -103,7 +103,7 @@ def test_reminder_is_in_the_parents_language():
         {"status": Inschrijving.Status.WACHTLIJST},
         {"start": in_hours(30)},
         {"start": in_hours(-1)},
-        {"reminder_sent_at": timezone.now()},
+        {"herinnering_verstuurd_op": timezone.now()},
         {"naam": "", "email": "", "gewist_op": timezone.now()},
     ],
     ids=["cancelled", "waiting", "too-early", "started", "already-sent", "erased"],
@@ -131,13 +131,13 @@ def test_reminder_window_follows_the_setting(settings):
 
 @pytest.mark.django_db
 def test_live_claim_is_left_alone_and_a_stale_one_taken_over():
-    live = due(reminder_claimed_at=timezone.now())
-    stale = due(reminder_claimed_at=timezone.now() - CLAIM_TIMEOUT - timedelta(minutes=1))
+    live = due(herinnering_geclaimd_op=timezone.now())
+    stale = due(herinnering_geclaimd_op=timezone.now() - CLAIM_TIMEOUT - timedelta(minutes=1))
     assert send_due_reminders() == 1
     live.refresh_from_db()
     stale.refresh_from_db()
-    assert live.reminder_sent_at is None
-    assert stale.reminder_sent_at is not None
+    assert live.herinnering_verstuurd_op is None
+    assert stale.herinnering_verstuurd_op is not None
 
 
 @pytest.mark.django_db
@@ -147,8 +147,10 @@ def test_failing_smtp_leaves_the_reminder_due(settings):
     with pytest.raises(smtplib.SMTPException):
         send_due_reminders()
     inschrijving.refresh_from_db()
-    assert inschrijving.reminder_sent_at is None
-    assert inschrijving.reminder_claimed_at is None  # released: the next run does not wait for it to go stale
+    assert inschrijving.herinnering_verstuurd_op is None
+    assert (
+        inschrijving.herinnering_geclaimd_op is None
+    )  # released: the next run does not wait for it to go stale
 
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     assert send_due_reminders() == 1
@@ -179,7 +181,7 @@ def test_refused_address_is_given_up_on_without_blocking_the_others(settings):
     due()
     settings.MAILERS = {"default": {"BACKEND": REFUSING}}
     assert send_due_reminders() == 0
-    assert Inschrijving.objects.filter(reminder_sent_at__isnull=True).count() == 0
+    assert Inschrijving.objects.filter(herinnering_verstuurd_op__isnull=True).count() == 0
 
 
 @pytest.mark.django_db
@@ -223,7 +225,7 @@ def test_two_workers_at_once_send_each_reminder_once(postgres):
     per_address = Counter(message.to[0] for message in reminders())
     assert len(per_address) == 300
     assert max(per_address.values()) == 1
-    assert Inschrijving.objects.filter(reminder_sent_at__isnull=True).count() == 0
+    assert Inschrijving.objects.filter(herinnering_verstuurd_op__isnull=True).count() == 0
 
 
 @pytest.mark.django_db

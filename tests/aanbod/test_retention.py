@@ -53,7 +53,7 @@ def test_erase_expired_erases_exactly_the_personal_data():
     cancelled.refresh_from_db()
     assert cancelled.email == ""
     # The report's counts survive.
-    assert Activiteit.objects.with_bezetting().get(pk=activiteit.pk).bezet == 3
+    assert Activiteit.objects.met_bezetting().get(pk=activiteit.pk).bezet == 3
 
 
 def test_erase_expired_leaves_recent_and_upcoming_registrations_alone():

@@ -10,7 +10,7 @@ from tests import factories
 
 def found(query: str) -> list[str]:
     """Titles matching `query`, best first."""
-    result = search_aanbod(Aanbod.objects.published(), query)
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), query)
     return [a.titel for a in result.queryset.order_by("-rank", "titel")]
 
 
@@ -58,13 +58,13 @@ def test_a_match_in_the_title_ranks_above_one_in_the_description(postgres, slaap
 
 
 def test_typo_still_finds_the_word(postgres, slaap):
-    result = search_aanbod(Aanbod.objects.published(), "peuetr")
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), "peuetr")
     assert [a.titel for a in result.queryset] == ["Peuterturnen"]
     assert result.fuzzy is True
 
 
 def test_exact_words_are_not_reported_as_fuzzy(postgres, slaap):
-    result = search_aanbod(Aanbod.objects.published(), "peuterturnen")
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), "peuterturnen")
     assert result.fuzzy is False
     assert [a.titel for a in result.queryset] == ["Peuterturnen"]
 
@@ -80,7 +80,7 @@ def test_several_words_must_all_match(postgres, slaap):
 
 
 def test_nothing_similar_finds_nothing(postgres, slaap):
-    result = search_aanbod(Aanbod.objects.published(), "xylofoonconcert")
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), "xylofoonconcert")
     assert list(result.queryset) == []
 
 
@@ -118,7 +118,7 @@ def test_nul_bytes_and_odd_unicode_do_not_reach_postgres(postgres, client, slaap
 
 # ---- SQLite (and the fallback function on any database) ----------------------------------------
 def test_fallback_matches_every_word_in_any_field(db, slaap):
-    queryset = _search_fallback(Aanbod.objects.published(), "slapen bib", ["slapen", "bib"])
+    queryset = _search_fallback(Aanbod.objects.gepubliceerd(), "slapen bib", ["slapen", "bib"])
     assert [a.titel for a in queryset] == ["Voorlezen in de bib"]
 
 

@@ -122,7 +122,7 @@ def test_gemeente_by_postcode_resolves_to_its_gemeente(client, aanbod):
 
 
 def test_postcode_of_two_gemeenten_matches_both(client, aanbod):
-    brussel, etterbeek = Gemeente.objects.for_postcode("1040").order_by("naam")
+    brussel, etterbeek = Gemeente.objects.voor_postcode("1040").order_by("naam")
     aanbod["gent_0_3"].gemeenten.set([etterbeek])
     aanbod["antwerpen_6_12"].gemeenten.set([brussel])
     # Brussels is outside the (Flemish) werkgebied, so werkgebied-wide aanbod is not added.

@@ -137,7 +137,7 @@ def test_real_worker_delivers_the_confirmation(postgres, redis_url, client, tmp_
     assert "Slapen zonder tranen" in message["Subject"]
     assert inschrijving.token in message.get_body(("plain",)).get_content()
     assert [part.get_filename() for part in message.iter_attachments()] == ["activiteit.ics"]
-    assert inschrijving.status_mail_sent_at is not None
+    assert inschrijving.statusmail_verstuurd_op is not None
 
 
 # Transactional: the mail is queued when the registration commits, inside the request, as in production.
@@ -160,7 +160,7 @@ def test_broker_down_registration_succeeds_and_the_scan_delivers(client):
     assert seconds < 5  # the parent is not kept waiting on a dead broker
     inschrijving = Inschrijving.objects.get()
     assert inschrijving.status == Inschrijving.Status.BEVESTIGD
-    assert inschrijving.status_mail_sent_at is None
+    assert inschrijving.statusmail_verstuurd_op is None
     assert mail.outbox == []
 
     # The broker is back: the periodic scan delivers the confirmation and the reminder, once.
@@ -170,8 +170,8 @@ def test_broker_down_registration_succeeds_and_the_scan_delivers(client):
     # The confirmation carries the .ics, the reminder does not.
     assert sorted(bool(message.attachments) for message in mail.outbox) == [False, True]
     inschrijving.refresh_from_db()
-    assert inschrijving.status_mail_sent_at is not None
-    assert inschrijving.reminder_sent_at is not None
+    assert inschrijving.statusmail_verstuurd_op is not None
+    assert inschrijving.herinnering_verstuurd_op is not None
 
 
 @pytest.mark.django_db

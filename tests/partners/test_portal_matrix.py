@@ -3,7 +3,7 @@
 Roles: anonymous, bob (medewerker of A), alice (beheerder of A), charlie (beheerder of B: the outsider),
 dora (municipality staff, no partner), the coordinator. The vragen portal (/partner/vragen/…,
 /partner/signalen/…) is in the matrix too; /rapporten/ per gemeente and role is
-tests/vragen/test_reports.py::test_report_permission_matrix. Each request runs in a rolled-back
+tests/vragen/test_rapporten.py::test_report_permission_matrix. Each request runs in a rolled-back
 transaction so one POST (archive, cancel, remove) does not change what the next request sees.
 """
 

@@ -30,7 +30,7 @@ def test_list_shows_active_partners_with_their_published_aanbod_count(client, pa
     factories.AanbodFactory(partner=partner_a, status=Aanbod.Status.CONCEPT)
     factories.PartnerFactory(naam="Gestopt", actief=False)
     response = client.get("/en/partners/")
-    assert [(p.naam, p.aanbod_count) for p in response.context["page"].object_list] == [
+    assert [(p.naam, p.aantal_aanbod) for p in response.context["page"].object_list] == [
         ("Opvoedingswinkel A", 1),
         ("Spelotheek B", 0),
     ]

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from aanbod.spelotheek.models import UitleenTelling
-from vragen.reports import Periode, build_rapport
+from vragen.rapporten import Periode, build_rapport
 
 pytestmark = pytest.mark.django_db
 

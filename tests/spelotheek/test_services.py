@@ -82,7 +82,7 @@ def test_uitlening_return_damaged_flags_for_repair_out_of_catalogue(speelgoed, l
     uitlening = services.uitlening_create(speelgoed=speelgoed, lid=lid)
     services.uitlening_return(uitlening=uitlening, controle="beschadigd", opmerking="Deksel kapot")
     assert reload(speelgoed).status == Speelgoed.Status.IN_HERSTEL
-    assert not Speelgoed.objects.in_catalogue().filter(pk=speelgoed.pk).exists()
+    assert not Speelgoed.objects.in_catalogus().filter(pk=speelgoed.pk).exists()
     services.speelgoed_repaired(speelgoed=speelgoed)
     assert reload(speelgoed).status == Speelgoed.Status.BESCHIKBAAR
 

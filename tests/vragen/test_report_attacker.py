@@ -33,7 +33,7 @@ from aanbod.models import Inschrijving, Thema
 from tests import factories
 from tests.partners.portal_helpers import client_for
 from vragen.models import Kanaal, Leeftijdsband, Vraag, Vraagsteller, VraagThema
-from vragen.reports.periode import Periode
+from vragen.rapporten.periode import Periode
 
 M = 5
 TABLES = ["trend", "themas", "leeftijd", "vraagsteller", "kanaal", "doorverwijzingen"]
@@ -185,7 +185,7 @@ class Knowledge:
 
 
 def _csv_rows(content: bytes) -> list[list[str]]:
-    # The one export dialect: `;`, UTF-8 with a byte order mark (Excel in Belgium).
+    """The exports' one dialect (huisvanhetkind.lib.spreadsheets): UTF-8 with a BOM, `;`-separated."""
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
 
 

@@ -225,7 +225,7 @@ def seed_loans(partner: Partner, toys: list[Speelgoed], leden: list[Lid], today:
         made += 1
     # A year of anonymous counts, as returned loans leave them.
     rng = random.Random(f"tellingen:{partner.slug}")
-    gemeenten = {pc: Gemeente.objects.for_postcode(pc).order_by("nis").first() for pc in POSTCODES}
+    gemeenten = {pc: Gemeente.objects.voor_postcode(pc).order_by("nis").first() for pc in POSTCODES}
     for months_ago in range(1, 13):
         maand = (today.replace(day=1) - timedelta(days=months_ago * 30)).replace(day=1)
         for toy in rng.sample(toys, 40):

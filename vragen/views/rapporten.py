@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_cookie
 
 from ..forms import PeriodeForm, resolve_gemeente
-from ..reports import Periode, build_rapport, leesbare_gemeenten
-from ..reports.export import rapport_xlsx, tabel_csv
+from ..rapporten import Periode, build_rapport, leesbare_gemeenten
+from ..rapporten.export import rapport_xlsx, tabel_csv
 
 
 def _private(response):

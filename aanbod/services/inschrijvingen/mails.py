@@ -2,8 +2,8 @@
 
 Mails are state in the database, not messages in a queue:
 - the *status mail* of a registration (confirmed, on the waiting list, moved up, activity cancelled) is
-  due while `status_mail_sent_at` is NULL; the reminder is due while `reminder_sent_at` is NULL and the
-  activity starts within `REMINDER_HOURS_BEFORE` (sent by `.scan`);
+  due while `statusmail_verstuurd_op` is NULL; the reminder is due while `herinnering_verstuurd_op` is NULL
+  and the activity starts within `REMINDER_HOURS_BEFORE` (sent by `.scan`);
 - a sender claims a row with a conditional UPDATE (`… WHERE claimed_at IS NULL OR claimed_at < stale`),
   sends, and marks it sent only if its claim still holds; on an SMTP failure it releases the claim;
 - a Celery task is enqueued after commit for speed, and the periodic scan (`.scan`) delivers whatever a
@@ -77,7 +77,7 @@ def status_mails_on_commit(ids: list[int]) -> None:
 
 def status_mail_reset(queryset) -> int:
     """Mark the status mail of these registrations due again (their state changed)."""
-    return queryset.update(status_mail_sent_at=None, status_mail_claimed_at=None)
+    return queryset.update(statusmail_verstuurd_op=None, statusmail_geclaimd_op=None)
 
 
 def link_mail_on_commit(inschrijving: Inschrijving) -> None:
@@ -116,7 +116,7 @@ def _status_template(inschrijving: Inschrijving) -> str:
         return "inschrijving_activiteit_geannuleerd"
     if inschrijving.status == Inschrijving.Status.WACHTLIJST:
         return "inschrijving_wachtlijst"
-    if inschrijving.promoted_at is not None:
+    if inschrijving.doorgeschoven_op is not None:
         return "inschrijving_opgeschoven"
     return "inschrijving_bevestiging"
 
@@ -230,10 +230,10 @@ def status_mails_due(now):
     """Registrations whose status mail is due and not claimed by a live sender."""
     return (
         Inschrijving.objects.filter(
-            status_mail_sent_at__isnull=True, status__in=ACTIEF, gewist_op__isnull=True
+            statusmail_verstuurd_op__isnull=True, status__in=ACTIEF, gewist_op__isnull=True
         )
         .exclude(email="")
-        .filter(Q(status_mail_claimed_at__isnull=True) | Q(status_mail_claimed_at__lt=now - CLAIM_TIMEOUT))
+        .filter(Q(statusmail_geclaimd_op__isnull=True) | Q(statusmail_geclaimd_op__lt=now - CLAIM_TIMEOUT))
     )
 
 
@@ -243,14 +243,14 @@ def inschrijving_status_mail_send(*, inschrijving_id: int) -> bool:
     Which mail follows from the state at sending time (confirmation with .ics, waiting list, moved up
     with .ics, activity cancelled), so a late or repeated delivery is never out of date.
 
-    Side effects: claims `status_mail_claimed_at`, sends one mail, sets `status_mail_sent_at`; on an
+    Side effects: claims `statusmail_geclaimd_op`, sends one mail, sets `statusmail_verstuurd_op`; on an
     SMTP failure releases the claim and raises (the task retries, the periodic scan too).
     """
     now = timezone.now()
-    claimed = status_mails_due(now).filter(pk=inschrijving_id).update(status_mail_claimed_at=now)
+    claimed = status_mails_due(now).filter(pk=inschrijving_id).update(statusmail_geclaimd_op=now)
     if not claimed:
         return False
-    mine = Inschrijving.objects.filter(pk=inschrijving_id, status_mail_claimed_at=now)
+    mine = Inschrijving.objects.filter(pk=inschrijving_id, statusmail_geclaimd_op=now)
     inschrijving = with_mail_related(mine).first()
     if inschrijving is None:  # changed under us (promoted, cancelled): that change queued its own mail
         return False
@@ -265,9 +265,9 @@ def inschrijving_status_mail_send(*, inschrijving_id: int) -> bool:
             "status mail of inschrijving %s refused by the mail server; not retried", inschrijving_id
         )
     except MAIL_ERRORS:
-        mine.update(status_mail_claimed_at=None)
+        mine.update(statusmail_geclaimd_op=None)
         raise
-    marked = mine.update(status_mail_sent_at=timezone.now())
+    marked = mine.update(statusmail_verstuurd_op=timezone.now())
     return bool(marked) and not refused
 
 

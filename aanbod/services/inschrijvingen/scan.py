@@ -31,14 +31,14 @@ def _due_reminders(now):
     return (
         Inschrijving.objects.filter(
             status=Inschrijving.Status.BEVESTIGD,
-            reminder_sent_at__isnull=True,
+            herinnering_verstuurd_op__isnull=True,
             gewist_op__isnull=True,
             activiteit__geannuleerd=False,
             activiteit__start__gt=now,
             activiteit__start__lte=window_end,
         )
         .exclude(email="")
-        .filter(Q(reminder_claimed_at__isnull=True) | Q(reminder_claimed_at__lt=now - CLAIM_TIMEOUT))
+        .filter(Q(herinnering_geclaimd_op__isnull=True) | Q(herinnering_geclaimd_op__lt=now - CLAIM_TIMEOUT))
     )
 
 
@@ -55,8 +55,8 @@ def _claim_reminders(now) -> list[Inschrijving]:
         if not ids:
             return []
         # The conditional UPDATE is the claim itself, also where row locks do not exist (SQLite).
-        _due_reminders(now).filter(pk__in=ids).update(reminder_claimed_at=now)
-    return list(mails.with_mail_related(Inschrijving.objects.filter(pk__in=ids, reminder_claimed_at=now)))
+        _due_reminders(now).filter(pk__in=ids).update(herinnering_geclaimd_op=now)
+    return list(mails.with_mail_related(Inschrijving.objects.filter(pk__in=ids, herinnering_geclaimd_op=now)))
 
 
 def send_due_reminders() -> int:
@@ -69,7 +69,8 @@ def send_due_reminders() -> int:
     MARK_EVERY_SECONDS: a worker killed mid-run can double at most that fraction of a second of mails,
     while the database sees a few commits per second instead of one per mail.
 
-    Side effects: sets `reminder_claimed_at` and `reminder_sent_at`; sends mails over one connection.
+    Side effects: sets `herinnering_geclaimd_op` and `herinnering_verstuurd_op`; sends mails over one
+    connection.
     On an SMTP failure marks what was sent, releases the other claims and re-raises, so the next run
     (or the task's retry with backoff) sends them; a refused address is given up on (logged, marked).
     """
@@ -83,8 +84,8 @@ def send_due_reminders() -> int:
 
     def mark(claim) -> None:
         if done:
-            Inschrijving.objects.filter(pk__in=done, reminder_claimed_at=claim).update(
-                reminder_sent_at=timezone.now()
+            Inschrijving.objects.filter(pk__in=done, herinnering_geclaimd_op=claim).update(
+                herinnering_verstuurd_op=timezone.now()
             )
             done.clear()
 
@@ -93,7 +94,7 @@ def send_due_reminders() -> int:
     try:
         connection.open()
         while batch:
-            claim = batch[0].reminder_claimed_at
+            claim = batch[0].herinnering_geclaimd_op
             marked_at = time.monotonic()
             for inschrijving in batch:
                 try:
@@ -112,11 +113,13 @@ def send_due_reminders() -> int:
         # Whatever stopped us (SMTP down, a bug in rendering, a shutdown): what went out is marked, what
         # did not goes back at once, so the next run sends it instead of waiting for the claim to expire.
         if batch:
-            claim = batch[0].reminder_claimed_at
+            claim = batch[0].herinnering_geclaimd_op
             mark(claim)
             Inschrijving.objects.filter(
-                pk__in=[row.pk for row in batch], reminder_claimed_at=claim, reminder_sent_at__isnull=True
-            ).update(reminder_claimed_at=None)
+                pk__in=[row.pk for row in batch],
+                herinnering_geclaimd_op=claim,
+                herinnering_verstuurd_op__isnull=True,
+            ).update(herinnering_geclaimd_op=None)
         raise
     finally:
         connection.close()

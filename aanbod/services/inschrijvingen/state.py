@@ -86,7 +86,7 @@ def inschrijving_closed_reason(activiteit: Activiteit) -> str:
         return "geannuleerd"
     if activiteit.einde <= now:
         return "voorbij"
-    if not activiteit.aanbod.is_published or not activiteit.aanbod.partner.actief:
+    if not activiteit.aanbod.is_gepubliceerd or not activiteit.aanbod.partner.actief:
         return "offline"
     if activiteit.deadline <= now:
         return "gesloten"
@@ -95,7 +95,7 @@ def inschrijving_closed_reason(activiteit: Activiteit) -> str:
 
 def inschrijving_max_personen(inschrijving: Inschrijving, activiteit: Activiteit) -> int:
     """The most persons this registration may have now: room for the form; the change service checks
-    again under the lock. `activiteit` annotated `with_bezetting()` saves a query."""
+    again under the lock. `activiteit` annotated `met_bezetting()` saves a query."""
     maximum = activiteit.max_personen_per_inschrijving
     if inschrijving.status == Inschrijving.Status.BEVESTIGD:
         if inschrijving_closed_reason(activiteit):
@@ -332,7 +332,7 @@ def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
     capacity everyone waiting moves up.
 
     Side effects: locks the activity (joins the caller's transaction and lock if there is one);
-    status → bevestigd, `promoted_at` set; after commit the "you moved up" mail of each is queued.
+    status → bevestigd, `doorgeschoven_op` set; after commit the "you moved up" mail of each is queued.
     """
     with transaction.atomic():
         activiteit = activiteit_lock(activiteit.pk)
@@ -352,15 +352,15 @@ def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
             if vrij is not None and inschrijving.aantal_personen > vrij:
                 continue
             inschrijving.status = Inschrijving.Status.BEVESTIGD
-            inschrijving.promoted_at = now
-            inschrijving.status_mail_sent_at = None
-            inschrijving.status_mail_claimed_at = None
+            inschrijving.doorgeschoven_op = now
+            inschrijving.statusmail_verstuurd_op = None
+            inschrijving.statusmail_geclaimd_op = None
             inschrijving.save(
                 update_fields=[
                     "status",
-                    "promoted_at",
-                    "status_mail_sent_at",
-                    "status_mail_claimed_at",
+                    "doorgeschoven_op",
+                    "statusmail_verstuurd_op",
+                    "statusmail_geclaimd_op",
                     "bijgewerkt_op",
                 ]
             )

@@ -298,7 +298,7 @@ class Command(BaseCommand):
         )
         nieuw = []
         for act in activiteiten:
-            if not act.inschrijving_nodig or not act.capaciteit or not act.aanbod.is_published:
+            if not act.inschrijving_nodig or not act.capaciteit or not act.aanbod.is_gepubliceerd:
                 continue
             start = timezone.localtime(act.start)
             rng = random.Random(f"inschrijvingen|{act.aanbod.slug}|{start.isoformat()}")
@@ -340,7 +340,7 @@ class Command(BaseCommand):
                         aangemaakt_op=aangemaakt,
                         # Demo registrations were "mailed" when they were made: the first periodic scan
                         # must not send a status mail for every one of them.
-                        status_mail_sent_at=aangemaakt,
+                        statusmail_verstuurd_op=aangemaakt,
                         geannuleerd_op=aangemaakt + timedelta(hours=5)
                         if status == Inschrijving.Status.GEANNULEERD
                         else None,

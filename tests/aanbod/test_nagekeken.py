@@ -1,4 +1,4 @@
-"""Freshness: the monthly reminder of aanbod not confirmed for AANBOD_CONFIRM_MONTHS months, its signed
+"""Nagekeken: the monthly reminder of aanbod not confirmed for AANBOD_NAGEKEKEN_MONTHS months, its signed
 "still correct" links, and the one-year flag on the dashboard."""
 
 import datetime as dt
@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aanbod.models import Aanbod
-from aanbod.services import freshness
-from aanbod.tasks.freshness import remind_unconfirmed_aanbod
+from aanbod.services import nagekeken
+from aanbod.tasks.nagekeken import remind_niet_nagekeken_aanbod
 from tests import factories
 from tests.partners.portal_helpers import client_for
 
@@ -35,7 +35,7 @@ def test_reminder_mails_each_partner_its_unconfirmed_aanbod(oud_a, partner_a, pa
         partner=partner_a, titel="Concept", status=Aanbod.Status.CONCEPT, nagekeken_op=None
     )
     factories.AanbodFactory(partner=partner_b, titel="Van B", nagekeken_op=None)
-    assert remind_unconfirmed_aanbod.delay().get() == 2
+    assert remind_niet_nagekeken_aanbod.delay().get() == 2
     by_recipient = {tuple(m.to): m for m in mail.outbox}
     assert set(by_recipient) == {
         ("info@a.example", "alice@example.org"),
@@ -51,24 +51,24 @@ def test_reminder_mails_each_partner_its_unconfirmed_aanbod(oud_a, partner_a, pa
 
 
 def test_reminder_is_sent_once_a_month(oud_a):
-    remind_unconfirmed_aanbod.delay()
-    remind_unconfirmed_aanbod.delay()
+    remind_niet_nagekeken_aanbod.delay()
+    remind_niet_nagekeken_aanbod.delay()
     assert len(mail.outbox) == 1
 
 
 def test_reminder_respects_the_setting(oud_a, settings):
-    settings.AANBOD_CONFIRM_MONTHS = 12
-    assert remind_unconfirmed_aanbod.delay().get() == 0
+    settings.AANBOD_NAGEKEKEN_MONTHS = 12
+    assert remind_niet_nagekeken_aanbod.delay().get() == 0
     assert mail.outbox == []
 
 
-def _confirm_url(body: str) -> str:
+def _nakijk_url(body: str) -> str:
     return re.search(r"https?://\S+(/partner/aanbod/nagekeken/\S+/)", body).group(1)
 
 
-def test_confirm_link_works_without_login_after_a_click(client, oud_a):
-    remind_unconfirmed_aanbod.delay()
-    url = _confirm_url(mail.outbox[0].body)
+def test_nakijk_link_works_without_login_after_a_click(client, oud_a):
+    remind_niet_nagekeken_aanbod.delay()
+    url = _nakijk_url(mail.outbox[0].body)
     response = client.get(url)
     assert response.status_code == 200
     oud_a.refresh_from_db()
@@ -79,14 +79,14 @@ def test_confirm_link_works_without_login_after_a_click(client, oud_a):
     assert oud_a.nagekeken_op == timezone.localdate()
 
 
-def test_confirm_link_expires_and_cannot_be_forged(client, oud_a, monkeypatch):
-    token = freshness.freshness_token(oud_a)
+def test_nakijk_link_expires_and_cannot_be_forged(client, oud_a, monkeypatch):
+    token = nagekeken.nagekeken_token(oud_a)
     url = reverse("portal_aanbod_nagekeken_link", kwargs={"token": token})
     forged = reverse("portal_aanbod_nagekeken_link", kwargs={"token": token[:-2] + "xx"})
     assert client.post(forged).status_code == 410
     other = signing.dumps({"a": oud_a.pk}, salt="another-purpose", compress=True)
     assert client.post(reverse("portal_aanbod_nagekeken_link", kwargs={"token": other})).status_code == 410
-    later = timezone.now() + dt.timedelta(days=freshness.CONFIRM_LINK_DAYS + 1)
+    later = timezone.now() + dt.timedelta(days=nagekeken.NAGEKEKEN_LINK_DAYS + 1)
     monkeypatch.setattr(signing.time, "time", lambda: later.timestamp())
     assert client.post(url).status_code == 410
     oud_a.refresh_from_db()
@@ -105,11 +105,11 @@ def test_dashboard_flags_aanbod_unconfirmed_for_a_year(bob, partner_a):
     response = client_for(bob).get(reverse("partner_dashboard"))
     page = response.content.decode()
     assert "Heel oud" in page and "Half jaar" in page
-    flagged = response.context["lang_niet_bevestigd"]
+    flagged = response.context["lang_niet_nagekeken"]
     assert set(Aanbod.objects.filter(pk__in=flagged).values_list("titel", flat=True)) == {"Heel oud"}
 
 
-def test_confirm_from_dashboard(bob, oud_a):
+def test_mark_nagekeken_from_dashboard(bob, oud_a):
     response = client_for(bob).post(
         reverse("portal_aanbod_nagekeken", kwargs={"pk": oud_a.pk}), {"next": "dashboard"}
     )

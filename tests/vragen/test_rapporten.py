@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from aanbod.models import Inschrijving, Thema
 from tests import factories
 from vragen.models import Kanaal, Signaal, Vraag
-from vragen.reports import Periode, PeriodeError, build_rapport
-from vragen.reports.periode import kwartaal_einde
+from vragen.rapporten import Periode, PeriodeError, build_rapport
+from vragen.rapporten.periode import kwartaal_einde
 from vragen.suppression import Count
 
 JAAR = Periode(2025)

@@ -1,7 +1,7 @@
 """One gemeente's signal report for one year of the publication grid (vragen/THREAT_MODEL.md).
 
 Every count of people passes through vragen.suppression before it leaves this module, by way of the
-grid (vragen.reports.raster): the questions per quarter that has ended, a year column once the year
+grid (vragen.rapporten.raster): the questions per quarter that has ended, a year column once the year
 is complete, and the previous year's column exactly as that year's own report publishes it. The true
 value of a suppressed cell is never put in a `Tabel`. Rows keep a fixed order (thema order, the order
 of the choices, partner names): sorting by count would leak how "< 5" and "x" cells compare.
@@ -137,7 +137,7 @@ def leesbare_gemeenten(user):
 
 def _rows(jaar: int) -> dict[str, list[tuple]]:
     """(key, label) per table. Fixed for a year whatever the data, so that adding a question to one
-    quarter never changes how another quarter is published (vragen.reports.raster)."""
+    quarter never changes how another quarter is published (vragen.rapporten.raster)."""
     themas = [(t.pk, t.label) for t in Thema.objects.order_by("volgorde", "naam")]
     begin = timezone.make_aware(datetime.combine(date(jaar, 1, 1), time.min))
     partners = [
@@ -269,7 +269,7 @@ def build_rapport(
     ]
     if rapport.kwartaal is not None:
         rapport.tabellen.append(_aanbod(gemeente, rapport.kwartaal, kwartaal_einde(rapport.kwartaal), m))
-    rapport.tabellen.append(spelotheek_tabel(gemeente, periode, m))  # vragen/reports/spelotheek.py
+    rapport.tabellen.append(spelotheek_tabel(gemeente, periode, m))  # vragen/rapporten/spelotheek.py
     signalen_tabel, signalen = _signalen(gemeente, periode)
     rapport.tabellen += signalen_tabel
     rapport.signalen = signalen
@@ -381,7 +381,7 @@ def _aanbod(gemeente: Gemeente, van: date, tot: date, m: int) -> Tabel:
             start__date__lte=tot,
             start__lte=timezone.now(),
         )
-        .with_bezetting()
+        .met_bezetting()
         .annotate(
             aanwezigen=Coalesce(
                 Sum("inschrijvingen__aantal_personen", filter=bevestigd & Q(inschrijvingen__aanwezig=True)), 0

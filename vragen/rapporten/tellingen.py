@@ -2,7 +2,7 @@
 
 Six grouped queries over the gemeente's questions of the years asked (index scans on vraag_rapport_idx
 and vraagthema_rapport_idx on PostgreSQL). These are true counts: they must pass through
-vragen.suppression (see vragen.reports.raster) before anyone sees them.
+vragen.suppression (see vragen.rapporten.raster) before anyone sees them.
 """
 
 from dataclasses import dataclass, field
