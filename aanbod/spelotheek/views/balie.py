@@ -38,7 +38,7 @@ def balie_view(view):
     @never_cache
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
-        partner = get_object_or_404(user_partners(request.user), slug=slug)
+        partner = get_object_or_404(user_partners(), slug=slug)
         with scope(partner=[partner.pk]):
             return view(request, partner, *args, **kwargs)
 
@@ -48,7 +48,7 @@ def balie_view(view):
 @partner_required
 @require_safe
 def balie_kiezen(request):
-    partners = list(user_partners(request.user))
+    partners = list(user_partners())
     if len(partners) == 1:
         return redirect("balie", slug=partners[0].slug)
     return render(request, "spelotheek/balie/kiezen.html", {"partners": partners})
