@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from aanbod.models import Activiteit, Inschrijving
+from aanbod.models import Activiteit, Inschrijving, Reeks
 from aanbod.uitwisseling import services as uitdatabank
 from huisvanhetkind.lib.scoping import ALL, partner_scope, scoped_ids
 
@@ -40,6 +40,16 @@ from .mails import (
 )
 
 logger = logging.getLogger(__name__)
+
+# What a family registers for: one activity, or a whole series (Reeks) of meetings. The series has the
+# same attributes the rules read (capaciteit, deadline, start, geannuleerd, …), so each rule is written
+# once for both; `_doel_filter` picks the registration's foreign key.
+Doel = Activiteit | Reeks
+
+
+def _doel_filter(doel: Doel) -> dict:
+    return {"reeks": doel} if isinstance(doel, Reeks) else {"activiteit": doel}
+
 
 # Who moves up first: the order of registering.
 WACHTLIJST_ORDER = ("aangemaakt_op", "id")
@@ -68,16 +78,18 @@ def _in_partner_scope(rule):
     def wrapper(*args, **kwargs):
         if scoped_ids("partner") is ALL:
             return rule(*args, **kwargs)
-        owner = kwargs.get("activiteit") or (args[0] if args else kwargs["inschrijving"])
+        owner = (
+            kwargs.get("activiteit") or kwargs.get("reeks") or (args[0] if args else kwargs["inschrijving"])
+        )
         if isinstance(owner, Inschrijving):
-            owner = owner.activiteit
+            owner = owner.doel
         with partner_scope(owner.aanbod.partner_id):
             return rule(*args, **kwargs)
 
     return wrapper
 
 
-def inschrijving_closed_reason(activiteit: Activiteit) -> str:
+def inschrijving_closed_reason(activiteit: Doel) -> str:
     """Why registration is closed ('' when open): niet_nodig, geannuleerd, voorbij, gesloten, offline."""
     now = timezone.now()
     if not (activiteit.inschrijving_nodig and activiteit.aanbod.inschrijving_nodig):
@@ -93,7 +105,7 @@ def inschrijving_closed_reason(activiteit: Activiteit) -> str:
     return ""
 
 
-def inschrijving_max_personen(inschrijving: Inschrijving, activiteit: Activiteit) -> int:
+def inschrijving_max_personen(inschrijving: Inschrijving, activiteit: Doel) -> int:
     """The most persons this registration may have now: room for the form; the change service checks
     again under the lock. `activiteit` annotated `with_bezetting()` saves a query."""
     maximum = activiteit.max_personen_per_inschrijving
@@ -105,32 +117,32 @@ def inschrijving_max_personen(inschrijving: Inschrijving, activiteit: Activiteit
     return max(maximum, inschrijving.aantal_personen, 1)
 
 
-def inschrijving_may_change(inschrijving: Inschrijving, activiteit: Activiteit | None = None) -> bool:
+def inschrijving_may_change(inschrijving: Inschrijving, activiteit: Doel | None = None) -> bool:
     """The parent may still change or cancel: the registration is neither cancelled nor erased, and the
-    activity is neither cancelled nor begun."""
-    activiteit = activiteit or inschrijving.activiteit
+    activity is neither cancelled nor begun (a series: its last meeting has not begun)."""
+    activiteit = activiteit or inschrijving.doel
     return (
         inschrijving.status != Inschrijving.Status.GEANNULEERD
         and inschrijving.gewist_op is None
         and not activiteit.geannuleerd
-        and activiteit.start > timezone.now()
+        and activiteit.laatste_start > timezone.now()
     )
 
 
 def inschrijvingen_with_volgnummer(queryset: QuerySet) -> QuerySet:
-    """Annotate `volgnummer`: the place within its activity and status (for a waiting registration: its
-    place on the waiting list, 1 = the first to move up).
+    """Annotate `volgnummer`: the place within its activity (or series) and status (for a waiting
+    registration: its place on the waiting list, 1 = the first to move up).
 
     Ordered confirmed first, then the waiting list in the order people will move up, then cancelled.
     """
     return queryset.annotate(
         volgnummer=Window(
             RowNumber(),
-            partition_by=[F("activiteit_id"), F("status")],
+            partition_by=[F("activiteit_id"), F("reeks_id"), F("status")],
             order_by=[F(field).asc() for field in WACHTLIJST_ORDER],
         ),
         status_volgorde=_STATUS_ORDER,
-    ).order_by("activiteit__start", "activiteit_id", "status_volgorde", *WACHTLIJST_ORDER)
+    ).order_by("activiteit__start", "activiteit_id", "reeks_id", "status_volgorde", *WACHTLIJST_ORDER)
 
 
 @_in_partner_scope
@@ -139,7 +151,9 @@ def wachtlijst_positie(inschrijving: Inschrijving) -> int | None:
     if inschrijving.status != Inschrijving.Status.WACHTLIJST:
         return None
     wachtend = Inschrijving.objects.filter(
-        activiteit_id=inschrijving.activiteit_id, status=Inschrijving.Status.WACHTLIJST
+        activiteit_id=inschrijving.activiteit_id,
+        reeks_id=inschrijving.reeks_id,
+        status=Inschrijving.Status.WACHTLIJST,
     )
     plaatsen = dict(inschrijvingen_with_volgnummer(wachtend).values_list("pk", "volgnummer"))
     return plaatsen.get(inschrijving.pk)
@@ -148,13 +162,13 @@ def wachtlijst_positie(inschrijving: Inschrijving) -> int | None:
 # --- Places and the lock ------------------------------------------------------------------------------
 
 
-def _bezet(activiteit: Activiteit) -> int:
-    return Inschrijving.objects.filter(activiteit=activiteit, status=Inschrijving.Status.BEVESTIGD).aggregate(
-        n=Coalesce(Sum("aantal_personen"), 0)
-    )["n"]
+def _bezet(activiteit: Doel) -> int:
+    return Inschrijving.objects.filter(
+        **_doel_filter(activiteit), status=Inschrijving.Status.BEVESTIGD
+    ).aggregate(n=Coalesce(Sum("aantal_personen"), 0))["n"]
 
 
-def _vrij(activiteit: Activiteit, bezet: int) -> int | None:
+def _vrij(activiteit: Doel, bezet: int) -> int | None:
     if activiteit.capaciteit is None:
         return None
     return max(activiteit.capaciteit - bezet, 0)
@@ -174,6 +188,24 @@ def activiteit_lock(activiteit_id: int) -> Activiteit:
     )
 
 
+def reeks_lock(reeks_id: int) -> Reeks:
+    """The series, locked until the end of the transaction (only its own row), as `activiteit_lock`."""
+    if db_connection.vendor == "sqlite":
+        Reeks.objects.filter(pk=reeks_id).update(capaciteit=F("capaciteit"))
+    return Reeks.objects.select_for_update(of=("self",)).select_related("aanbod__partner").get(pk=reeks_id)
+
+
+def doel_lock(doel: Doel) -> Doel:
+    """Lock what is registered for: the activity or the series."""
+    return reeks_lock(doel.pk) if isinstance(doel, Reeks) else activiteit_lock(doel.pk)
+
+
+def _inschrijving_doel_lock(inschrijving: Inschrijving) -> Doel:
+    if inschrijving.reeks_id:
+        return reeks_lock(inschrijving.reeks_id)
+    return activiteit_lock(inschrijving.activiteit_id)
+
+
 def _normalise_email(email: str) -> str:
     # One spelling per address, so the one-active-registration-per-address constraint catches
     # "Jan@Example.org" and "jan@example.org" as the same parent.
@@ -186,7 +218,7 @@ def _normalise_email(email: str) -> str:
 @_in_partner_scope
 def inschrijving_create(
     *,
-    activiteit: Activiteit,
+    activiteit: Doel,
     naam: str,
     email: str,
     telefoon: str = "",
@@ -194,7 +226,8 @@ def inschrijving_create(
     taal: str,
     wachtlijst_ok: bool = True,
 ) -> tuple[Inschrijving, bool]:
-    """Register for an activity; returns (inschrijving, created).
+    """Register for an activity or a whole series (`activiteit` may be a Reeks); returns
+    (inschrijving, created).
 
     With enough places left the registration is confirmed; otherwise it goes on the waiting list
     (or, with `wachtlijst_ok=False`, raises ValidationError code "volzet"). An active registration with
@@ -208,7 +241,7 @@ def inschrijving_create(
     """
     email = _normalise_email(email)
     with transaction.atomic():
-        activiteit = activiteit_lock(activiteit.pk)
+        activiteit = doel_lock(activiteit)
         if reden := inschrijving_closed_reason(activiteit):
             raise ValidationError(
                 _("Registration for this activity is closed."), code="gesloten", params={"reden": reden}
@@ -219,7 +252,7 @@ def inschrijving_create(
                 code="aantal",
                 params={"max": activiteit.max_personen_per_inschrijving},
             )
-        bestaand = Inschrijving.objects.actief().filter(activiteit=activiteit, email=email).first()
+        bestaand = Inschrijving.objects.actief().filter(**_doel_filter(activiteit), email=email).first()
         if bestaand is not None:
             link_mail_on_commit(bestaand)
             return bestaand, False
@@ -233,7 +266,7 @@ def inschrijving_create(
             raise ValidationError(_("There are not enough places left."), code="volzet")
 
         inschrijving = Inschrijving(
-            activiteit=activiteit,
+            **_doel_filter(activiteit),
             naam=naam.strip(),
             email=email,
             telefoon=telefoon.strip(),
@@ -247,11 +280,11 @@ def inschrijving_create(
                 inschrijving.save()
         except IntegrityError:
             # Only reachable if the activity lock was bypassed; the constraint still keeps one per address.
-            bestaand = Inschrijving.objects.actief().get(activiteit=activiteit, email=email)
+            bestaand = Inschrijving.objects.actief().get(**_doel_filter(activiteit), email=email)
             link_mail_on_commit(bestaand)
             return bestaand, False
         status_mail_on_commit(inschrijving)
-        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
+        _beschikbaarheid_changed(activiteit)
     return inschrijving, True
 
 
@@ -267,7 +300,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
     `wachtlijst_promote`, which mails whoever moves up after commit).
     """
     with transaction.atomic():
-        activiteit = activiteit_lock(inschrijving.activiteit_id)
+        activiteit = _inschrijving_doel_lock(inschrijving)
         inschrijving = Inschrijving.objects.select_for_update(of=("self",)).get(pk=inschrijving.pk)
         if not inschrijving_may_change(inschrijving, activiteit):
             raise ValidationError(_("This registration can no longer be changed."), code="gesloten")
@@ -297,7 +330,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
         inschrijving.aantal_personen = aantal_personen
         inschrijving.save(update_fields=["aantal_personen", "bijgewerkt_op"])
         wachtlijst_promote(activiteit=activiteit)
-        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
+        _beschikbaarheid_changed(activiteit)
     inschrijving.refresh_from_db()
     return inschrijving
 
@@ -309,7 +342,7 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
     Side effects: locks the activity; status → geannuleerd; `wachtlijst_promote` mails whoever moves up.
     """
     with transaction.atomic():
-        activiteit = activiteit_lock(inschrijving.activiteit_id)
+        activiteit = _inschrijving_doel_lock(inschrijving)
         inschrijving = Inschrijving.objects.select_for_update(of=("self",)).get(pk=inschrijving.pk)
         if inschrijving.status == Inschrijving.Status.GEANNULEERD:
             return inschrijving
@@ -317,12 +350,19 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
         inschrijving.geannuleerd_op = timezone.now()
         inschrijving.save(update_fields=["status", "geannuleerd_op", "bijgewerkt_op"])
         wachtlijst_promote(activiteit=activiteit)
-        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
+        _beschikbaarheid_changed(activiteit)
     return inschrijving
 
 
+def _beschikbaarheid_changed(doel: Doel) -> None:
+    if isinstance(doel, Reeks):
+        # UiTdatabank publishes single activities; a series' availability is not sent yet.
+        return
+    uitdatabank.beschikbaarheid_changed(activiteit=doel)
+
+
 @_in_partner_scope
-def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
+def wachtlijst_promote(*, activiteit: Doel) -> list[Inschrijving]:
     """Move waiting registrations up into the free places: in order of registration, first fit.
 
     Whole registrations only; one that does not fit is skipped for now and stays first in line (see the
@@ -333,12 +373,12 @@ def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
     status → bevestigd, `promoted_at` set; after commit the "you moved up" mail of each is queued.
     """
     with transaction.atomic():
-        activiteit = activiteit_lock(activiteit.pk)
-        if activiteit.geannuleerd or activiteit.start <= timezone.now():
+        activiteit = doel_lock(activiteit)
+        if activiteit.geannuleerd or activiteit.wachtlijst_tot <= timezone.now():
             return []
         wachtend = list(
             Inschrijving.objects.select_for_update(of=("self",))
-            .filter(activiteit=activiteit, status=Inschrijving.Status.WACHTLIJST)
+            .filter(**_doel_filter(activiteit), status=Inschrijving.Status.WACHTLIJST)
             .order_by(*WACHTLIJST_ORDER)
         )
         if not wachtend:

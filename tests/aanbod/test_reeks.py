@@ -1,0 +1,147 @@
+"""Series (Reeks): one registration for every meeting, with the series' capacity and waiting list."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from aanbod.models import Activiteit, Inschrijving
+from aanbod.services import inschrijvingen
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reeks(partner_a):
+    return factories.ReeksFactory(
+        aanbod__partner=partner_a, aanbod__titel="Positief opvoeden", capaciteit=2, bijeenkomsten=3
+    )
+
+
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    def send(path, payload=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, payload or {})
+
+    return send
+
+
+def register(reeks, email, n=1):
+    return inschrijvingen.inschrijving_create(
+        activiteit=reeks, naam="Ouder", email=email, aantal_personen=n, taal="nl-be"
+    )[0]
+
+
+def test_reeks_meetings_are_in_date_order_with_part_numbers(reeks):
+    meetings = reeks.bijeenkomsten
+    assert [m.start for m in meetings] == sorted(m.start for m in meetings)
+    assert [m.deel for m in meetings] == [(1, 3), (2, 3), (3, 3)]
+    assert reeks.start == meetings[0].start
+    assert reeks.einde == meetings[-1].einde
+    assert factories.ActiviteitFactory().deel is None
+
+
+def test_inschrijving_needs_exactly_one_of_activiteit_or_reeks(reeks):
+    activiteit = reeks.bijeenkomsten[0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Inschrijving.objects.create(activiteit=activiteit, reeks=reeks, naam="X", email="x@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Inschrijving.objects.create(naam="X", email="y@example.org")
+
+
+def test_reeks_registration_fills_the_series_then_the_waiting_list(reeks):
+    first = register(reeks, "a@example.org", 2)
+    second = register(reeks, "b@example.org", 1)
+    assert first.reeks == reeks and first.activiteit is None
+    assert first.status == Inschrijving.Status.BEVESTIGD
+    assert second.status == Inschrijving.Status.WACHTLIJST
+    assert inschrijvingen.wachtlijst_positie(second) == 1
+    assert reeks.plaatsen_vrij == 0
+
+
+def test_reeks_same_address_registers_once(reeks):
+    first = register(reeks, "a@example.org")
+    again, created = inschrijvingen.inschrijving_create(
+        activiteit=reeks, naam="Ouder", email="A@example.org", aantal_personen=1, taal="nl-be"
+    )
+    assert not created and again.pk == first.pk
+
+
+def test_reeks_cancel_moves_the_waiting_list_up(reeks):
+    first = register(reeks, "a@example.org", 2)
+    second = register(reeks, "b@example.org", 1)
+    inschrijvingen.inschrijving_cancel(inschrijving=first)
+    second.refresh_from_db()
+    assert second.status == Inschrijving.Status.BEVESTIGD
+    assert second.promoted_at is not None
+
+
+def test_reeks_change_beyond_places_left_is_refused(reeks):
+    first = register(reeks, "a@example.org", 1)
+    register(reeks, "b@example.org", 1)
+    with pytest.raises(ValidationError) as error:
+        inschrijvingen.inschrijving_change(inschrijving=first, aantal_personen=2)
+    assert error.value.code == "volzet"
+
+
+def test_reeks_closed_after_the_first_meeting_without_late_joining(reeks):
+    first = reeks.bijeenkomsten[0]
+    Activiteit.objects.filter(pk=first.pk).update(
+        start=first.start.replace(year=first.start.year - 1),
+        einde=first.einde.replace(year=first.einde.year - 1),
+    )
+    reeks = type(reeks).objects.get(pk=reeks.pk)
+    assert inschrijvingen.inschrijving_closed_reason(reeks) == "gesloten"
+
+
+def test_reeks_late_joining_until_a_given_meeting(reeks):
+    first, second, _third = reeks.bijeenkomsten
+    Activiteit.objects.filter(pk=first.pk).update(
+        start=first.start.replace(year=first.start.year - 1),
+        einde=first.einde.replace(year=first.einde.year - 1),
+    )
+    reeks.laat_instappen_tot = second
+    reeks.save()
+    reeks = type(reeks).objects.get(pk=reeks.pk)
+    assert inschrijvingen.inschrijving_closed_reason(reeks) == ""
+    assert reeks.deadline == second.start
+
+
+def test_reeks_register_page_lists_every_meeting_and_registers_once(client, post, reeks):
+    path = reverse("reeks_inschrijven", kwargs={"pk": reeks.pk})
+    page = client.get(path)
+    assert page.status_code == 200
+    assert b"reeks-bijeenkomsten" in page.content
+    response = post(
+        path, {"naam": "Sara", "email": "sara@example.org", "telefoon": "", "aantal_personen": "1"}
+    )
+    assert response.status_code == 302
+    inschrijving = Inschrijving.objects.get(reeks=reeks)
+    manage = client.get(response["Location"])
+    assert manage.status_code == 200
+    assert manage.content.count(b"<time datetime=") >= 3
+    assert len(mail.outbox) == 1
+    ics = [a for a in mail.outbox[0].attachments if a[0].endswith(".ics")][0][1]
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert ics.count("BEGIN:VEVENT") == 3
+    calendar = client.get(reverse("inschrijving_ics", kwargs={"token": inschrijving.token}))
+    assert calendar.content.decode().count("BEGIN:VEVENT") == 3
+
+
+def test_reeks_register_unpublished_is_404(client, reeks):
+    reeks.aanbod.status = "concept"
+    reeks.aanbod.save()
+    assert client.get(reverse("reeks_inschrijven", kwargs={"pk": reeks.pk})).status_code == 404
+
+
+def test_reeks_registrations_are_scoped_to_their_partner(reeks, partner_a, partner_b):
+    from huisvanhetkind.lib.scoping import scope
+
+    register(reeks, "a@example.org")
+    with scope(partner=[partner_a.pk]):
+        assert Inschrijving.objects.filter(reeks=reeks).count() == 1
+    with scope(partner=[partner_b.pk]):
+        assert Inschrijving.objects.filter(reeks=reeks).count() == 0
