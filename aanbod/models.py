@@ -567,6 +567,23 @@ class ActiviteitQuerySet(models.QuerySet):
             ),
         )
 
+    def with_deel(self) -> "ActiviteitQuerySet":
+        """Annotate `deel_nr` and `deel_van` ("part n of m" of a series; NULL for a single activity)."""
+        same_reeks = Activiteit._base_manager.filter(reeks=models.OuterRef("reeks")).order_by()
+        count = models.Func(F("pk"), function="COUNT")
+        return self.annotate(
+            deel_nr=models.Subquery(
+                same_reeks.filter(
+                    Q(start__lt=models.OuterRef("start"))
+                    | Q(start=models.OuterRef("start"), pk__lte=models.OuterRef("pk"))
+                )
+                .values("reeks")
+                .annotate(n=count)
+                .values("n")
+            ),
+            deel_van=models.Subquery(same_reeks.values("reeks").annotate(n=count).values("n")),
+        )
+
 
 class Activiteit(SingleLineText, models.Model):
     """One dated occurrence of an aanbod."""
@@ -694,6 +711,8 @@ class Activiteit(SingleLineText, models.Model):
         """(n, m) for "meeting n of m" of a series; None for a single activity."""
         if not self.reeks_id:
             return None
+        if getattr(self, "deel_van", None):
+            return self.deel_nr, self.deel_van
         meetings = self.reeks.bijeenkomsten
         ids = [m.pk for m in meetings]
         return (ids.index(self.pk) + 1 if self.pk in ids else 0), len(ids)

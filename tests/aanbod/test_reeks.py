@@ -145,3 +145,38 @@ def test_reeks_registrations_are_scoped_to_their_partner(reeks, partner_a, partn
         assert Inschrijving.objects.filter(reeks=reeks).count() == 1
     with scope(partner=[partner_b.pk]):
         assert Inschrijving.objects.filter(reeks=reeks).count() == 0
+
+
+# --- The aanbod page and the agenda ---------------------------------------------------------------------
+
+
+def test_aanbod_page_shows_one_registration_block_per_series_with_every_date(client, reeks):
+    single = factories.ActiviteitFactory(aanbod=reeks.aanbod)
+    page = client.get(reeks.aanbod.get_absolute_url())
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert content.count(reverse("reeks_inschrijven", kwargs={"pk": reeks.pk})) == 1
+    assert "You register for the whole series." in content
+    assert "part 1 of 3" in content and "part 3 of 3" in content
+    for meeting in reeks.bijeenkomsten:
+        assert reverse("activiteit_inschrijven", kwargs={"pk": meeting.pk}) not in content
+    assert reverse("activiteit_inschrijven", kwargs={"pk": single.pk}) in content
+    assert "A single activity: you register for this date." in content
+
+
+def test_aanbod_page_of_a_drop_in_says_just_come_along(client):
+    activiteit = factories.ActiviteitFactory(inschrijving_nodig=False)
+    content = client.get(activiteit.aanbod.get_absolute_url()).content.decode()
+    assert "No need to register: just come along." in content
+
+
+def test_aanbod_page_by_appointment_says_how_to_get_in(client):
+    aanbod = factories.AanbodFactory(soort="consultatie", contact_telefoon="09 123 45 67")
+    content = client.get(aanbod.get_absolute_url()).content.decode()
+    assert "This runs by appointment: there are no fixed dates." in content
+    assert "09 123 45 67" in content
+
+
+def test_agenda_marks_series_meetings_part_n_of_m(client, reeks):
+    content = client.get(reverse("agenda")).content.decode()
+    assert "part 1 of 3" in content and "part 2 of 3" in content and "part 3 of 3" in content
