@@ -64,6 +64,7 @@ class WanneerFilter(admin.SimpleListFilter):
 
 class InschrijvingInline(admin.TabularInline):
     model = Inschrijving
+    fk_name = "activiteit"
     extra = 0
     fields = [
         "naam",

@@ -428,6 +428,9 @@ class Reeks(SingleLineText, models.Model):
     geannuleerd = models.BooleanField(_("cancelled"), default=False)
     geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     annulering_reden = models.CharField(_("reason for cancellation"), max_length=250, blank=True)
+    annulering_gemeld_op = models.DateTimeField(
+        _("registrants told of cancellation at"), null=True, blank=True
+    )
     aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
     bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -769,6 +772,16 @@ class Inschrijving(SingleLineText, models.Model):
     geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # A series registration: the meeting the last claimed reminder was for (claimed once per meeting).
+    herinnering_voor = models.ForeignKey(
+        Activiteit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last reminder for meeting"),
+    )
     # The status mail (confirmation, waiting list, moved up, activity cancelled) tells the parent the
     # registration's current state. It is claimed and marked like the reminder, so the periodic scan
     # delivers one that a lost Celery message or a broker outage left unsent; NULL = not yet told.

@@ -103,6 +103,9 @@ def _mail_context(inschrijving: Inschrijving) -> dict:
         "inschrijving": inschrijving,
         "activiteit": activiteit,
         "reeks": inschrijving.reeks,
+        # A series: the meeting a reminder is for, and a meeting that was cancelled.
+        "bijeenkomst": inschrijving.herinnering_voor if inschrijving.reeks_id else None,
+        "geannuleerde_bijeenkomst": _bijeenkomst_geannuleerd(inschrijving),
         "aanbod": activiteit.aanbod,
         "partner": activiteit.aanbod.partner,
         "locatie": activiteit.locatie,
@@ -112,9 +115,25 @@ def _mail_context(inschrijving: Inschrijving) -> dict:
     }
 
 
+def _bijeenkomst_geannuleerd(inschrijving: Inschrijving) -> Activiteit | None:
+    """The meeting of the series whose cancellation this registrant has yet to hear of (announced after
+    they registered or moved up), or None."""
+    if not inschrijving.reeks_id:
+        return None
+    sinds = max(filter(None, [inschrijving.aangemaakt_op, inschrijving.promoted_at]))
+    cancelled = [
+        m
+        for m in inschrijving.reeks.bijeenkomsten
+        if m.geannuleerd and m.annulering_gemeld_op and m.annulering_gemeld_op >= sinds
+    ]
+    return max(cancelled, key=lambda m: m.annulering_gemeld_op) if cancelled else None
+
+
 def _status_template(inschrijving: Inschrijving) -> str:
     if inschrijving.doel.geannuleerd:
         return "inschrijving_activiteit_geannuleerd"
+    if _bijeenkomst_geannuleerd(inschrijving) is not None:
+        return "inschrijving_bijeenkomst_geannuleerd"
     if inschrijving.status == Inschrijving.Status.WACHTLIJST:
         return "inschrijving_wachtlijst"
     if inschrijving.promoted_at is not None:
@@ -214,6 +233,7 @@ class ReminderMerge:
         stand_in = Inschrijving(
             activiteit=inschrijving.activiteit,
             reeks=inschrijving.reeks,
+            herinnering_voor=inschrijving.herinnering_voor,
             status=inschrijving.status,
             aantal_personen=inschrijving.aantal_personen,
             taal=inschrijving.taal,
@@ -232,7 +252,10 @@ def _reply_to(activiteit: Activiteit | Reeks) -> list[str]:
 
 def with_mail_related(queryset):
     return queryset.select_related(
-        "activiteit__aanbod__partner", "activiteit__locatie__gemeente", "reeks__aanbod__partner"
+        "activiteit__aanbod__partner",
+        "activiteit__locatie__gemeente",
+        "reeks__aanbod__partner",
+        "herinnering_voor",
     )
 
 

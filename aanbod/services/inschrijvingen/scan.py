@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from aanbod.models import Activiteit, Inschrijving
@@ -26,17 +26,46 @@ MARK_EVERY_ROWS = 50
 MARK_EVERY_SECONDS = 0.1
 
 
-def _due_reminders(now):
-    window_end = now + timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+def _volgende_bijeenkomst(now):
+    """The next meeting of the registration's series that has not begun and is not cancelled."""
     return (
-        Inschrijving.objects.filter(
-            status=Inschrijving.Status.BEVESTIGD,
-            reminder_sent_at__isnull=True,
-            gewist_op__isnull=True,
-            activiteit__geannuleerd=False,
-            activiteit__start__gt=now,
-            activiteit__start__lte=window_end,
+        Activiteit._base_manager.filter(reeks=OuterRef("reeks"), geannuleerd=False, start__gt=now)
+        .order_by("start", "pk")
+        .values("pk")[:1]
+    )
+
+
+def _due_reminders(now):
+    """Confirmed, not erased, with an address and no live claim; and either
+
+    - for an activity: it starts within the window and has had no reminder, or
+    - for a series: its next meeting starts within the window and the last reminder was not for that
+      meeting — once only (before the first meeting they come to) unless the series wants a reminder
+      before every meeting.
+    """
+    window_end = now + timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+    volgende = _volgende_bijeenkomst(now)
+    volgende_start = Subquery(Activiteit._base_manager.filter(pk=Subquery(volgende)).values("start")[:1])
+    activiteit_due = Q(
+        activiteit__isnull=False,
+        reminder_sent_at__isnull=True,
+        activiteit__geannuleerd=False,
+        activiteit__start__gt=now,
+        activiteit__start__lte=window_end,
+    )
+    reeks_due = (
+        Q(reeks__isnull=False, reeks__geannuleerd=False, volgende_start__lte=window_end)
+        & (
+            Q(herinnering_voor__isnull=True)
+            | ~Q(herinnering_voor=F("volgende_id"))
+            | Q(reminder_sent_at__isnull=True)
         )
+        & (Q(reeks__herinnering_per_bijeenkomst=True) | Q(reminder_sent_at__isnull=True))
+    )
+    return (
+        Inschrijving.objects.annotate(volgende_id=Subquery(volgende), volgende_start=volgende_start)
+        .filter(status=Inschrijving.Status.BEVESTIGD, gewist_op__isnull=True)
+        .filter(activiteit_due | reeks_due)
         .exclude(email="")
         .filter(Q(reminder_claimed_at__isnull=True) | Q(reminder_claimed_at__lt=now - CLAIM_TIMEOUT))
     )
@@ -54,8 +83,21 @@ def _claim_reminders(now) -> list[Inschrijving]:
         )
         if not ids:
             return []
-        # The conditional UPDATE is the claim itself, also where row locks do not exist (SQLite).
-        _due_reminders(now).filter(pk__in=ids).update(reminder_claimed_at=now)
+        # The conditional UPDATE is the claim itself, also where row locks do not exist (SQLite). A series
+        # registration's claim names the meeting it is for; the mark sets `reminder_sent_at` again.
+        claimable = Inschrijving.objects.filter(
+            pk__in=list(_due_reminders(now).filter(pk__in=ids).values_list("pk", flat=True))
+        )
+        claimable.filter(reeks__isnull=True).filter(
+            Q(reminder_claimed_at__isnull=True) | Q(reminder_claimed_at__lt=now - CLAIM_TIMEOUT)
+        ).update(reminder_claimed_at=now)
+        claimable.filter(reeks__isnull=False).filter(
+            Q(reminder_claimed_at__isnull=True) | Q(reminder_claimed_at__lt=now - CLAIM_TIMEOUT)
+        ).update(
+            reminder_claimed_at=now,
+            reminder_sent_at=None,
+            herinnering_voor=Subquery(_volgende_bijeenkomst(now)),
+        )
     return list(mails.with_mail_related(Inschrijving.objects.filter(pk__in=ids, reminder_claimed_at=now)))
 
 

@@ -440,13 +440,63 @@ def activiteit_cancel(*, activiteit: Activiteit, reden: str = "", user=None) -> 
     return activiteit
 
 
+def reeks_cancel(*, reeks: Reeks, reden: str = "", user=None) -> Reeks:
+    """Cancel a whole series: every meeting is cancelled and each registrant is told once.
+
+    The meetings are marked cancelled and announced (their `annulering_gemeld_op` set) without a fan-out
+    of their own; the series' claim (`Reeks.annulering_gemeld_op IS NULL`) makes one status mail due per
+    registrant, which is the cancellation notice.
+
+    Side effects: locks the series; the series and its meetings geannuleerd; after commit one status
+    mail task per registrant; UiTdatabank is told of each meeting.
+    """
+    with transaction.atomic():
+        reeks = reeks_lock(reeks.pk)
+        now = timezone.now()
+        if not reeks.geannuleerd:
+            reeks.geannuleerd = True
+            reeks.geannuleerd_op = now
+            reeks.annulering_reden = reden[:250]
+            reeks.save(update_fields=["geannuleerd", "geannuleerd_op", "annulering_reden", "bijgewerkt_op"])
+            logger.info("reeks %s cancelled by user %s", reeks.pk, getattr(user, "pk", None) or "system")
+        meetings = list(Activiteit.objects.filter(reeks=reeks, geannuleerd=False))
+        Activiteit.objects.filter(pk__in=[m.pk for m in meetings]).update(
+            geannuleerd=True,
+            geannuleerd_op=now,
+            annulering_reden=reeks.annulering_reden,
+            annulering_gemeld_op=now,
+        )
+        claimed = Reeks.objects.filter(pk=reeks.pk, annulering_gemeld_op__isnull=True).update(
+            annulering_gemeld_op=now
+        )
+        if claimed:
+            _registrants_told(Inschrijving.objects.filter(reeks=reeks))
+        for meeting in meetings:
+            uitdatabank.activiteit_changed(activiteit=meeting)
+    return reeks
+
+
+def _registrants_told(registrations: QuerySet) -> int:
+    registrants = registrations.filter(status__in=ACTIEF, gewist_op__isnull=True).exclude(email="")
+    ids = list(registrants.values_list("pk", flat=True))
+    status_mail_reset(Inschrijving.objects.filter(pk__in=ids))
+    if ids:
+        status_mails_on_commit(ids)
+    return len(ids)
+
+
 def cancellation_fan_out(activiteit: Activiteit) -> int:
-    """Within a transaction: claim the activity's cancellation notice and make each registrant's mail due."""
+    """Within a transaction: claim the activity's cancellation notice and make each registrant's mail due.
+
+    For a meeting of a series the registrants are the series': they are told once that this meeting
+    does not take place (the status mail says so, see `mails._status_template`)."""
     claimed = Activiteit.objects.filter(
         pk=activiteit.pk, geannuleerd=True, annulering_gemeld_op__isnull=True
     ).update(annulering_gemeld_op=timezone.now())
     if not claimed:
         return 0
+    if activiteit.reeks_id:
+        return _registrants_told(Inschrijving.objects.filter(reeks_id=activiteit.reeks_id))
     registrants = Inschrijving.objects.filter(
         activiteit=activiteit, status__in=ACTIEF, gewist_op__isnull=True
     ).exclude(email="")
