@@ -136,6 +136,7 @@ def _reload_reference_data() -> None:
     importlib.import_module("aanbod.uitwisseling.migrations.0002_coordinator_permissions").grant(
         Group, Permission
     )
+    importlib.import_module("aanbod.migrations.0011_reeks_coordinator_permissions").grant(Group, Permission)
 
 
 def _is_transactional(item) -> bool:
