@@ -336,20 +336,21 @@ class ReeksAdmin(admin.ModelAdmin):
 
 @admin.register(Inschrijving)
 class InschrijvingAdmin(admin.ModelAdmin):
-    list_display = ["naam", "email", "activiteit", "aantal_personen", "status", "aangemaakt_op"]
+    list_display = ["naam", "email", "doel", "aantal_personen", "status", "aangemaakt_op"]
     view_on_site = False  # that page is the parent's own, reached with their secret token
     list_filter = [
         "status",
         ("activiteit__aanbod__partner", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["email", "naam", "telefoon", "activiteit__aanbod__titel", "activiteit__titel"]
-    autocomplete_fields = ["activiteit"]
-    list_select_related = ["activiteit__aanbod"]
+    autocomplete_fields = ["activiteit", "reeks"]
+    list_select_related = ["activiteit__aanbod", "reeks__aanbod"]
     date_hierarchy = "aangemaakt_op"
     actions = ["exporteren"]
     readonly_fields = ["aangemaakt_op", "bijgewerkt_op", "geannuleerd_op", "reminder_sent_at", "gewist_op"]
     fields = [
         "activiteit",
+        "reeks",
         "naam",
         "email",
         "telefoon",

@@ -131,3 +131,24 @@ def test_series_reminders_under_two_racing_workers_are_sent_once(postgres):
     assert sum(counts) == 120
     per_address = Counter(message.to[0] for message in mail.outbox)
     assert len(per_address) == 120 and max(per_address.values()) == 1
+
+
+def test_series_registration_is_erased_after_the_last_meeting(
+    reeks, django_capture_on_commit_callbacks, settings
+):
+    from aanbod.services.inschrijvingen import inschrijvingen_erase_expired
+
+    inschrijving = register(reeks, "a@example.org", django_capture_on_commit_callbacks)
+    assert inschrijvingen_erase_expired() == 0
+    move_meetings(reeks, -timedelta(days=settings.REGISTRATION_RETENTION_DAYS + 30))
+    assert inschrijvingen_erase_expired() == 1
+    inschrijving.refresh_from_db()
+    assert inschrijving.email == "" and inschrijving.gewist_op is not None
+
+
+def test_catch_up_sends_a_series_status_mail_left_unsent(reeks):
+    from aanbod.services.inschrijvingen import inschrijvingen_catch_up
+
+    factories.InschrijvingFactory(activiteit=None, reeks=reeks, email="a@example.org")
+    assert inschrijvingen_catch_up() == 1
+    assert [m.to[0] for m in mail.outbox] == ["a@example.org"]

@@ -3,9 +3,10 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from aanbod.models import Inschrijving
+from aanbod.models import Inschrijving, Reeks
 
 
 def inschrijvingen_erase_expired() -> int:
@@ -18,6 +19,12 @@ def inschrijvingen_erase_expired() -> int:
     Side effects: naam, email, telefoon → "", gewist_op set (one UPDATE).
     """
     grens = timezone.now() - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
-    return Inschrijving.objects.filter(activiteit__einde__lt=grens, gewist_op__isnull=True).update(
-        naam="", email="", telefoon="", gewist_op=timezone.now()
+    # A series ends with its last meeting.
+    voorbije_reeksen = (
+        Reeks.objects.annotate(laatste=Max("activiteiten__einde")).filter(laatste__lt=grens).values("pk")
+    )
+    return (
+        Inschrijving.objects.filter(Q(activiteit__einde__lt=grens) | Q(reeks__in=voorbije_reeksen))
+        .filter(gewist_op__isnull=True)
+        .update(naam="", email="", telefoon="", gewist_op=timezone.now())
     )

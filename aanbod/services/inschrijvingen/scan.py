@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from aanbod.models import Activiteit, Inschrijving
+from aanbod.models import Activiteit, Inschrijving, Reeks
 from huisvanhetkind.lib.mail import MAIL_REFUSED
 
 from . import mails
@@ -190,9 +190,17 @@ def inschrijvingen_catch_up() -> int:
     )
     for activiteit_id in list(waiting):
         wachtlijst_promote(activiteit=Activiteit(pk=activiteit_id))
-    sent = 0
-    for inschrijving_id in list(
-        status_mails_due(now).filter(activiteit__einde__gt=now).values_list("pk", flat=True)
+    lopende_reeksen = Reeks.objects.filter(geannuleerd=False, activiteiten__einde__gt=now).values("pk")
+    for reeks_id in set(
+        Inschrijving.objects.filter(reeks__in=lopende_reeksen, status=Inschrijving.Status.WACHTLIJST)
+        .values_list("reeks_id", flat=True)
+        .distinct()
     ):
+        wachtlijst_promote(activiteit=Reeks.objects.get(pk=reeks_id))
+    sent = 0
+    lopend = Q(activiteit__einde__gt=now) | Q(
+        reeks__in=Reeks.objects.filter(activiteiten__einde__gt=now).values("pk")
+    )
+    for inschrijving_id in list(status_mails_due(now).filter(lopend).values_list("pk", flat=True)):
         sent += inschrijving_status_mail_send(inschrijving_id=inschrijving_id)
     return sent
