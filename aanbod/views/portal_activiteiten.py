@@ -207,7 +207,13 @@ def activiteit_annuleren(request, pk: int):
         activiteit_cancel(activiteit=activiteit, reden=form.cleaned_data["reden"], user=request.user)
         messages.success(request, _("The activity is cancelled. Everyone who registered gets an e-mail."))
         return redirect("portal_activiteit_detail", pk=activiteit.pk)
-    aantal = activiteit.inschrijvingen.exclude(status=Inschrijving.Status.GEANNULEERD).count()
+    # A meeting of a series: its registrants are the series'.
+    registraties = (
+        Inschrijving.objects.filter(reeks_id=activiteit.reeks_id)
+        if activiteit.reeks_id
+        else activiteit.inschrijvingen
+    )
+    aantal = registraties.exclude(status=Inschrijving.Status.GEANNULEERD).count()
     return render(
         request,
         "aanbod/portal/activiteit_annuleren.html",

@@ -65,3 +65,29 @@ def test_portal_series_outsider_gets_404(charlie, partner_a):
     client = client_for(charlie)
     assert client.get(reverse("portal_reeks_detail", kwargs={"pk": reeks.pk})).status_code == 404
     assert client.get(reverse("portal_reeks_csv", kwargs={"pk": reeks.pk})).status_code == 404
+
+
+def test_portal_cancelling_a_meeting_counts_and_tells_the_series_registrants(
+    bob, partner_a, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    reeks = factories.ReeksFactory(aanbod__partner=partner_a)
+    inschrijvingen.inschrijving_create(
+        activiteit=reeks, naam="Sara", email="sara@example.org", aantal_personen=1, taal="nl-be"
+    )
+    meeting = reeks.bijeenkomsten[1]
+    client = client_for(bob)
+    url = reverse("portal_activiteit_annuleren", kwargs={"pk": meeting.pk})
+    assert client.get(url).context["aantal"] == 1
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"reden": "Ziek"}).status_code == 302
+    assert [m.to[0] for m in mail.outbox] == ["sara@example.org"]
+    assert client_for(charlie_of(partner_a)).get(url).status_code == 404
+
+
+def charlie_of(partner_a):
+    outsider = factories.UserFactory(email="buiten@example.org")
+    factories.LidmaatschapFactory(user=outsider, partner=factories.PartnerFactory())
+    return outsider
