@@ -91,6 +91,7 @@ EXPECTED_PERMISSIONS = {
         "openingsuur": ALL,
         "activiteit": ALL,
         "inschrijving": ALL,
+        "reeks": ALL,
     },
     "vragen": {
         "vraag": ALL,
