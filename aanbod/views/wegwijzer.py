@@ -219,6 +219,9 @@ def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "activiteiten": activiteiten[:DETAIL_ACTIVITIES],
             "meer_activiteiten": len(activiteiten) > DETAIL_ACTIVITIES,
             "op_afspraak": aanbod.soort in OP_AFSPRAAK,
+            # Structured data: every coming date, the meetings of a series too.
+            "alle_activiteiten": activiteiten[:DETAIL_ACTIVITIES]
+            + [m for reeks in reeksen for m in reeks.bijeenkomsten if m.einde >= now],
         },
     )
 

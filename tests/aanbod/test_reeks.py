@@ -180,3 +180,9 @@ def test_aanbod_page_by_appointment_says_how_to_get_in(client):
 def test_agenda_marks_series_meetings_part_n_of_m(client, reeks):
     content = client.get(reverse("agenda")).content.decode()
     assert "part 1 of 3" in content and "part 2 of 3" in content and "part 3 of 3" in content
+
+
+def test_aanbod_page_structured_data_has_every_meeting_of_a_series(client, reeks):
+    content = client.get(reeks.aanbod.get_absolute_url()).content.decode()
+    for meeting in reeks.bijeenkomsten:
+        assert f"#activiteit-{meeting.pk}" in content.split("application/ld+json")[-1]
