@@ -16,7 +16,7 @@ from aanbod.admin_acties import (
     WekelijksKopierenForm,
     inschrijvingen_csv,
 )
-from aanbod.models import Activiteit, Inschrijving
+from aanbod.models import Activiteit, Inschrijving, Reeks
 from aanbod.services.activiteiten import activiteit_copy_weekly
 from aanbod.services.inschrijvingen import (
     activiteit_cancel,
@@ -64,6 +64,7 @@ class WanneerFilter(admin.SimpleListFilter):
 
 class InschrijvingInline(admin.TabularInline):
     model = Inschrijving
+    fk_name = "activiteit"
     extra = 0
     fields = [
         "naam",
@@ -266,17 +267,82 @@ class ActiviteitAdmin(admin.ModelAdmin):
         )
 
 
+class BijeenkomstInline(admin.TabularInline):
+    """The meetings of a series, each with its own date and location."""
+
+    model = Activiteit
+    fk_name = "reeks"
+    extra = 0
+    fields = ["start", "einde", "locatie", "online", "geannuleerd"]
+    readonly_fields = ["geannuleerd"]
+    autocomplete_fields = ["locatie"]
+    formfield_overrides = TIJD_ZONDER_SECONDEN
+    verbose_name = _("meeting")
+    verbose_name_plural = _("meetings")
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        aanbod = obj.aanbod if obj else None
+
+        class MeetingFormSet(formset):
+            def save_new(self, form, commit=True):
+                form.instance.aanbod = aanbod or form.instance.reeks.aanbod
+                return super().save_new(form, commit=commit)
+
+        return MeetingFormSet
+
+
+class ReeksInschrijvingInline(InschrijvingInline):
+    fk_name = "reeks"
+
+    def get_queryset(self, request):
+        return inschrijvingen_with_volgnummer(
+            admin.TabularInline.get_queryset(self, request).select_related("reeks__aanbod")
+        )
+
+
+@admin.register(Reeks)
+class ReeksAdmin(admin.ModelAdmin):
+    """A course: its meetings inline, and the registrations for the whole series."""
+
+    list_display = ["__str__", "aanbod", "capaciteit", "geannuleerd"]
+    list_filter = [("aanbod__partner", admin.RelatedOnlyFieldListFilter), "geannuleerd"]
+    search_fields = ["titel", "aanbod__titel", "aanbod__partner__naam"]
+    autocomplete_fields = ["aanbod"]
+    list_select_related = ["aanbod__partner"]
+    fields = [
+        "aanbod",
+        "titel",
+        "capaciteit",
+        "max_personen_per_inschrijving",
+        "inschrijven_tot",
+        "laat_instappen_tot",
+        "herinnering_per_bijeenkomst",
+        "geannuleerd",
+        "annulering_reden",
+    ]
+    readonly_fields = ["geannuleerd", "annulering_reden"]
+    formfield_overrides = TIJD_ZONDER_SECONDEN
+    inlines = [BijeenkomstInline, ReeksInschrijvingInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "laat_instappen_tot":
+            reeks_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Activiteit.objects.filter(reeks_id=reeks_id or 0).select_related("aanbod")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Inschrijving)
 class InschrijvingAdmin(admin.ModelAdmin):
-    list_display = ["naam", "email", "activiteit", "aantal_personen", "status", "aangemaakt_op"]
+    list_display = ["naam", "email", "doel", "aantal_personen", "status", "aangemaakt_op"]
     view_on_site = False  # that page is the parent's own, reached with their secret token
     list_filter = [
         "status",
         ("activiteit__aanbod__partner", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["email", "naam", "telefoon", "activiteit__aanbod__titel", "activiteit__titel"]
-    autocomplete_fields = ["activiteit"]
-    list_select_related = ["activiteit__aanbod"]
+    autocomplete_fields = ["activiteit", "reeks"]
+    list_select_related = ["activiteit__aanbod", "reeks__aanbod"]
     date_hierarchy = "aangemaakt_op"
     actions = ["exporteren"]
     readonly_fields = [
@@ -288,6 +354,7 @@ class InschrijvingAdmin(admin.ModelAdmin):
     ]
     fields = [
         "activiteit",
+        "reeks",
         "naam",
         "email",
         "telefoon",

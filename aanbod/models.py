@@ -379,6 +379,175 @@ class Openingsuur(SingleLineText, models.Model):
         return f"{self.get_weekdag_display()} {self.van:%H:%M}–{self.tot:%H:%M}"
 
 
+class ReeksQuerySet(models.QuerySet):
+    def gepubliceerd(self) -> "ReeksQuerySet":
+        return self.filter(aanbod__status=Aanbod.Status.GEPUBLICEERD, aanbod__partner__actief=True)
+
+
+class Reeks(SingleLineText, models.Model):
+    """A series of meetings (a course) that families register for as one.
+
+    Capacity, the waiting list and the registration deadline belong to the series; each meeting is an
+    Activiteit with `reeks` set (its own date, location, attendance). The series quacks like an
+    Activiteit where the registration rules need it (`capaciteit`, `deadline`, `start`, `plaatsen_vrij`,
+    …), so one function per rule serves both (aanbod/services/inschrijvingen/state.py).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    aanbod = models.ForeignKey(
+        Aanbod, on_delete=models.CASCADE, related_name="reeksen", verbose_name=_("aanbod")
+    )
+    titel = models.CharField(
+        _("title"), max_length=150, blank=True, help_text=_("Only when it differs from the aanbod's title.")
+    )
+    capaciteit = models.PositiveIntegerField(
+        _("capacity (persons)"), null=True, blank=True, help_text=_("Empty: no limit.")
+    )
+    max_personen_per_inschrijving = models.PositiveSmallIntegerField(
+        _("maximum persons per registration"), default=2, validators=[MinValueValidator(1)]
+    )
+    inschrijven_tot = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    laat_instappen_tot = models.ForeignKey(
+        "Activiteit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("late joining allowed until"),
+        help_text=_("Families may still join until this meeting starts; empty: only before the first one."),
+    )
+    herinnering_per_bijeenkomst = models.BooleanField(
+        _("reminder before every meeting"),
+        default=False,
+        help_text=_("Otherwise one reminder before the first meeting only."),
+    )
+    geannuleerd = models.BooleanField(_("cancelled"), default=False)
+    geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    annulering_reden = models.CharField(_("reason for cancellation"), max_length=250, blank=True)
+    annulering_gemeld_op = models.DateTimeField(
+        _("registrants told of cancellation at"), null=True, blank=True
+    )
+    aangemaakt_op = models.DateTimeField(_("created at"), auto_now_add=True)
+    bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = scoped_manager(ReeksQuerySet, partner="aanbod__partner", public=lambda qs: qs.gepubliceerd())
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        ordering = ["aanbod", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capaciteit__isnull=True) | Q(capaciteit__gte=0),
+                name="reeks_capaciteit_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_personen_per_inschrijving__gte=1), name="reeks_max_personen_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.naam
+
+    def get_absolute_url(self) -> str:
+        return reverse("aanbod_detail", kwargs={"slug": self.aanbod.slug}) + f"#reeks-{self.pk}"
+
+    @property
+    def naam(self) -> str:
+        return self.titel or self.aanbod.titel
+
+    def _bijeenkomsten(self) -> list["Activiteit"]:
+        # Meetings are public with their aanbod, so they are read past the scope (as places taken are).
+        cache = getattr(self, "_bijeenkomsten_cache", None)
+        if cache is None:
+            cache = list(Activiteit._base_manager.filter(reeks=self).order_by("start", "id"))
+            self._bijeenkomsten_cache = cache
+        return cache
+
+    @property
+    def bijeenkomsten(self) -> list["Activiteit"]:
+        """The meetings in date order (cancelled ones included)."""
+        return self._bijeenkomsten()
+
+    @property
+    def aantal_bijeenkomsten(self) -> int:
+        return len(self._bijeenkomsten())
+
+    @property
+    def start(self):
+        meetings = self._bijeenkomsten()
+        return meetings[0].start if meetings else timezone.now()
+
+    @property
+    def einde(self):
+        meetings = self._bijeenkomsten()
+        return meetings[-1].einde if meetings else timezone.now()
+
+    @property
+    def laatste_start(self):
+        meetings = self._bijeenkomsten()
+        return meetings[-1].start if meetings else timezone.now()
+
+    @property
+    def locatie(self):
+        meetings = self._bijeenkomsten()
+        return meetings[0].locatie if meetings else None
+
+    @property
+    def locatie_id(self):
+        meetings = self._bijeenkomsten()
+        return meetings[0].locatie_id if meetings else None
+
+    @property
+    def online(self) -> bool:
+        meetings = self._bijeenkomsten()
+        return bool(meetings) and all(m.online for m in meetings)
+
+    @property
+    def inschrijving_nodig(self) -> bool:
+        return True
+
+    @property
+    def plaatsen_bezet(self) -> int:
+        if hasattr(self, "bezet"):
+            return self.bezet
+        confirmed = Inschrijving._base_manager.filter(reeks=self, status=Inschrijving.Status.BEVESTIGD)
+        return confirmed.aggregate(n=Coalesce(Sum("aantal_personen"), 0))["n"]
+
+    @property
+    def plaatsen_vrij(self) -> int | None:
+        if self.capaciteit is None:
+            return None
+        return max(self.capaciteit - self.plaatsen_bezet, 0)
+
+    @property
+    def is_volzet(self) -> bool:
+        return self.capaciteit is not None and self.plaatsen_vrij == 0
+
+    @property
+    def is_voorbij(self) -> bool:
+        return self.einde < timezone.now()
+
+    @property
+    def deadline(self):
+        """Registration closes at `inschrijven_tot`, else when the late-joining meeting (or the first)
+        starts."""
+        if self.inschrijven_tot:
+            return self.inschrijven_tot
+        if self.laat_instappen_tot_id:
+            return self.laat_instappen_tot.start
+        return self.start
+
+    @property
+    def wachtlijst_tot(self):
+        """Until when the waiting list still moves up: as long as a family may still join."""
+        return self.deadline
+
+    @property
+    def inschrijving_open(self) -> bool:
+        return not self.geannuleerd and self.aanbod.is_gepubliceerd and timezone.now() < self.deadline
+
+
 class ActiviteitQuerySet(models.QuerySet):
     def gepubliceerd(self) -> "ActiviteitQuerySet":
         return self.filter(aanbod__status=Aanbod.Status.GEPUBLICEERD, aanbod__partner__actief=True)
@@ -407,6 +576,23 @@ class ActiviteitQuerySet(models.QuerySet):
 
         return self.annotate(bezet=personen("bevestigd"), wachtend=personen("wachtlijst"))
 
+    def with_deel(self) -> "ActiviteitQuerySet":
+        """Annotate `deel_nr` and `deel_van` ("part n of m" of a series; NULL for a single activity)."""
+        same_reeks = Activiteit._base_manager.filter(reeks=models.OuterRef("reeks")).order_by()
+        count = models.Func(F("pk"), function="COUNT")
+        return self.annotate(
+            deel_nr=models.Subquery(
+                same_reeks.filter(
+                    Q(start__lt=models.OuterRef("start"))
+                    | Q(start=models.OuterRef("start"), pk__lte=models.OuterRef("pk"))
+                )
+                .values("reeks")
+                .annotate(n=count)
+                .values("n")
+            ),
+            deel_van=models.Subquery(same_reeks.values("reeks").annotate(n=count).values("n")),
+        )
+
 
 class Activiteit(SingleLineText, models.Model):
     """One dated occurrence of an aanbod."""
@@ -414,6 +600,15 @@ class Activiteit(SingleLineText, models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     aanbod = models.ForeignKey(
         Aanbod, on_delete=models.CASCADE, related_name="activiteiten", verbose_name=_("aanbod")
+    )
+    reeks = models.ForeignKey(
+        Reeks,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activiteiten",
+        verbose_name=_("series"),
+        help_text=_("Empty for a single activity or a drop-in moment."),
     )
     titel = models.CharField(
         _("title"), max_length=150, blank=True, help_text=_("Only when it differs from the aanbod's title.")
@@ -513,6 +708,27 @@ class Activiteit(SingleLineText, models.Model):
         return self.inschrijven_tot or self.start
 
     @property
+    def wachtlijst_tot(self):
+        """Until when the waiting list still moves up: the start."""
+        return self.start
+
+    @property
+    def laatste_start(self):
+        """Until when a registrant may still change or cancel."""
+        return self.start
+
+    @property
+    def deel(self) -> tuple[int, int] | None:
+        """(n, m) for "meeting n of m" of a series; None for a single activity."""
+        if not self.reeks_id:
+            return None
+        if getattr(self, "deel_van", None):
+            return self.deel_nr, self.deel_van
+        meetings = self.reeks.bijeenkomsten
+        ids = [m.pk for m in meetings]
+        return (ids.index(self.pk) + 1 if self.pk in ids else 0), len(ids)
+
+    @property
     def inschrijving_open(self) -> bool:
         return (
             self.inschrijving_nodig
@@ -541,8 +757,22 @@ class Inschrijving(SingleLineText, models.Model):
         WACHTLIJST = "wachtlijst", _("Waiting list")
         GEANNULEERD = "geannuleerd", _("Cancelled")
 
+    # A registration is for one activity or for a whole series, never both (inschrijving_activiteit_or_reeks).
     activiteit = models.ForeignKey(
-        Activiteit, on_delete=models.CASCADE, related_name="inschrijvingen", verbose_name=_("activiteit")
+        Activiteit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inschrijvingen",
+        verbose_name=_("activiteit"),
+    )
+    reeks = models.ForeignKey(
+        Reeks,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="inschrijvingen",
+        verbose_name=_("series"),
     )
     naam = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("e-mail"))
@@ -561,6 +791,16 @@ class Inschrijving(SingleLineText, models.Model):
     geannuleerd_op = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     herinnering_geclaimd_op = models.DateTimeField(null=True, blank=True, editable=False)
     herinnering_verstuurd_op = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # A series registration: the meeting the last claimed reminder was for (claimed once per meeting).
+    herinnering_voor = models.ForeignKey(
+        Activiteit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last reminder for meeting"),
+    )
     # The status mail (confirmation, waiting list, moved up, activity cancelled) tells the parent the
     # registration's current state. It is claimed and marked like the reminder, so the periodic scan
     # delivers one that a lost Celery message or a broker outage left unsent; NULL = not yet told.
@@ -571,7 +811,9 @@ class Inschrijving(SingleLineText, models.Model):
     gewist_op = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     # Personal data: no public rows; a registrant reaches their own by its token (scopes disabled).
-    objects = scoped_manager(InschrijvingQuerySet, partner="activiteit__aanbod__partner")
+    objects = scoped_manager(
+        InschrijvingQuerySet, partner=("activiteit__aanbod__partner", "reeks__aanbod__partner")
+    )
 
     class Meta:
         verbose_name = _("inschrijving")
@@ -596,6 +838,18 @@ class Inschrijving(SingleLineText, models.Model):
                 condition=~Q(status="geannuleerd") & ~Q(email=""),
                 name="inschrijving_one_active_per_email",
                 violation_error_message=_("This e-mail address is already registered for this activity."),
+            ),
+            models.UniqueConstraint(
+                fields=["reeks", "email"],
+                condition=~Q(status="geannuleerd") & ~Q(email=""),
+                name="inschrijving_one_active_per_email_reeks",
+                violation_error_message=_("This e-mail address is already registered for this series."),
+            ),
+            models.CheckConstraint(
+                condition=Q(activiteit__isnull=False, reeks__isnull=True)
+                | Q(activiteit__isnull=True, reeks__isnull=False),
+                name="inschrijving_activiteit_or_reeks",
+                violation_error_message=_("A registration is for one activity or for one series."),
             ),
         ]
 
@@ -625,6 +879,16 @@ class Inschrijving(SingleLineText, models.Model):
     def token(self, value: str) -> None:
         self._token = value
         self.token_hash, self.token_seal = token_stored_forms(value)
+
+    @property
+    def doel(self) -> "Activiteit | Reeks":
+        """What this registration is for: the activity, or the whole series."""
+        return self.reeks if self.reeks_id else self.activiteit
+
+    @property
+    def bijeenkomsten(self) -> list[Activiteit]:
+        """Every meeting this registration covers: the one activity, or each meeting of the series."""
+        return self.reeks.bijeenkomsten if self.reeks_id else [self.activiteit]
 
     @property
     def manage_url(self) -> str:

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
-from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Thema
+from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Reeks, Thema
 from partners.models import COORDINATOR_GROUP, Gemeente, Gemeentetoegang, Lidmaatschap, Partner, User
 from vragen.models import Kanaal, Signaal, Vraag
 
@@ -138,6 +138,29 @@ class ActiviteitFactory(factory.django.DjangoModelFactory):
     einde = factory.LazyAttribute(lambda o: o.start + timedelta(hours=2))
     locatie = factory.SubFactory(LocatieFactory)
     capaciteit = 20
+
+
+class ReeksFactory(factory.django.DjangoModelFactory):
+    """A series; `bijeenkomsten=n` (default 3) adds n weekly meetings starting in a week."""
+
+    class Meta:
+        model = Reeks
+        skip_postgeneration_save = True
+
+    aanbod = factory.SubFactory(AanbodFactory)
+    capaciteit = 10
+    max_personen_per_inschrijving = 2
+
+    @factory.post_generation
+    def bijeenkomsten(self, create, extracted, **kwargs):
+        if not create:
+            return
+        first = timezone.now().replace(microsecond=0) + timedelta(days=7)
+        for week in range(3 if extracted is None else extracted):
+            start = first + timedelta(weeks=week)
+            ActiviteitFactory(
+                aanbod=self.aanbod, reeks=self, start=start, einde=start + timedelta(hours=2), capaciteit=None
+            )
 
 
 class InschrijvingFactory(factory.django.DjangoModelFactory):

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from aanbod.models import Aanbod, Activiteit, Inschrijving, Openingsuur, Thema
+from aanbod.models import Aanbod, Activiteit, Inschrijving, Openingsuur, Reeks, Thema
 from partners.models import (
     Gemeente,
     Gemeentetoegang,
@@ -264,6 +264,30 @@ def test_inschrijving_erased_emails_do_not_block():
     factories.InschrijvingFactory(activiteit=eerste.activiteit, email="")
 
 
+def test_reeks_capacity_not_negative_and_max_personen_positive():
+    reeks = factories.ReeksFactory(bijeenkomsten=0)
+    rejects(lambda: Reeks.objects.filter(pk=reeks.pk).update(capaciteit=-1))
+    rejects(lambda: Reeks.objects.filter(pk=reeks.pk).update(max_personen_per_inschrijving=0))
+
+
+def test_reeks_uuid_unique():
+    reeks = factories.ReeksFactory(bijeenkomsten=0)
+    rejects(lambda: factories.ReeksFactory(uuid=reeks.uuid, bijeenkomsten=0))
+
+
+def test_inschrijving_for_activiteit_or_reeks_not_both_nor_neither():
+    reeks = factories.ReeksFactory(bijeenkomsten=1)
+    rejects(lambda: factories.InschrijvingFactory(reeks=reeks))  # the factory also sets an activity
+    rejects(lambda: factories.InschrijvingFactory(activiteit=None))
+    factories.InschrijvingFactory(activiteit=None, reeks=reeks)
+
+
+def test_inschrijving_one_active_per_email_per_reeks():
+    reeks = factories.ReeksFactory(bijeenkomsten=1)
+    factories.InschrijvingFactory(activiteit=None, reeks=reeks, email="ouder@example.org")
+    rejects(lambda: factories.InschrijvingFactory(activiteit=None, reeks=reeks, email="ouder@example.org"))
+
+
 def test_inschrijving_token_hash_unique():
     eerste = factories.InschrijvingFactory()
     rejects(lambda: factories.InschrijvingFactory(token=eerste.token))
@@ -301,6 +325,10 @@ TESTED = {
     "activiteit_max_personen_positive",
     "inschrijving_min_one_person",
     "inschrijving_one_active_per_email",
+    "inschrijving_one_active_per_email_reeks",
+    "inschrijving_activiteit_or_reeks",
+    "reeks_capaciteit_not_negative",
+    "reeks_max_personen_positive",
     # unique fields
     "partners.Gemeente.nis",
     "partners.Gemeente.slug",
@@ -314,6 +342,7 @@ TESTED = {
     "aanbod.Aanbod.slug",
     "aanbod.Locatie.uuid",
     "aanbod.Activiteit.uuid",
+    "aanbod.Reeks.uuid",
     "aanbod.Inschrijving.token_hash",
     "vragen.Gesprek.vraag",
     "vragen.Gesprek.code_hash",

@@ -92,6 +92,7 @@ EXPECTED_PERMISSIONS = {
         "openingsuur": ALL,
         "activiteit": ALL,
         "inschrijving": ALL,
+        "reeks": ALL,
     },
     "vragen": {
         "vraag": ALL,

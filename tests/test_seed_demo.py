@@ -172,3 +172,15 @@ def test_seed_demo_registrations_do_not_wait_for_a_status_mail(seeded):
 
     assert Inschrijving.objects.exists()
     assert not Inschrijving.objects.filter(statusmail_verstuurd_op__isnull=True).exists()
+
+
+def test_seed_demo_courses_are_series_with_registrations_for_the_whole_course(seeded):
+    from aanbod.models import Activiteit, Inschrijving, Reeks
+
+    cursus = Reeks.objects.filter(aanbod__slug="oudercursus-positief-opvoeden")
+    assert cursus.exists()
+    meetings = Activiteit.objects.filter(aanbod__slug="oudercursus-positief-opvoeden")
+    assert meetings.exists() and not meetings.filter(reeks__isnull=True).exists()
+    assert not Inschrijving.objects.filter(activiteit__in=meetings).exists()
+    assert Inschrijving.objects.filter(reeks__in=cursus).exists()
+    assert Reeks.objects.filter(aanbod__slug="babymassage").exists()

@@ -278,6 +278,24 @@ class ReeksForm(forms.Form):
         help_text=_("Empty: registration stays open until the start."),
     )
 
+    als_reeks = forms.BooleanField(
+        label=_("Families register once for the whole series (a course)"),
+        required=False,
+        help_text=_("The capacity and the waiting list are then for the series, not for each date."),
+    )
+    laat_instappen_tot_deel = forms.IntegerField(
+        label=_("Late joining allowed until meeting number"),
+        min_value=1,
+        max_value=MAX_WEKEN,
+        required=False,
+        help_text=_("Only for a course. Empty: only before the first meeting."),
+    )
+    herinnering_per_bijeenkomst = forms.BooleanField(
+        label=_("Send a reminder before every meeting"),
+        required=False,
+        help_text=_("Only for a course. Otherwise one reminder before the first meeting."),
+    )
+
     def __init__(self, *args, user, aanbod, **kwargs):
         super().__init__(*args, **kwargs)
         self.aanbod = aanbod
@@ -285,6 +303,9 @@ class ReeksForm(forms.Form):
         needs_place(self.fields["locatie"])
         if not self.is_bound:
             self.initial.setdefault("inschrijving_nodig", aanbod.inschrijving_nodig)
+            self.initial.setdefault(
+                "als_reeks", aanbod.soort in {Aanbod.Soort.OUDERCURSUS, Aanbod.Soort.GROEPSAANBOD}
+            )
 
     def clean_overslaan(self):
         return parse_dates(self.cleaned_data.get("overslaan", ""))

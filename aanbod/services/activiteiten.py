@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from aanbod.models import Aanbod, Activiteit, Locatie
+from aanbod.models import Aanbod, Activiteit, Locatie, Reeks
 from aanbod.uitwisseling import services as uitdatabank
 
 logger = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def activiteit_repeat(*, voorbeeld: Activiteit, datums: Iterable[dt.date], user=
         days = (datum - referentie).days
         kopie = Activiteit(
             aanbod_id=voorbeeld.aanbod_id,
+            reeks_id=voorbeeld.reeks_id,
             titel=voorbeeld.titel,
             start=shift_local(voorbeeld.start, days=days),
             einde=shift_local(voorbeeld.einde, days=days),
@@ -135,14 +136,49 @@ def activiteit_create_series(
     max_personen_per_inschrijving: int = 4,
     inschrijving_nodig: bool = True,
     sluit_uren_voor: int | None = None,
+    als_reeks: bool = False,
+    herinnering_per_bijeenkomst: bool = False,
+    laat_instappen_tot_deel: int | None = None,
     user=None,
 ) -> list[Activiteit]:
     """The portal's weekly series: one activity per local date from `van` to `tot`, registration closing
-    `sluit_uren_voor` hours (wall-clock) before each start. See `activiteit_repeat` for the rest."""
+    `sluit_uren_voor` hours (wall-clock) before each start. See `activiteit_repeat` for the rest.
+
+    With `als_reeks` the dates are the meetings of one Reeks (a course): families register once, the
+    capacity, the per-registration maximum and the deadline (`sluit_uren_voor` before the first meeting)
+    are the series'; late joining until meeting number `laat_instappen_tot_deel` when given. Creates the
+    series and its meetings in one transaction."""
     datums = sorted(set(datums))
     if not datums:
         raise ValidationError(_("There is no date in this series."))
     start = local_moment(datums[0], van)
+    if als_reeks:
+        with transaction.atomic():
+            reeks = Reeks.objects.create(
+                aanbod=aanbod,
+                titel=titel,
+                capaciteit=capaciteit,
+                max_personen_per_inschrijving=max_personen_per_inschrijving,
+                inschrijven_tot=start - dt.timedelta(hours=sluit_uren_voor) if sluit_uren_voor else None,
+                herinnering_per_bijeenkomst=herinnering_per_bijeenkomst,
+            )
+            voorbeeld = Activiteit(
+                aanbod=aanbod,
+                reeks=reeks,
+                titel=titel,
+                start=start,
+                einde=local_moment(datums[0], tot),
+                locatie=locatie,
+                online=online,
+                capaciteit=None,
+                max_personen_per_inschrijving=max_personen_per_inschrijving,
+                inschrijving_nodig=True,
+            )
+            nieuw = activiteit_repeat(voorbeeld=voorbeeld, datums=datums, user=user)
+            if laat_instappen_tot_deel and 1 <= laat_instappen_tot_deel <= len(nieuw):
+                reeks.laat_instappen_tot = sorted(nieuw, key=lambda a: a.start)[laat_instappen_tot_deel - 1]
+                reeks.save(update_fields=["laat_instappen_tot", "bijgewerkt_op"])
+        return nieuw
     voorbeeld = Activiteit(
         aanbod=aanbod,
         titel=titel,

@@ -61,6 +61,10 @@ urlpatterns = [
         portal_activiteiten.activiteit_aanwezigheid,
         name="portal_activiteit_aanwezigheid",
     ),
+    path("partner/reeksen/<int:pk>/", portal_activiteiten.reeks_detail, name="portal_reeks_detail"),
+    path(
+        "partner/reeksen/<int:pk>/inschrijvingen.csv", portal_activiteiten.reeks_csv, name="portal_reeks_csv"
+    ),
     path("partner/locaties/", portal.locatie_list, name="portal_locatie_list"),
     path("partner/locaties/nieuw/", portal.locatie_form, name="portal_locatie_nieuw"),
     path("partner/locaties/<int:pk>/bewerken/", portal.locatie_form, name="portal_locatie_bewerken"),

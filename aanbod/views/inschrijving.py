@@ -33,7 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from aanbod import tokens
 from aanbod.forms.inschrijving import InschrijvingForm, InschrijvingWijzigenForm
 from aanbod.ical import calendar_for
-from aanbod.models import Activiteit, Inschrijving
+from aanbod.models import Activiteit, Inschrijving, Reeks
 from aanbod.services import inschrijvingen
 from huisvanhetkind.lib.ratelimit import ratelimit
 from huisvanhetkind.lib.scoping import scopes_disabled
@@ -71,12 +71,18 @@ def _activiteit(pk: int) -> Activiteit:
     )
 
 
+def _reeks(pk: int) -> Reeks:
+    return get_object_or_404(Reeks.objects.gepubliceerd().select_related("aanbod__partner"), pk=pk)
+
+
 def _inschrijving_for_token(token: str) -> Inschrijving:
     if not TOKEN.match(token):
         raise Http404
     hashes = tokens.candidate_hashes(token)
     inschrijving = (
-        Inschrijving.objects.select_related("activiteit__aanbod__partner", "activiteit__locatie__gemeente")
+        Inschrijving.objects.select_related(
+            "activiteit__aanbod__partner", "activiteit__locatie__gemeente", "reeks__aanbod__partner"
+        )
         .filter(token_hash__in=hashes, gewist_op__isnull=True)
         .first()
     )
@@ -94,9 +100,21 @@ def _add_service_error(form, error: ValidationError) -> None:
 @ratelimit("inschrijven", REGISTRATIONS_PER_HOUR, methods=["POST"], sliding=True)
 @require_http_methods(["GET", "POST"])
 def activiteit_inschrijven(request, pk: int):
-    activiteit = _activiteit(pk)
+    return _inschrijven(request, pk, _activiteit)
+
+
+@ratelimit("inschrijven", REGISTRATIONS_PER_HOUR, methods=["POST"], sliding=True)
+@require_http_methods(["GET", "POST"])
+def reeks_inschrijven(request, pk: int):
+    """Register once for every meeting of a series."""
+    return _inschrijven(request, pk, _reeks)
+
+
+def _inschrijven(request, pk: int, load) -> HttpResponse:
+    activiteit = load(pk)
     context = {
         "activiteit": activiteit,
+        "reeks": activiteit if isinstance(activiteit, Reeks) else None,
         "aanbod": activiteit.aanbod,
         "reden": inschrijvingen.inschrijving_closed_reason(activiteit),
         "retention_days": settings.REGISTRATION_RETENTION_DAYS,
@@ -114,7 +132,7 @@ def activiteit_inschrijven(request, pk: int):
             if error.code != "gesloten":
                 _add_service_error(form, error)
             else:  # closed between showing the form and sending it
-                activiteit = _activiteit(pk)
+                activiteit = load(pk)
                 reden = inschrijvingen.inschrijving_closed_reason(activiteit) or "gesloten"
                 context.update(activiteit=activiteit, reden=reden)
                 return render(request, "aanbod/inschrijving/gesloten.html", context)
@@ -122,7 +140,10 @@ def activiteit_inschrijven(request, pk: int):
             # New or already registered: the same redirect and page, which name neither the person nor
             # a status (anyone can type any address). The mail (confirmation, or the existing
             # registration's link) goes to that address only.
-            return redirect("activiteit_inschrijving_verstuurd", pk=activiteit.pk)
+            verstuurd = (
+                "reeks_inschrijving_verstuurd" if context["reeks"] else "activiteit_inschrijving_verstuurd"
+            )
+            return redirect(verstuurd, pk=activiteit.pk)
     context["form"] = form
     return render(request, "aanbod/inschrijving/inschrijven.html", context)
 
@@ -130,18 +151,39 @@ def activiteit_inschrijven(request, pk: int):
 @require_GET
 def activiteit_inschrijving_verstuurd(request, pk: int):
     """After registering: "check your mailbox", the same for a new and an existing registration."""
-    activiteit = _activiteit(pk)
-    context = {"activiteit": activiteit, "aanbod": activiteit.aanbod}
+    return _verstuurd(request, _activiteit(pk))
+
+
+@require_GET
+def reeks_inschrijving_verstuurd(request, pk: int):
+    """After registering for a whole series: the same "check your mailbox"."""
+    return _verstuurd(request, _reeks(pk))
+
+
+def _verstuurd(request, activiteit: Activiteit | Reeks) -> HttpResponse:
+    context = {
+        "activiteit": activiteit,
+        "reeks": activiteit if isinstance(activiteit, Reeks) else None,
+        "aanbod": activiteit.aanbod,
+    }
     return render(request, "aanbod/inschrijving/verstuurd.html", context)
 
 
-def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
+def _doel(inschrijving: Inschrijving) -> Activiteit | Reeks:
+    """What the registration is for, with its places counted (the series, or the activity)."""
+    if inschrijving.reeks_id:
+        return Reeks.objects.select_related("aanbod__partner").get(pk=inschrijving.reeks_id)
     activiteit = (
         Activiteit.objects.met_bezetting()
         .select_related("aanbod__partner", "locatie__gemeente")
         .get(pk=inschrijving.activiteit_id)
     )
     inschrijving.activiteit = activiteit
+    return activiteit
+
+
+def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
+    activiteit = _doel(inschrijving)
     kan_wijzigen = inschrijvingen.inschrijving_may_change(inschrijving, activiteit)
     maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
     if kan_wijzigen and form is None:
@@ -151,6 +193,7 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
     context = {
         "inschrijving": inschrijving,
         "activiteit": activiteit,
+        "reeks": inschrijving.reeks,
         "aanbod": activiteit.aanbod,
         "kan_wijzigen": kan_wijzigen,
         "kan_bijschrijven": maximum > inschrijving.aantal_personen,
@@ -171,7 +214,7 @@ def inschrijving_manage(request, token: str):
     inschrijving = _inschrijving_for_token(token)
     if request.method != "POST":
         return _manage_page(request, inschrijving)
-    activiteit = Activiteit.objects.met_bezetting().get(pk=inschrijving.activiteit_id)
+    activiteit = _doel(inschrijving)
     maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
     form = InschrijvingWijzigenForm(request.POST, activiteit=activiteit, maximum=maximum)
     if form.is_valid():
@@ -212,18 +255,18 @@ def inschrijving_annuleren(request, token: str):
         inschrijvingen.inschrijving_cancel(inschrijving=inschrijving)
         messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
         return _private(redirect(inschrijving))
-    context = {"inschrijving": inschrijving, "activiteit": inschrijving.activiteit}
+    context = {"inschrijving": inschrijving, "activiteit": inschrijving.doel, "reeks": inschrijving.reeks}
     return _private(render(request, "aanbod/inschrijving/annuleren.html", context))
 
 
 @require_GET
 @scopes_disabled()
 def inschrijving_ics(request, token: str):
-    """The activity for the parent's own calendar."""
+    """The activity (or every meeting of the series) for the parent's own calendar."""
     inschrijving = _inschrijving_for_token(token)
-    activiteit = inschrijving.activiteit
     response = HttpResponse(
-        calendar_for([activiteit], naam=activiteit.naam), content_type="text/calendar; charset=utf-8"
+        calendar_for(inschrijving.bijeenkomsten, naam=inschrijving.doel.naam),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="activiteit.ics"'
     return _private(response)

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from aanbod.forms.portal import AanbodForm, LocatieForm, OpeningsuurFormSet
-from aanbod.models import Aanbod, Activiteit, Locatie
+from aanbod.models import Aanbod, Activiteit, Locatie, Reeks
 from aanbod.services import moderatie, nagekeken
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner, user_partners
 
@@ -145,6 +145,7 @@ def aanbod_detail(request, pk: int):
             "aanbod": aanbod,
             "activiteiten": komende[:50],
             "aantal_komend": komende.count(),
+            "reeksen": Reeks.objects.filter(aanbod=aanbod).order_by("-id")[:20],
             "openingsuren": aanbod.openingsuren.select_related("locatie"),
             "wijziging": moderatie.voorgestelde_wijziging_diff(aanbod),
             "lang_niet_nagekeken": nagekeken.aanbod_lang_niet_nagekeken(

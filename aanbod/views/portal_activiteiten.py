@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from aanbod.forms.portal import ActiviteitForm, AnnuleerForm, ReeksForm
-from aanbod.models import Aanbod, Activiteit, Inschrijving
+from aanbod.models import Aanbod, Activiteit, Inschrijving, Reeks
 from aanbod.services.activiteiten import activiteit_create_series
 from aanbod.services.portal import inschrijvingen_mark_attendance
 from aanbod.uitwisseling import services as uitdatabank
@@ -118,6 +118,9 @@ def activiteit_reeks(request, aanbod_pk: int):
                 max_personen_per_inschrijving=data["max_personen_per_inschrijving"],
                 inschrijving_nodig=data["inschrijving_nodig"],
                 sluit_uren_voor=data["sluit_uren_voor"],
+                als_reeks=data["als_reeks"],
+                herinnering_per_bijeenkomst=data["herinnering_per_bijeenkomst"],
+                laat_instappen_tot_deel=data["laat_instappen_tot_deel"],
                 user=request.user,
             )
         except ValidationError as exc:
@@ -147,6 +150,8 @@ def activiteit_detail(request, pk: int):
     inschrijvingen = Inschrijving.objects.filter(activiteit=activiteit).order_by(
         "status", "aangemaakt_op", "pk"
     )
+    if activiteit.reeks_id:
+        return redirect("portal_reeks_detail", pk=activiteit.reeks_id)
     bezetting = Activiteit.objects.filter(pk=activiteit.pk).met_bezetting().values("bezet", "wachtend").get()
     return render(
         request,
@@ -202,7 +207,13 @@ def activiteit_annuleren(request, pk: int):
         activiteit_cancel(activiteit=activiteit, reden=form.cleaned_data["reden"], user=request.user)
         messages.success(request, _("The activity is cancelled. Everyone who registered gets an e-mail."))
         return redirect("portal_activiteit_detail", pk=activiteit.pk)
-    aantal = activiteit.inschrijvingen.exclude(status=Inschrijving.Status.GEANNULEERD).count()
+    # A meeting of a series: its registrants are the series'.
+    registraties = (
+        Inschrijving.objects.filter(reeks_id=activiteit.reeks_id)
+        if activiteit.reeks_id
+        else activiteit.inschrijvingen
+    )
+    aantal = registraties.exclude(status=Inschrijving.Status.GEANNULEERD).count()
     return render(
         request,
         "aanbod/portal/activiteit_annuleren.html",
@@ -218,6 +229,10 @@ def activiteit_csv(request, pk: int):
     rows = Inschrijving.objects.filter(activiteit=activiteit).order_by("aangemaakt_op", "pk")
     start = timezone.localtime(activiteit.start)
     filename = f"inschrijvingen-{slugify(activiteit.naam)[:50]}-{start:%Y-%m-%d}.csv"
+    return _inschrijvingen_csv(rows, filename)
+
+
+def _inschrijvingen_csv(rows, filename: str):
     header = [
         _("Name"),
         _("E-mail"),
@@ -255,3 +270,38 @@ def activiteit_aanwezigheid(request, pk: int):
     else:
         messages.success(request, _("Attendance is saved: %(n)d present.") % {"n": n})
     return redirect("portal_activiteit_detail", pk=activiteit.pk)
+
+
+# --- Series (Reeks): one list of registrations for every meeting ---------------------------------------
+
+
+def get_reeks(request, pk: int) -> Reeks:
+    return get_object_or_404(Reeks.objects.select_related("aanbod__partner"), pk=pk)
+
+
+@partner_required
+@require_safe
+def reeks_detail(request, pk: int):
+    """A series: its meetings (each links to its own page) and the registrations for the whole series."""
+    reeks = get_reeks(request, pk)
+    inschrijvingen = Inschrijving.objects.filter(reeks=reeks).order_by("status", "aangemaakt_op", "pk")
+    return render(
+        request,
+        "aanbod/portal/reeks_detail.html",
+        {
+            "reeks": reeks,
+            "aanbod": reeks.aanbod,
+            "inschrijvingen": inschrijvingen,
+            "bezet": reeks.plaatsen_bezet,
+            "vrij": reeks.plaatsen_vrij,
+        },
+    )
+
+
+@partner_required
+@require_safe
+def reeks_csv(request, pk: int):
+    reeks = get_reeks(request, pk)
+    rows = Inschrijving.objects.filter(reeks=reeks).order_by("aangemaakt_op", "pk")
+    start = timezone.localtime(reeks.start)
+    return _inschrijvingen_csv(rows, f"inschrijvingen-{slugify(reeks.naam)[:50]}-{start:%Y-%m-%d}.csv")

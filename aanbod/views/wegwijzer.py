@@ -204,27 +204,50 @@ def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
+    now = timezone.now()
     activiteiten = list(
-        aanbod.activiteiten.filter(einde__gte=timezone.now())
+        aanbod.activiteiten.filter(einde__gte=now, reeks__isnull=True)
         .select_related("locatie__gemeente")
         .met_bezetting()
         .order_by("start", "pk")[: DETAIL_ACTIVITIES + 1]
     )
     for activiteit in activiteiten:
         activiteit.aanbod = aanbod  # spare a query per activity in the template
+    # Series that have not ended: one registration block each, with every meeting listed.
+    reeksen = []
+    for reeks in aanbod.reeksen.order_by("id"):
+        reeks.aanbod = aanbod
+        if reeks.bijeenkomsten and reeks.einde >= now:
+            reeksen.append(reeks)
+    reeksen.sort(key=lambda r: r.start)
     return render(
         request,
         "aanbod/wegwijzer/aanbod_detail.html",
         {
             "aanbod": aanbod,
+            "reeksen": reeksen,
             "activiteiten": activiteiten[:DETAIL_ACTIVITIES],
             "meer_activiteiten": len(activiteiten) > DETAIL_ACTIVITIES,
+            "op_afspraak": aanbod.soort in OP_AFSPRAAK,
+            # Structured data: every coming date, the meetings of a series too.
+            "alle_activiteiten": activiteiten[:DETAIL_ACTIVITIES]
+            + [m for reeks in reeksen for m in reeks.bijeenkomsten if m.einde >= now],
         },
     )
 
 
+# Aanbod that runs by appointment, by phone or through a consultant rather than on dates: the page says how
+# to get in.
+OP_AFSPRAAK = {
+    Aanbod.Soort.CONSULTATIE,
+    Aanbod.Soort.ADVIESGESPREK,
+    Aanbod.Soort.HUISBEZOEK,
+    Aanbod.Soort.INFOTHEEK,
+}
+
+
 def agenda_queryset(filterset: AanbodFilter, **kwargs) -> QuerySet:
-    return filterset.activiteiten(**kwargs).select_related("aanbod__partner", "locatie__gemeente")
+    return filterset.activiteiten(**kwargs).select_related("aanbod__partner", "locatie__gemeente").with_deel()
 
 
 def by_day(activiteiten) -> list[tuple]:

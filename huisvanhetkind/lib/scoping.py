@@ -103,12 +103,15 @@ def _disabled_class(queryset_class: type[models.QuerySet]) -> type[models.QueryS
 def scoped_manager(
     queryset_class: type[models.QuerySet] = models.QuerySet,
     *,
-    partner: str | None = None,
+    partner: str | tuple[str, ...] | None = None,
     gemeente: str | None = None,
     public: Callable[[models.QuerySet], models.QuerySet] | None = None,
     shared: Q | None = None,
 ) -> models.Manager:
     """A default manager that needs a scope; `partner`/`gemeente` are the lookups to the owners.
+
+    `partner` may be a tuple of lookups for a row owned through one of several paths (a registration is
+    for an activity or for a series): a row is in the scope when any of them leads to a scoped partner.
 
     `public` narrows the queryset for `scope(partner=PUBLIC)`; without it the public sees no rows.
     `shared` are rows every partner scope sees besides its own (locations no partner owns).
@@ -141,12 +144,17 @@ def scoped_manager(
     return Manager()
 
 
-def _narrow(queryset: models.QuerySet, lookup: str, value, shared: Q | None = None) -> models.QuerySet:
+def _narrow(
+    queryset: models.QuerySet, lookup: str | tuple[str, ...], value, shared: Q | None = None
+) -> models.QuerySet:
     if value is ALL:
         return queryset
     if value is PUBLIC or not isinstance(value, list | tuple | set | frozenset):
         raise ScopeError(f"A scope value must be a list of ids or ALL, not {value!r}.")
-    condition = Q(**{f"{lookup}__in": list(value)})
+    lookups = lookup if isinstance(lookup, tuple) else (lookup,)
+    condition = Q()
+    for path in lookups:
+        condition |= Q(**{f"{path}__in": list(value)})
     if shared is not None:
         condition |= shared
     return queryset.filter(condition)

@@ -55,6 +55,7 @@ def build(model):
         "aanbod.Openingsuur": lambda: factories.OpeningsuurFactory(),
         "aanbod.Activiteit": activiteit,
         "aanbod.Inschrijving": lambda: factories.InschrijvingFactory(),
+        "aanbod.Reeks": lambda: factories.ReeksFactory(),
         "vragen.Vraag": lambda: factories.VraagFactory(),
         "vragen.Signaal": lambda: factories.SignaalFactory(),
         **spelotheek_builders(model),

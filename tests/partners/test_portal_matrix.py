@@ -11,6 +11,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
+from tests import factories
 from tests.partners.portal_helpers import client_for
 
 pytest_plugins = ["tests.partners.portal_helpers"]
@@ -60,6 +61,8 @@ MATRIX = [
     ("portal_activiteit_annuleren", {"pk": "activiteit"}, OBJ_A, _a(302)),
     ("portal_activiteit_csv", {"pk": "activiteit"}, OBJ_A, NO_POST),
     ("portal_activiteit_aanwezigheid", {"pk": "activiteit"}, NO_GET, _a(302)),
+    ("portal_reeks_detail", {"pk": "reeks"}, OBJ_A, NO_POST),
+    ("portal_reeks_csv", {"pk": "reeks"}, OBJ_A, NO_POST),
     ("portal_locatie_list", {}, LIST, NO_POST),
     ("portal_locatie_nieuw", {}, LIST, _all(400)),
     ("portal_locatie_bewerken", {"pk": "locatie"}, OBJ_A, _a(400)),
@@ -105,6 +108,7 @@ def world(
         "partner": partner_a.slug,
         "aanbod": aanbod_a.pk,
         "activiteit": activiteit_a.pk,
+        "reeks": factories.ReeksFactory(aanbod=aanbod_a).pk,
         "locatie": locatie_a.pk,
         "uitnodiging": uitnodiging_a.pk,
         "lidmaatschap": bob_lidmaatschap.pk,

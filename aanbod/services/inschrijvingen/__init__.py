@@ -26,6 +26,7 @@ from .state import (
     inschrijving_max_personen,
     inschrijving_may_change,
     inschrijvingen_with_volgnummer,
+    reeks_cancel,
     wachtlijst_positie,
     wachtlijst_promote,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "inschrijvingen_catch_up",
     "inschrijvingen_erase_expired",
     "inschrijvingen_with_volgnummer",
+    "reeks_cancel",
     "send_due_reminders",
     "wachtlijst_positie",
     "wachtlijst_promote",

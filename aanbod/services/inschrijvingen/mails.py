@@ -24,7 +24,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from aanbod.ical import calendar_for
-from aanbod.models import Activiteit, Inschrijving
+from aanbod.models import Activiteit, Inschrijving, Reeks
 from huisvanhetkind.lib.mail import (
     MAIL_ERRORS,
     MAIL_REFUSED,
@@ -98,10 +98,14 @@ def link_mail_on_commit(inschrijving: Inschrijving) -> None:
 
 
 def _mail_context(inschrijving: Inschrijving) -> dict:
-    activiteit = inschrijving.activiteit
+    activiteit = inschrijving.doel
     return {
         "inschrijving": inschrijving,
         "activiteit": activiteit,
+        "reeks": inschrijving.reeks,
+        # A series: the meeting a reminder is for, and a meeting that was cancelled.
+        "bijeenkomst": inschrijving.herinnering_voor if inschrijving.reeks_id else None,
+        "geannuleerde_bijeenkomst": _bijeenkomst_geannuleerd(inschrijving),
         "aanbod": activiteit.aanbod,
         "partner": activiteit.aanbod.partner,
         "locatie": activiteit.locatie,
@@ -111,9 +115,25 @@ def _mail_context(inschrijving: Inschrijving) -> dict:
     }
 
 
+def _bijeenkomst_geannuleerd(inschrijving: Inschrijving) -> Activiteit | None:
+    """The meeting of the series whose cancellation this registrant has yet to hear of (announced after
+    they registered or moved up), or None."""
+    if not inschrijving.reeks_id:
+        return None
+    sinds = max(filter(None, [inschrijving.aangemaakt_op, inschrijving.doorgeschoven_op]))
+    cancelled = [
+        m
+        for m in inschrijving.reeks.bijeenkomsten
+        if m.geannuleerd and m.annulering_gemeld_op and m.annulering_gemeld_op >= sinds
+    ]
+    return max(cancelled, key=lambda m: m.annulering_gemeld_op) if cancelled else None
+
+
 def _status_template(inschrijving: Inschrijving) -> str:
-    if inschrijving.activiteit.geannuleerd:
+    if inschrijving.doel.geannuleerd:
         return "inschrijving_activiteit_geannuleerd"
+    if _bijeenkomst_geannuleerd(inschrijving) is not None:
+        return "inschrijving_bijeenkomst_geannuleerd"
     if inschrijving.status == Inschrijving.Status.WACHTLIJST:
         return "inschrijving_wachtlijst"
     if inschrijving.doorgeschoven_op is not None:
@@ -127,12 +147,13 @@ def _details(inschrijving: Inschrijving, memo: dict | None) -> tuple[str, str]:
     They depend on the activity and the language only, so a run over many registrations renders them
     once per activity and language (`memo`).
     """
-    key = (inschrijving.activiteit_id, inschrijving.taal)
+    key = (inschrijving.activiteit_id, inschrijving.reeks_id, inschrijving.taal)
     if memo is not None and key in memo:
         return memo[key]
-    activiteit = inschrijving.activiteit
+    activiteit = inschrijving.doel
     context = {
         "activiteit": activiteit,
+        "reeks": inschrijving.reeks,
         "aanbod": activiteit.aanbod,
         "partner": activiteit.aanbod.partner,
         "locatie": activiteit.locatie,
@@ -148,12 +169,12 @@ def _details(inschrijving: Inschrijving, memo: dict | None) -> tuple[str, str]:
 
 
 def _build(inschrijving: Inschrijving, template: str, *, ics: bool = False, memo: dict | None = None):
-    activiteit = inschrijving.activiteit
+    activiteit = inschrijving.doel
     with translation.override(inschrijving.taal):
         context = _mail_context(inschrijving)
         attachments = []
         if ics:
-            data = calendar_for([activiteit], naam=activiteit.naam)
+            data = calendar_for(inschrijving.bijeenkomsten, naam=activiteit.naam)
             attachments.append(("activiteit.ics", data, "text/calendar"))
     context["details_txt"], context["details_html"] = _details(inschrijving, memo)
     return mail_build(
@@ -185,7 +206,12 @@ class ReminderMerge:
         self.details: dict = {}
 
     def build(self, inschrijving: Inschrijving, template: str):
-        key = (inschrijving.activiteit_id, inschrijving.taal, inschrijving.aantal_personen)
+        key = (
+            inschrijving.activiteit_id,
+            inschrijving.reeks_id,
+            inschrijving.taal,
+            inschrijving.aantal_personen,
+        )
         if key not in self.texts:
             self.texts[key] = self._render(inschrijving, template)
         values = {self.markers[field]: getattr(inschrijving, field) for field in self.FIELDS}
@@ -200,12 +226,14 @@ class ReminderMerge:
         return mail_message(
             MailTexts(" ".join(subject.split()), text, html),
             to=[inschrijving.email],
-            reply_to=_reply_to(inschrijving.activiteit),
+            reply_to=_reply_to(inschrijving.doel),
         )
 
     def _render(self, inschrijving: Inschrijving, template: str) -> MailTexts:
         stand_in = Inschrijving(
             activiteit=inschrijving.activiteit,
+            reeks=inschrijving.reeks,
+            herinnering_voor=inschrijving.herinnering_voor,
             status=inschrijving.status,
             aantal_personen=inschrijving.aantal_personen,
             taal=inschrijving.taal,
@@ -217,13 +245,18 @@ class ReminderMerge:
         return mail_render(template=TEMPLATES + template, context=context, taal=inschrijving.taal)
 
 
-def _reply_to(activiteit: Activiteit) -> list[str]:
+def _reply_to(activiteit: Activiteit | Reeks) -> list[str]:
     address = activiteit.aanbod.contact_email or activiteit.aanbod.partner.email
     return [address] if address else []
 
 
 def with_mail_related(queryset):
-    return queryset.select_related("activiteit__aanbod__partner", "activiteit__locatie__gemeente")
+    return queryset.select_related(
+        "activiteit__aanbod__partner",
+        "activiteit__locatie__gemeente",
+        "reeks__aanbod__partner",
+        "herinnering_voor",
+    )
 
 
 def status_mails_due(now):

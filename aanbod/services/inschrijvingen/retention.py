@@ -14,11 +14,11 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, Value
+from django.db.models import Max, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from aanbod.models import Inschrijving
+from aanbod.models import Inschrijving, Reeks
 
 BATCH = 500
 # What replaces an erased value inside an admin log text that also names other things.
@@ -37,7 +37,13 @@ def inschrijvingen_erase_expired() -> int:
     admin log entry that repeats their name, address or phone has it replaced (see `admin_log_erase`).
     """
     grens = timezone.now() - timedelta(days=settings.REGISTRATION_RETENTION_DAYS)
-    due = Inschrijving.objects.filter(activiteit__einde__lt=grens, gewist_op__isnull=True)
+    # A series ends with its last meeting.
+    voorbije_reeksen = (
+        Reeks.objects.annotate(laatste=Max("activiteiten__einde")).filter(laatste__lt=grens).values("pk")
+    )
+    due = Inschrijving.objects.filter(
+        Q(activiteit__einde__lt=grens) | Q(reeks__in=voorbije_reeksen), gewist_op__isnull=True
+    )
     erased = 0
     while True:
         with transaction.atomic():

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from aanbod.models import Activiteit, Inschrijving
+from aanbod.models import Activiteit, Inschrijving, Reeks
 from huisvanhetkind.lib.mail import MAIL_REFUSED
 
 from . import mails
@@ -26,17 +26,46 @@ MARK_EVERY_ROWS = 50
 MARK_EVERY_SECONDS = 0.1
 
 
-def _due_reminders(now):
-    window_end = now + timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+def _volgende_bijeenkomst(now):
+    """The next meeting of the registration's series that has not begun and is not cancelled."""
     return (
-        Inschrijving.objects.filter(
-            status=Inschrijving.Status.BEVESTIGD,
-            herinnering_verstuurd_op__isnull=True,
-            gewist_op__isnull=True,
-            activiteit__geannuleerd=False,
-            activiteit__start__gt=now,
-            activiteit__start__lte=window_end,
+        Activiteit._base_manager.filter(reeks=OuterRef("reeks"), geannuleerd=False, start__gt=now)
+        .order_by("start", "pk")
+        .values("pk")[:1]
+    )
+
+
+def _due_reminders(now):
+    """Confirmed, not erased, with an address and no live claim; and either
+
+    - for an activity: it starts within the window and has had no reminder, or
+    - for a series: its next meeting starts within the window and the last reminder was not for that
+      meeting — once only (before the first meeting they come to) unless the series wants a reminder
+      before every meeting.
+    """
+    window_end = now + timedelta(hours=settings.REMINDER_HOURS_BEFORE)
+    volgende = _volgende_bijeenkomst(now)
+    volgende_start = Subquery(Activiteit._base_manager.filter(pk=Subquery(volgende)).values("start")[:1])
+    activiteit_due = Q(
+        activiteit__isnull=False,
+        herinnering_verstuurd_op__isnull=True,
+        activiteit__geannuleerd=False,
+        activiteit__start__gt=now,
+        activiteit__start__lte=window_end,
+    )
+    reeks_due = (
+        Q(reeks__isnull=False, reeks__geannuleerd=False, volgende_start__lte=window_end)
+        & (
+            Q(herinnering_voor__isnull=True)
+            | ~Q(herinnering_voor=F("volgende_id"))
+            | Q(herinnering_verstuurd_op__isnull=True)
         )
+        & (Q(reeks__herinnering_per_bijeenkomst=True) | Q(herinnering_verstuurd_op__isnull=True))
+    )
+    return (
+        Inschrijving.objects.annotate(volgende_id=Subquery(volgende), volgende_start=volgende_start)
+        .filter(status=Inschrijving.Status.BEVESTIGD, gewist_op__isnull=True)
+        .filter(activiteit_due | reeks_due)
         .exclude(email="")
         .filter(Q(herinnering_geclaimd_op__isnull=True) | Q(herinnering_geclaimd_op__lt=now - CLAIM_TIMEOUT))
     )
@@ -54,8 +83,21 @@ def _claim_reminders(now) -> list[Inschrijving]:
         )
         if not ids:
             return []
-        # The conditional UPDATE is the claim itself, also where row locks do not exist (SQLite).
-        _due_reminders(now).filter(pk__in=ids).update(herinnering_geclaimd_op=now)
+        # The conditional UPDATE is the claim itself, also where row locks do not exist (SQLite). A series
+        # registration's claim names the meeting it is for; the mark sets `herinnering_verstuurd_op` again.
+        claimable = Inschrijving.objects.filter(
+            pk__in=list(_due_reminders(now).filter(pk__in=ids).values_list("pk", flat=True))
+        )
+        claimable.filter(reeks__isnull=True).filter(
+            Q(herinnering_geclaimd_op__isnull=True) | Q(herinnering_geclaimd_op__lt=now - CLAIM_TIMEOUT)
+        ).update(herinnering_geclaimd_op=now)
+        claimable.filter(reeks__isnull=False).filter(
+            Q(herinnering_geclaimd_op__isnull=True) | Q(herinnering_geclaimd_op__lt=now - CLAIM_TIMEOUT)
+        ).update(
+            herinnering_geclaimd_op=now,
+            herinnering_verstuurd_op=None,
+            herinnering_voor=Subquery(_volgende_bijeenkomst(now)),
+        )
     return list(mails.with_mail_related(Inschrijving.objects.filter(pk__in=ids, herinnering_geclaimd_op=now)))
 
 
@@ -151,9 +193,17 @@ def inschrijvingen_catch_up() -> int:
     )
     for activiteit_id in list(waiting):
         wachtlijst_promote(activiteit=Activiteit(pk=activiteit_id))
-    sent = 0
-    for inschrijving_id in list(
-        status_mails_due(now).filter(activiteit__einde__gt=now).values_list("pk", flat=True)
+    lopende_reeksen = Reeks.objects.filter(geannuleerd=False, activiteiten__einde__gt=now).values("pk")
+    for reeks_id in set(
+        Inschrijving.objects.filter(reeks__in=lopende_reeksen, status=Inschrijving.Status.WACHTLIJST)
+        .values_list("reeks_id", flat=True)
+        .distinct()
     ):
+        wachtlijst_promote(activiteit=Reeks.objects.get(pk=reeks_id))
+    sent = 0
+    lopend = Q(activiteit__einde__gt=now) | Q(
+        reeks__in=Reeks.objects.filter(activiteiten__einde__gt=now).values("pk")
+    )
+    for inschrijving_id in list(status_mails_due(now).filter(lopend).values_list("pk", flat=True)):
         sent += inschrijving_status_mail_send(inschrijving_id=inschrijving_id)
     return sent

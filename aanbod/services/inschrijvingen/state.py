@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from aanbod.models import Activiteit, Inschrijving
+from aanbod.models import Activiteit, Inschrijving, Reeks
 from aanbod.uitwisseling import services as uitdatabank
 from huisvanhetkind.lib.scoping import ALL, partner_scope, scoped_ids
 
@@ -40,6 +40,16 @@ from .mails import (
 )
 
 logger = logging.getLogger(__name__)
+
+# What a family registers for: one activity, or a whole series (Reeks) of meetings. The series has the
+# same attributes the rules read (capaciteit, deadline, start, geannuleerd, …), so each rule is written
+# once for both; `_doel_filter` picks the registration's foreign key.
+Doel = Activiteit | Reeks
+
+
+def _doel_filter(doel: Doel) -> dict:
+    return {"reeks": doel} if isinstance(doel, Reeks) else {"activiteit": doel}
+
 
 # Who moves up first: the order of registering.
 WACHTLIJST_ORDER = ("aangemaakt_op", "id")
@@ -68,16 +78,18 @@ def _in_partner_scope(rule):
     def wrapper(*args, **kwargs):
         if scoped_ids("partner") is ALL:
             return rule(*args, **kwargs)
-        owner = kwargs.get("activiteit") or (args[0] if args else kwargs["inschrijving"])
+        owner = (
+            kwargs.get("activiteit") or kwargs.get("reeks") or (args[0] if args else kwargs["inschrijving"])
+        )
         if isinstance(owner, Inschrijving):
-            owner = owner.activiteit
+            owner = owner.doel
         with partner_scope(owner.aanbod.partner_id):
             return rule(*args, **kwargs)
 
     return wrapper
 
 
-def inschrijving_closed_reason(activiteit: Activiteit) -> str:
+def inschrijving_closed_reason(activiteit: Doel) -> str:
     """Why registration is closed ('' when open): niet_nodig, geannuleerd, voorbij, gesloten, offline."""
     now = timezone.now()
     if not (activiteit.inschrijving_nodig and activiteit.aanbod.inschrijving_nodig):
@@ -93,7 +105,7 @@ def inschrijving_closed_reason(activiteit: Activiteit) -> str:
     return ""
 
 
-def inschrijving_max_personen(inschrijving: Inschrijving, activiteit: Activiteit) -> int:
+def inschrijving_max_personen(inschrijving: Inschrijving, activiteit: Doel) -> int:
     """The most persons this registration may have now: room for the form; the change service checks
     again under the lock. `activiteit` annotated `met_bezetting()` saves a query."""
     maximum = activiteit.max_personen_per_inschrijving
@@ -105,32 +117,32 @@ def inschrijving_max_personen(inschrijving: Inschrijving, activiteit: Activiteit
     return max(maximum, inschrijving.aantal_personen, 1)
 
 
-def inschrijving_may_change(inschrijving: Inschrijving, activiteit: Activiteit | None = None) -> bool:
+def inschrijving_may_change(inschrijving: Inschrijving, activiteit: Doel | None = None) -> bool:
     """The parent may still change or cancel: the registration is neither cancelled nor erased, and the
-    activity is neither cancelled nor begun."""
-    activiteit = activiteit or inschrijving.activiteit
+    activity is neither cancelled nor begun (a series: its last meeting has not begun)."""
+    activiteit = activiteit or inschrijving.doel
     return (
         inschrijving.status != Inschrijving.Status.GEANNULEERD
         and inschrijving.gewist_op is None
         and not activiteit.geannuleerd
-        and activiteit.start > timezone.now()
+        and activiteit.laatste_start > timezone.now()
     )
 
 
 def inschrijvingen_with_volgnummer(queryset: QuerySet) -> QuerySet:
-    """Annotate `volgnummer`: the place within its activity and status (for a waiting registration: its
-    place on the waiting list, 1 = the first to move up).
+    """Annotate `volgnummer`: the place within its activity (or series) and status (for a waiting
+    registration: its place on the waiting list, 1 = the first to move up).
 
     Ordered confirmed first, then the waiting list in the order people will move up, then cancelled.
     """
     return queryset.annotate(
         volgnummer=Window(
             RowNumber(),
-            partition_by=[F("activiteit_id"), F("status")],
+            partition_by=[F("activiteit_id"), F("reeks_id"), F("status")],
             order_by=[F(field).asc() for field in WACHTLIJST_ORDER],
         ),
         status_volgorde=_STATUS_ORDER,
-    ).order_by("activiteit__start", "activiteit_id", "status_volgorde", *WACHTLIJST_ORDER)
+    ).order_by("activiteit__start", "activiteit_id", "reeks_id", "status_volgorde", *WACHTLIJST_ORDER)
 
 
 @_in_partner_scope
@@ -139,7 +151,9 @@ def wachtlijst_positie(inschrijving: Inschrijving) -> int | None:
     if inschrijving.status != Inschrijving.Status.WACHTLIJST:
         return None
     wachtend = Inschrijving.objects.filter(
-        activiteit_id=inschrijving.activiteit_id, status=Inschrijving.Status.WACHTLIJST
+        activiteit_id=inschrijving.activiteit_id,
+        reeks_id=inschrijving.reeks_id,
+        status=Inschrijving.Status.WACHTLIJST,
     )
     plaatsen = dict(inschrijvingen_with_volgnummer(wachtend).values_list("pk", "volgnummer"))
     return plaatsen.get(inschrijving.pk)
@@ -148,13 +162,13 @@ def wachtlijst_positie(inschrijving: Inschrijving) -> int | None:
 # --- Places and the lock ------------------------------------------------------------------------------
 
 
-def _bezet(activiteit: Activiteit) -> int:
-    return Inschrijving.objects.filter(activiteit=activiteit, status=Inschrijving.Status.BEVESTIGD).aggregate(
-        n=Coalesce(Sum("aantal_personen"), 0)
-    )["n"]
+def _bezet(activiteit: Doel) -> int:
+    return Inschrijving.objects.filter(
+        **_doel_filter(activiteit), status=Inschrijving.Status.BEVESTIGD
+    ).aggregate(n=Coalesce(Sum("aantal_personen"), 0))["n"]
 
 
-def _vrij(activiteit: Activiteit, bezet: int) -> int | None:
+def _vrij(activiteit: Doel, bezet: int) -> int | None:
     if activiteit.capaciteit is None:
         return None
     return max(activiteit.capaciteit - bezet, 0)
@@ -174,6 +188,24 @@ def activiteit_lock(activiteit_id: int) -> Activiteit:
     )
 
 
+def reeks_lock(reeks_id: int) -> Reeks:
+    """The series, locked until the end of the transaction (only its own row), as `activiteit_lock`."""
+    if db_connection.vendor == "sqlite":
+        Reeks.objects.filter(pk=reeks_id).update(capaciteit=F("capaciteit"))
+    return Reeks.objects.select_for_update(of=("self",)).select_related("aanbod__partner").get(pk=reeks_id)
+
+
+def doel_lock(doel: Doel) -> Doel:
+    """Lock what is registered for: the activity or the series."""
+    return reeks_lock(doel.pk) if isinstance(doel, Reeks) else activiteit_lock(doel.pk)
+
+
+def _inschrijving_doel_lock(inschrijving: Inschrijving) -> Doel:
+    if inschrijving.reeks_id:
+        return reeks_lock(inschrijving.reeks_id)
+    return activiteit_lock(inschrijving.activiteit_id)
+
+
 def _normalise_email(email: str) -> str:
     # One spelling per address, so the one-active-registration-per-address constraint catches
     # "Jan@Example.org" and "jan@example.org" as the same parent.
@@ -186,7 +218,7 @@ def _normalise_email(email: str) -> str:
 @_in_partner_scope
 def inschrijving_create(
     *,
-    activiteit: Activiteit,
+    activiteit: Doel,
     naam: str,
     email: str,
     telefoon: str = "",
@@ -194,7 +226,8 @@ def inschrijving_create(
     taal: str,
     wachtlijst_ok: bool = True,
 ) -> tuple[Inschrijving, bool]:
-    """Register for an activity; returns (inschrijving, created).
+    """Register for an activity or a whole series (`activiteit` may be a Reeks); returns
+    (inschrijving, created).
 
     With enough places left the registration is confirmed; otherwise it goes on the waiting list
     (or, with `wachtlijst_ok=False`, raises ValidationError code "volzet"). An active registration with
@@ -209,7 +242,7 @@ def inschrijving_create(
     """
     email = _normalise_email(email)
     with transaction.atomic():
-        activiteit = activiteit_lock(activiteit.pk)
+        activiteit = doel_lock(activiteit)
         if reden := inschrijving_closed_reason(activiteit):
             raise ValidationError(
                 _("Registration for this activity is closed."), code="gesloten", params={"reden": reden}
@@ -229,13 +262,13 @@ def inschrijving_create(
             raise ValidationError(_("There are not enough places left."), code="volzet")
         # Only after every check a new registration would fail: an address that is registered already
         # must get exactly the answer a new one gets (no oracle), so this comes last.
-        bestaand = Inschrijving.objects.actief().filter(activiteit=activiteit, email=email).first()
+        bestaand = Inschrijving.objects.actief().filter(**_doel_filter(activiteit), email=email).first()
         if bestaand is not None:
             link_mail_on_commit(bestaand)
             return bestaand, False
 
         inschrijving = Inschrijving(
-            activiteit=activiteit,
+            **_doel_filter(activiteit),
             naam=naam.strip(),
             email=email,
             telefoon=telefoon.strip(),
@@ -249,11 +282,11 @@ def inschrijving_create(
                 inschrijving.save()
         except IntegrityError:
             # Only reachable if the activity lock was bypassed; the constraint still keeps one per address.
-            bestaand = Inschrijving.objects.actief().get(activiteit=activiteit, email=email)
+            bestaand = Inschrijving.objects.actief().get(**_doel_filter(activiteit), email=email)
             link_mail_on_commit(bestaand)
             return bestaand, False
         status_mail_on_commit(inschrijving)
-        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
+        _beschikbaarheid_changed(activiteit)
     return inschrijving, True
 
 
@@ -269,7 +302,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
     `wachtlijst_promote`, which mails whoever moves up after commit).
     """
     with transaction.atomic():
-        activiteit = activiteit_lock(inschrijving.activiteit_id)
+        activiteit = _inschrijving_doel_lock(inschrijving)
         inschrijving = Inschrijving.objects.select_for_update(of=("self",)).get(pk=inschrijving.pk)
         if not inschrijving_may_change(inschrijving, activiteit):
             raise ValidationError(_("This registration can no longer be changed."), code="gesloten")
@@ -299,7 +332,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
         inschrijving.aantal_personen = aantal_personen
         inschrijving.save(update_fields=["aantal_personen", "bijgewerkt_op"])
         wachtlijst_promote(activiteit=activiteit)
-        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
+        _beschikbaarheid_changed(activiteit)
     inschrijving.refresh_from_db()
     return inschrijving
 
@@ -311,7 +344,7 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
     Side effects: locks the activity; status → geannuleerd; `wachtlijst_promote` mails whoever moves up.
     """
     with transaction.atomic():
-        activiteit = activiteit_lock(inschrijving.activiteit_id)
+        activiteit = _inschrijving_doel_lock(inschrijving)
         inschrijving = Inschrijving.objects.select_for_update(of=("self",)).get(pk=inschrijving.pk)
         if inschrijving.status == Inschrijving.Status.GEANNULEERD:
             return inschrijving
@@ -319,12 +352,19 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
         inschrijving.geannuleerd_op = timezone.now()
         inschrijving.save(update_fields=["status", "geannuleerd_op", "bijgewerkt_op"])
         wachtlijst_promote(activiteit=activiteit)
-        uitdatabank.beschikbaarheid_changed(activiteit=activiteit)
+        _beschikbaarheid_changed(activiteit)
     return inschrijving
 
 
+def _beschikbaarheid_changed(doel: Doel) -> None:
+    if isinstance(doel, Reeks):
+        # UiTdatabank publishes single activities; a series' availability is not sent yet.
+        return
+    uitdatabank.beschikbaarheid_changed(activiteit=doel)
+
+
 @_in_partner_scope
-def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
+def wachtlijst_promote(*, activiteit: Doel) -> list[Inschrijving]:
     """Move waiting registrations up into the free places: in order of registration, first fit.
 
     Whole registrations only; one that does not fit is skipped for now and stays first in line (see the
@@ -335,12 +375,12 @@ def wachtlijst_promote(*, activiteit: Activiteit) -> list[Inschrijving]:
     status → bevestigd, `doorgeschoven_op` set; after commit the "you moved up" mail of each is queued.
     """
     with transaction.atomic():
-        activiteit = activiteit_lock(activiteit.pk)
-        if activiteit.geannuleerd or activiteit.start <= timezone.now():
+        activiteit = doel_lock(activiteit)
+        if activiteit.geannuleerd or activiteit.wachtlijst_tot <= timezone.now():
             return []
         wachtend = list(
             Inschrijving.objects.select_for_update(of=("self",))
-            .filter(activiteit=activiteit, status=Inschrijving.Status.WACHTLIJST)
+            .filter(**_doel_filter(activiteit), status=Inschrijving.Status.WACHTLIJST)
             .order_by(*WACHTLIJST_ORDER)
         )
         if not wachtend:
@@ -402,13 +442,63 @@ def activiteit_cancel(*, activiteit: Activiteit, reden: str = "", user=None) -> 
     return activiteit
 
 
+def reeks_cancel(*, reeks: Reeks, reden: str = "", user=None) -> Reeks:
+    """Cancel a whole series: every meeting is cancelled and each registrant is told once.
+
+    The meetings are marked cancelled and announced (their `annulering_gemeld_op` set) without a fan-out
+    of their own; the series' claim (`Reeks.annulering_gemeld_op IS NULL`) makes one status mail due per
+    registrant, which is the cancellation notice.
+
+    Side effects: locks the series; the series and its meetings geannuleerd; after commit one status
+    mail task per registrant; UiTdatabank is told of each meeting.
+    """
+    with transaction.atomic():
+        reeks = reeks_lock(reeks.pk)
+        now = timezone.now()
+        if not reeks.geannuleerd:
+            reeks.geannuleerd = True
+            reeks.geannuleerd_op = now
+            reeks.annulering_reden = reden[:250]
+            reeks.save(update_fields=["geannuleerd", "geannuleerd_op", "annulering_reden", "bijgewerkt_op"])
+            logger.info("reeks %s cancelled by user %s", reeks.pk, getattr(user, "pk", None) or "system")
+        meetings = list(Activiteit.objects.filter(reeks=reeks, geannuleerd=False))
+        Activiteit.objects.filter(pk__in=[m.pk for m in meetings]).update(
+            geannuleerd=True,
+            geannuleerd_op=now,
+            annulering_reden=reeks.annulering_reden,
+            annulering_gemeld_op=now,
+        )
+        claimed = Reeks.objects.filter(pk=reeks.pk, annulering_gemeld_op__isnull=True).update(
+            annulering_gemeld_op=now
+        )
+        if claimed:
+            _registrants_told(Inschrijving.objects.filter(reeks=reeks))
+        for meeting in meetings:
+            uitdatabank.activiteit_changed(activiteit=meeting)
+    return reeks
+
+
+def _registrants_told(registrations: QuerySet) -> int:
+    registrants = registrations.filter(status__in=ACTIEF, gewist_op__isnull=True).exclude(email="")
+    ids = list(registrants.values_list("pk", flat=True))
+    status_mail_reset(Inschrijving.objects.filter(pk__in=ids))
+    if ids:
+        status_mails_on_commit(ids)
+    return len(ids)
+
+
 def cancellation_fan_out(activiteit: Activiteit) -> int:
-    """Within a transaction: claim the activity's cancellation notice and make each registrant's mail due."""
+    """Within a transaction: claim the activity's cancellation notice and make each registrant's mail due.
+
+    For a meeting of a series the registrants are the series': they are told once that this meeting
+    does not take place (the status mail says so, see `mails._status_template`)."""
     claimed = Activiteit.objects.filter(
         pk=activiteit.pk, geannuleerd=True, annulering_gemeld_op__isnull=True
     ).update(annulering_gemeld_op=timezone.now())
     if not claimed:
         return 0
+    if activiteit.reeks_id:
+        return _registrants_told(Inschrijving.objects.filter(reeks_id=activiteit.reeks_id))
     registrants = Inschrijving.objects.filter(
         activiteit=activiteit, status__in=ACTIEF, gewist_op__isnull=True
     ).exclude(email="")

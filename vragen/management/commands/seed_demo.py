@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Taal, Thema
+from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Reeks, Taal, Thema
 from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import COORDINATOR_GROUP, Gemeente, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, User
 from vragen import codes
@@ -128,7 +128,9 @@ class Command(BaseCommand):
             self.seed_locaties()
             self.seed_aanbod()
             activiteiten = self.seed_activiteiten()
-            inschrijvingen = self.seed_inschrijvingen(activiteiten)
+            reeksen = self.seed_reeksen(activiteiten)
+            enkel = [a for a in activiteiten if a.reeks_id is None]
+            inschrijvingen = self.seed_inschrijvingen([*enkel, *reeksen])
             nieuwe_vragen = self.seed_vragen()
             self.seed_signalen()
             self.seed_accounts()
@@ -252,6 +254,9 @@ class Command(BaseCommand):
         """Create the activities the rules give between tomorrow and 90 days ahead; keep existing ones."""
         tz = timezone.get_current_timezone()
         wanted: dict[tuple[int, datetime], Activiteit] = {}
+        # A course's meetings (a "series" rule of an aanbod that needs registration): which course each
+        # start belongs to, by the rule's cycle; `seed_reeksen` makes them one Reeks.
+        self.cursus_van: dict[tuple[int, datetime], tuple[str, int, int | None]] = {}
         for item in AANBOD:
             aanbod = self.aanbod[item.slug]
             for rule in item.regels:
@@ -261,6 +266,9 @@ class Command(BaseCommand):
                     if not rule.matches(day):
                         continue
                     start = datetime.combine(day, time.fromisoformat(rule.at), tzinfo=tz)
+                    if rule.kind == "series" and item.inschrijving:
+                        cyclus = ((day - EPOCH).days // 7 - rule.phase) // rule.cycle
+                        self.cursus_van[(aanbod.pk, start)] = (item.slug, cyclus, rule.capaciteit)
                     rng = random.Random(f"activiteit|{item.slug}|{start.isoformat()}")
                     geannuleerd = item.status == Aanbod.Status.GEPUBLICEERD and rng.random() < 0.05
                     wanted[(aanbod.pk, start)] = Activiteit(
@@ -291,11 +299,47 @@ class Command(BaseCommand):
         Activiteit.objects.bulk_create(nieuw)
         return [bestaand.get(key) or act for key, act in wanted.items()]
 
-    def seed_inschrijvingen(self, activiteiten: list[Activiteit]) -> int:
+    def seed_reeksen(self, activiteiten: list[Activiteit]) -> list[Reeks]:
+        """Make each course's meetings one Reeks: families register once for all of them. A course of
+        which some meetings already belong to a series (a second run) keeps that series."""
+        cursussen: dict[tuple[str, int], list[Activiteit]] = {}
+        for act in activiteiten:
+            key = self.cursus_van.get((act.aanbod_id, act.start))
+            if key is not None:
+                cursussen.setdefault(key[:2], []).append(act)
+        reeksen = []
+        for meetings in cursussen.values():
+            meetings.sort(key=lambda a: a.start)
+            capaciteit = self.cursus_van[(meetings[0].aanbod_id, meetings[0].start)][2]
+            reeks = next((a.reeks for a in meetings if a.reeks_id), None)
+            if reeks is None:
+                eerste = meetings[0]
+                reeks = Reeks.objects.create(
+                    aanbod=eerste.aanbod,
+                    capaciteit=capaciteit,
+                    max_personen_per_inschrijving=eerste.max_personen_per_inschrijving,
+                    inschrijven_tot=eerste.start - timedelta(days=1),
+                    laat_instappen_tot=meetings[1] if len(meetings) > 2 else None,
+                )
+            Activiteit.objects.filter(pk__in=[a.pk for a in meetings]).update(
+                reeks=reeks, capaciteit=None, inschrijven_tot=None
+            )
+            for a in meetings:
+                a.reeks, a.capaciteit, a.inschrijven_tot = reeks, None, None
+            reeks.aanbod = meetings[0].aanbod
+            reeksen.append(reeks)
+        return reeksen
+
+    def seed_inschrijvingen(self, activiteiten: list[Activiteit | Reeks]) -> int:
         """Fake registrations (example.org), fuller as the date nears; some full, with a waiting list."""
+        enkel = [a for a in activiteiten if isinstance(a, Activiteit)]
+        reeksen = [a for a in activiteiten if isinstance(a, Reeks)]
         bestaand = set(
-            Inschrijving.objects.filter(activiteit__in=activiteiten).values_list("activiteit_id", "email")
-        )
+            Inschrijving.objects.filter(activiteit__in=enkel).values_list("activiteit_id", "email")
+        ) | {
+            (f"r{pk}", email)
+            for pk, email in Inschrijving.objects.filter(reeks__in=reeksen).values_list("reeks_id", "email")
+        }
         nieuw = []
         for act in activiteiten:
             if not act.inschrijving_nodig or not act.capaciteit or not act.aanbod.is_gepubliceerd:
@@ -325,13 +369,14 @@ class Command(BaseCommand):
                 telefoon = "04{} {} {} {}".format(*(rng.randint(10, 99) for _ in range(4)))
                 dagen_geleden, minuten = rng.randint(1, 30), rng.randint(0, 600)
                 # Every random draw happens before this check, so a second run walks the same sequence.
-                email = f"{ascii_slug(voornaam)}.{ascii_slug(achternaam)}.{act.pk}.{volgnummer}@example.org"
-                if (act.pk, email) in bestaand:
+                sleutel = f"r{act.pk}" if isinstance(act, Reeks) else act.pk
+                email = f"{ascii_slug(voornaam)}.{ascii_slug(achternaam)}.{sleutel}.{volgnummer}@example.org"
+                if (sleutel, email) in bestaand:
                     continue
                 aangemaakt = self.now - timedelta(days=dagen_geleden, minutes=minuten)
                 nieuw.append(
                     Inschrijving(
-                        activiteit=act,
+                        **({"reeks": act} if isinstance(act, Reeks) else {"activiteit": act}),
                         naam=f"{voornaam} {achternaam}",
                         email=email,
                         telefoon=telefoon if volgnummer % 2 else "",

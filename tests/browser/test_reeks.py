@@ -1,0 +1,39 @@
+"""In a real browser at phone size (390 px): a parent registers for a whole course in one go from its
+aanbod page; the manage page lists every meeting. Every page passes axe (WCAG 2.1 AA)."""
+
+import pytest
+from django.core import mail
+from django.utils import translation
+
+from aanbod.models import Inschrijving
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def t(msgid: str, **params) -> str:
+    with translation.override("nl-be"):
+        text = translation.gettext(msgid)
+    return text % params if params else text
+
+
+def test_parent_registers_for_a_whole_course_from_its_page(live_server, page, axe):
+    reeks = factories.ReeksFactory(aanbod__titel="Positief opvoeden", capaciteit=12, bijeenkomsten=6)
+    page.goto(f"{live_server.url}{reeks.aanbod.get_absolute_url()}")
+    assert t("You register for the whole series.") in page.content()
+    assert page.locator(f"#reeks-{reeks.pk} .reeks-bijeenkomsten li").count() == 6
+    assert axe(page) == []
+
+    page.get_by_role("link", name=t("Register for the whole series")).click()
+    page.wait_for_url("**/reeksen/**")
+    assert page.locator(".reeks-bijeenkomsten li").count() == 6
+    assert axe(page) == []
+    page.get_by_label(t("Your name")).fill("Sara Peeters")
+    page.get_by_label(t("Your e-mail address")).fill("sara@example.org")
+    page.get_by_role("button", name=t("Register"), exact=True).click()
+    page.wait_for_url("**/inschrijving/**")
+    assert page.locator(".reeks-bijeenkomsten li").count() == 6
+    assert axe(page) == []
+    inschrijving = Inschrijving.objects.get()
+    assert inschrijving.reeks_id == reeks.pk and inschrijving.activiteit_id is None
+    assert len(mail.outbox) == 1
