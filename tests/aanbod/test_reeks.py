@@ -119,8 +119,10 @@ def test_reeks_register_page_lists_every_meeting_and_registers_once(client, post
         path, {"naam": "Sara", "email": "sara@example.org", "telefoon": "", "aantal_personen": "1"}
     )
     assert response.status_code == 302
+    assert response["Location"] == reverse("reeks_inschrijving_verstuurd", kwargs={"pk": reeks.pk})
+    assert client.get(response["Location"]).status_code == 200
     inschrijving = Inschrijving.objects.get(reeks=reeks)
-    manage = client.get(response["Location"])
+    manage = client.get(reverse("inschrijving_manage", kwargs={"token": inschrijving.token}))
     assert manage.status_code == 200
     assert manage.content.count(b"<time datetime=") >= 3
     assert len(mail.outbox) == 1
