@@ -172,8 +172,11 @@ def test_postgres_a_list_count_is_shared_by_its_pages_sorts_and_languages(postgr
             assert client.get(first).context["page"].paginator.count == 1
         with CaptureQueriesContext(connection) as after:
             assert client.get(again).context["page"].paginator.count == 1
-        assert any("COUNT(" in q["sql"] for q in before.captured_queries)
-        assert not [q["sql"][:300] for q in after.captured_queries if "COUNT(" in q["sql"]], again
+        # The paginator's count query (a row's own annotations may count too: "deel 2 van 6").
+        assert any(q["sql"].startswith("SELECT COUNT(") for q in before.captured_queries)
+        assert not [q["sql"][:300] for q in after.captured_queries if q["sql"].startswith("SELECT COUNT(")], (
+            again
+        )
     Aanbod.objects.filter(pk=aanbod.pk).update(status=Aanbod.Status.GEARCHIVEERD)
     assert client.get("/aanbod/").context["page"].paginator.count == 0
 
