@@ -384,7 +384,40 @@ class ReeksQuerySet(models.QuerySet):
         return self.filter(aanbod__status=Aanbod.Status.GEPUBLICEERD, aanbod__partner__actief=True)
 
 
-class Reeks(SingleLineText, models.Model):
+class Plaatsen:
+    """Places of what families register for (an activity, or a whole series): `capaciteit`, `einde` and
+    `_inschrijving_lookup` (the registration's foreign key to it) come from the model."""
+
+    _inschrijving_lookup: str
+
+    @property
+    def plaatsen_bezet(self) -> int:
+        if hasattr(self, "bezet"):
+            return self.bezet
+        # Places taken are public (the wegwijzer shows places left), so they are counted past the scope:
+        # a visitor's scope sees no registrations.
+        confirmed = Inschrijving._base_manager.filter(
+            **{self._inschrijving_lookup: self}, status=Inschrijving.Status.BEVESTIGD
+        )
+        return confirmed.aggregate(n=Coalesce(Sum("aantal_personen"), 0))["n"]
+
+    @property
+    def plaatsen_vrij(self) -> int | None:
+        """Places left, or None when there is no limit."""
+        if self.capaciteit is None:
+            return None
+        return max(self.capaciteit - self.plaatsen_bezet, 0)
+
+    @property
+    def is_volzet(self) -> bool:
+        return self.capaciteit is not None and self.plaatsen_vrij == 0
+
+    @property
+    def is_voorbij(self) -> bool:
+        return self.einde < timezone.now()
+
+
+class Reeks(Plaatsen, SingleLineText, models.Model):
     """A series of meetings (a course) that families register for as one.
 
     Capacity, the waiting list and the registration deadline belong to the series; each meeting is an
@@ -392,6 +425,8 @@ class Reeks(SingleLineText, models.Model):
     Activiteit where the registration rules need it (`capaciteit`, `deadline`, `start`, `plaatsen_vrij`,
     …), so one function per rule serves both (aanbod/services/inschrijvingen/state.py).
     """
+
+    _inschrijving_lookup = "reeks"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     aanbod = models.ForeignKey(
@@ -508,27 +543,6 @@ class Reeks(SingleLineText, models.Model):
         return True
 
     @property
-    def plaatsen_bezet(self) -> int:
-        if hasattr(self, "bezet"):
-            return self.bezet
-        confirmed = Inschrijving._base_manager.filter(reeks=self, status=Inschrijving.Status.BEVESTIGD)
-        return confirmed.aggregate(n=Coalesce(Sum("aantal_personen"), 0))["n"]
-
-    @property
-    def plaatsen_vrij(self) -> int | None:
-        if self.capaciteit is None:
-            return None
-        return max(self.capaciteit - self.plaatsen_bezet, 0)
-
-    @property
-    def is_volzet(self) -> bool:
-        return self.capaciteit is not None and self.plaatsen_vrij == 0
-
-    @property
-    def is_voorbij(self) -> bool:
-        return self.einde < timezone.now()
-
-    @property
     def deadline(self):
         """Registration closes at `inschrijven_tot`, else when the late-joining meeting (or the first)
         starts."""
@@ -594,8 +608,10 @@ class ActiviteitQuerySet(models.QuerySet):
         )
 
 
-class Activiteit(SingleLineText, models.Model):
+class Activiteit(Plaatsen, SingleLineText, models.Model):
     """One dated occurrence of an aanbod."""
+
+    _inschrijving_lookup = "activiteit"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     aanbod = models.ForeignKey(
@@ -678,30 +694,6 @@ class Activiteit(SingleLineText, models.Model):
     @property
     def naam(self) -> str:
         return self.titel or self.aanbod.titel
-
-    @property
-    def plaatsen_bezet(self) -> int:
-        if hasattr(self, "bezet"):
-            return self.bezet
-        # Places taken are public (the wegwijzer shows places left), so they are counted past the scope:
-        # a visitor's scope sees no registrations.
-        confirmed = Inschrijving._base_manager.filter(activiteit=self, status=Inschrijving.Status.BEVESTIGD)
-        return confirmed.aggregate(n=Coalesce(Sum("aantal_personen"), 0))["n"]
-
-    @property
-    def plaatsen_vrij(self) -> int | None:
-        """Places left, or None when there is no limit."""
-        if self.capaciteit is None:
-            return None
-        return max(self.capaciteit - self.plaatsen_bezet, 0)
-
-    @property
-    def is_volzet(self) -> bool:
-        return self.capaciteit is not None and self.plaatsen_vrij == 0
-
-    @property
-    def is_voorbij(self) -> bool:
-        return self.einde < timezone.now()
 
     @property
     def deadline(self):
