@@ -60,7 +60,11 @@ psql "$PG/postgres" -qc "CREATE DATABASE $DB" >/dev/null
 $PY manage.py migrate --noinput -v 0
 $PY manage.py collectstatic --noinput -v 0
 ACTIVITY=$(DEBUG=1 $PY bench/load_setup.py)
-SLUG=$($PY manage.py shell -v 0 -c "from aanbod.models import Aanbod; print(Aanbod.objects.gepubliceerd().order_by('id').first().slug)")
+# Management shells act for the whole network: scopes disabled, as the commands do.
+SLUG=$($PY manage.py shell -v 0 -c "
+from django_scopes import scopes_disabled
+from aanbod.models import Aanbod
+with scopes_disabled(): print(Aanbod.objects.gepubliceerd().order_by('id').first().slug)")
 
 start_server() {  # $1: seconds of page cache (0: off)
   env ${LOAD_REDIS_URL:+REDIS_URL=$LOAD_REDIS_URL} DJANGO_SETTINGS_MODULE=wegwijzer BENCH_PAGE_CACHE_SECONDS="$1" \
@@ -109,11 +113,13 @@ echo "== burst: 200 registrations for one activity of 20 places"
 burst_rc=0
 $PY bench/load_burst.py "http://127.0.0.1:$PORT" "$ACTIVITY" --parents 200 --concurrency 50 || burst_rc=$?
 confirmed=$($PY manage.py shell -v 0 -c "
+from django_scopes import scopes_disabled
 from aanbod.models import Inschrijving
-print(sum(i.aantal_personen for i in Inschrijving.objects.filter(activiteit_id=$ACTIVITY, status='bevestigd')))")
+with scopes_disabled(): print(sum(i.aantal_personen for i in Inschrijving.objects.filter(activiteit_id=$ACTIVITY, status='bevestigd')))")
 waiting=$($PY manage.py shell -v 0 -c "
+from django_scopes import scopes_disabled
 from aanbod.models import Inschrijving
-print(Inschrijving.objects.filter(activiteit_id=$ACTIVITY, status='wachtlijst').count())")
+with scopes_disabled(): print(Inschrijving.objects.filter(activiteit_id=$ACTIVITY, status='wachtlijst').count())")
 echo "confirmed=$confirmed (must be 20) waiting_list=$waiting"
 
 status=0
