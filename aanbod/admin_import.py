@@ -23,15 +23,14 @@ CONTENT_TYPES = {
 }
 
 
-@admin.register(AanbodImport)
-class AanbodImportAdmin(ImportMixin, admin.ModelAdmin):
-    resource_classes = [importeren.AanbodResource, importeren.ActiviteitResource]
+class CoordinatorImportAdmin(ImportMixin, admin.ModelAdmin):
+    """An import page of its own in the admin: upload, preview with every row's errors, confirm. Only
+    coordinators (an import writes rows of every partner); the changelist goes straight to the import."""
+
     import_formats = [importeren.CSV, importeren.XLSX]
-    import_template_name = "aanbod/import/import.html"
     import_error_display = ("message", "row")
     from_encoding = "utf-8-sig"
 
-    # Only coordinators; the import writes aanbod of every partner.
     def has_module_permission(self, request) -> bool:
         return request.user.is_active and request.user.is_coordinator
 
@@ -53,7 +52,14 @@ class AanbodImportAdmin(ImportMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_import_permission(request):
             return super().changelist_view(request, extra_context)
-        return redirect(reverse("admin:aanbod_aanbodimport_import", current_app=self.admin_site.name))
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_import"
+        return redirect(reverse(name, current_app=self.admin_site.name))
+
+
+@admin.register(AanbodImport)
+class AanbodImportAdmin(CoordinatorImportAdmin):
+    resource_classes = [importeren.AanbodResource, importeren.ActiviteitResource]
+    import_template_name = "aanbod/import/import.html"
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():

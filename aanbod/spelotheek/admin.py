@@ -3,11 +3,9 @@ and renders inside it (a TemplateResponse is lazy), so scoped managers answer th
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
 
+from aanbod.admin_import import CoordinatorImportAdmin
 from huisvanhetkind.lib.scoping import scopes_disabled
 
 from . import importeren, services
@@ -141,36 +139,10 @@ class UitleenTellingAdmin(AllScopeAdmin):
 
 
 @admin.register(SpeelgoedImport)
-class SpeelgoedImportAdmin(ImportMixin, AllScopeAdmin):
+class SpeelgoedImportAdmin(CoordinatorImportAdmin, AllScopeAdmin):
     """Upload, preview with the errors of every row, confirm (only a file without errors)."""
 
     resource_classes = [importeren.SpeelgoedResource]
-    import_formats = [importeren.CSV, importeren.XLSX]
-    import_error_display = ("message", "row")
-    from_encoding = "utf-8-sig"
-
-    def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_coordinator
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_import_permission(self, request) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_import_permission(request):
-            return super().changelist_view(request, extra_context)
-        return redirect(reverse("admin:spelotheek_speelgoedimport_import", current_app=self.admin_site.name))
 
     def import_action(self, request, *args, **kwargs):
         return self._all_scope(super().import_action, request, *args, **kwargs)
