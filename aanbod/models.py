@@ -379,6 +379,40 @@ class Openingsuur(SingleLineText, models.Model):
         return f"{self.get_weekdag_display()} {self.van:%H:%M}–{self.tot:%H:%M}"
 
 
+class Inschrijfregels(models.Model):
+    """The registration rules a network may set on an activity or a series, each optional
+    (aanbod/services/inschrijvingen/regels.py reads them)."""
+
+    inschrijven_inwoners_vanaf = models.DateTimeField(
+        _("registration opens for residents at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Residents of the network's werkgebied (by the postcode they give) may register from this moment."
+        ),
+    )
+    inschrijven_vanaf = models.DateTimeField(
+        _("registration opens for everyone at"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: registration is open now (for residents from the moment above, if given)."),
+    )
+    annuleren_tot = models.DateTimeField(
+        _("cancel online until"),
+        null=True,
+        blank=True,
+        help_text=_("After this moment the manage page asks families to phone instead."),
+    )
+    leeftijd_controleren = models.BooleanField(
+        _("check the child's age"),
+        default=False,
+        help_text=_("Ask the child's age in years and accept it only within the aanbod's age range."),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class ReeksQuerySet(models.QuerySet):
     def gepubliceerd(self) -> "ReeksQuerySet":
         return self.filter(aanbod__status=Aanbod.Status.GEPUBLICEERD, aanbod__partner__actief=True)
@@ -417,7 +451,7 @@ class Plaatsen:
         return self.einde < timezone.now()
 
 
-class Reeks(Plaatsen, SingleLineText, models.Model):
+class Reeks(Plaatsen, Inschrijfregels, SingleLineText, models.Model):
     """A series of meetings (a course) that families register for as one.
 
     Capacity, the waiting list and the registration deadline belong to the series; each meeting is an
@@ -608,7 +642,7 @@ class ActiviteitQuerySet(models.QuerySet):
         )
 
 
-class Activiteit(Plaatsen, SingleLineText, models.Model):
+class Activiteit(Plaatsen, Inschrijfregels, SingleLineText, models.Model):
     """One dated occurrence of an aanbod."""
 
     _inschrijving_lookup = "activiteit"
@@ -770,6 +804,9 @@ class Inschrijving(SingleLineText, models.Model):
     email = models.EmailField(_("e-mail"))
     telefoon = models.CharField(_("phone"), max_length=30, blank=True)
     aantal_personen = models.PositiveSmallIntegerField(_("number of persons"), default=1)
+    # The postcode of residence: not personal on its own, so it is kept when the personal data is erased
+    # (the municipality report counts families reached per gemeente of residence, under suppression).
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.BEVESTIGD, db_index=True
     )
@@ -885,6 +922,33 @@ class Inschrijving(SingleLineText, models.Model):
     @property
     def manage_url(self) -> str:
         return settings.SITE_URL + self.get_absolute_url()
+
+
+class Aanwezigheid(models.Model):
+    """Whether a series registration's family came to one meeting (a single activity's attendance is
+    `Inschrijving.aanwezig`). Holds no personal data of its own: it stays when the registration's
+    personal data is erased."""
+
+    inschrijving = models.ForeignKey(
+        Inschrijving, on_delete=models.CASCADE, related_name="aanwezigheden", verbose_name=_("inschrijving")
+    )
+    activiteit = models.ForeignKey(
+        Activiteit, on_delete=models.CASCADE, related_name="aanwezigheden", verbose_name=_("activiteit")
+    )
+    aanwezig = models.BooleanField(_("attended"))
+    bijgewerkt_op = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = scoped_manager(models.QuerySet, partner="activiteit__aanbod__partner")
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["inschrijving", "activiteit"], name="aanwezigheid_once_per_meeting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.model_name} #{self.pk}"
 
 
 class AanbodImport(Aanbod):
