@@ -9,9 +9,11 @@ The link `/inschrijving/<token>/` is the only key to a registration (no account)
   same link as the confirmation (an older mail's link keeps working).
 
 A stolen database alone therefore yields no working link; with SECRET_KEY too it would (as it would
-forge sessions). The seal is a one-block stream cipher: a random 16-byte nonce and the token XOR
-HMAC-SHA256(key, nonce || counter); the hash authenticates it (an unsealed token counts only when its
-hash is the stored one). Hashes and seals made under a key in SECRET_KEY_FALLBACKS keep working.
+forge sessions). The seal is AES-256-GCM from `cryptography` (the reviewed library the passkeys already
+depend on, through fido2), with a key derived from SECRET_KEY and a random 96-bit nonce: `v2.` followed by
+URL-safe base64 of nonce || ciphertext || tag. An unsealed token also counts only when its hash is the
+stored one. Seals of the first format (no prefix: a home-made HMAC keystream, written before 2026-12)
+are still read, never written. Hashes and seals made under a key in SECRET_KEY_FALLBACKS keep working.
 
 The migration `aanbod.0011_inschrijving_token_hash` imports this module: keep these functions stable
 (the salts and the formats) or existing links stop working.
@@ -22,12 +24,16 @@ import hashlib
 import hmac
 import secrets
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 _HASH_SALT = "aanbod.Inschrijving.token"
 _SEAL_SALT = "aanbod.Inschrijving.token_seal"
-_NONCE_BYTES = 16
+_NONCE_BYTES = 16  # the first format's nonce
+_GCM_NONCE_BYTES = 12
+_V2 = "v2."  # not in the URL-safe base64 alphabet, so no first-format seal starts with it
 TOKEN_BYTES = 32  # 256 random bits; 43 characters in the URL
 
 
@@ -50,6 +56,36 @@ def candidate_hashes(token: str) -> list[str]:
     return [token_hash(token, secret=secret) for secret in _secrets()]
 
 
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes | None:
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except ValueError:
+        return None
+
+
+def _aead(secret: str) -> AESGCM:
+    return AESGCM(salted_hmac(_SEAL_SALT, "aes-256-gcm", secret=secret, algorithm="sha256").digest())
+
+
+def token_seal(token: str, *, secret: str | None = None) -> str:
+    """The token encrypted for storage: `v2.` and URL-safe base64 of nonce, ciphertext and tag."""
+    nonce = secrets.token_bytes(_GCM_NONCE_BYTES)
+    sealed = _aead(secret or settings.SECRET_KEY).encrypt(nonce, token.encode(), _SEAL_SALT.encode())
+    return _V2 + _b64(nonce + sealed)
+
+
+def _unseal_v2(raw: bytes, secret: str) -> str | None:
+    nonce, sealed = raw[:_GCM_NONCE_BYTES], raw[_GCM_NONCE_BYTES:]
+    try:
+        return _aead(secret).decrypt(nonce, sealed, _SEAL_SALT.encode()).decode()
+    except (InvalidTag, ValueError, UnicodeDecodeError):
+        return None
+
+
 def _keystream(nonce: bytes, length: int, secret: str) -> bytes:
     key = salted_hmac(_SEAL_SALT, "key", secret=secret, algorithm="sha256").digest()
     blocks = (length + 31) // 32
@@ -60,31 +96,28 @@ def _keystream(nonce: bytes, length: int, secret: str) -> bytes:
     return stream[:length]
 
 
-def token_seal(token: str, *, secret: str | None = None) -> str:
-    """The token encrypted for storage (URL-safe base64 of nonce and ciphertext)."""
-    data = token.encode()
-    nonce = secrets.token_bytes(_NONCE_BYTES)
-    stream = _keystream(nonce, len(data), secret or settings.SECRET_KEY)
-    sealed = bytes(a ^ b for a, b in zip(data, stream, strict=True))
-    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+def _unseal_v1(raw: bytes, secret: str) -> str | None:
+    """The first format, read only: the token XOR an HMAC-SHA256 keystream."""
+    nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
+    try:
+        return bytes(
+            a ^ b for a, b in zip(sealed, _keystream(nonce, len(sealed), secret), strict=True)
+        ).decode()
+    except UnicodeDecodeError:
+        return None
 
 
 def token_unseal(seal: str, stored_hash: str) -> str:
     """The token behind a seal, or "" when it cannot be recovered (no seal, or a key no longer known)."""
     if not seal:
         return ""
-    try:
-        raw = base64.urlsafe_b64decode(seal + "=" * (-len(seal) % 4))
-    except ValueError:
+    v2 = seal.startswith(_V2)
+    raw = _unb64(seal.removeprefix(_V2))
+    if raw is None:
         return ""
-    nonce, sealed = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
     for secret in _secrets():
-        stream = _keystream(nonce, len(sealed), secret)
-        try:
-            token = bytes(a ^ b for a, b in zip(sealed, stream, strict=True)).decode()
-        except UnicodeDecodeError:
-            continue
-        if hmac.compare_digest(token_hash(token, secret=secret), stored_hash):
+        token = _unseal_v2(raw, secret) if v2 else _unseal_v1(raw, secret)
+        if token is not None and hmac.compare_digest(token_hash(token, secret=secret), stored_hash):
             return token
     return ""
 

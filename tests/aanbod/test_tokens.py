@@ -108,3 +108,38 @@ def test_bulk_created_registrations_get_a_token_each():
     tokens_ = {inschrijving.token for inschrijving in Inschrijving.objects.all()}
     assert len(tokens_) == 3
     assert "" not in tokens_
+
+
+def _first_format_seal(token: str, secret: str) -> str:
+    """A seal as written before AES-GCM (nonce and the token XOR an HMAC keystream)."""
+    import base64
+    import secrets
+
+    nonce = secrets.token_bytes(16)
+    stream = tokens._keystream(nonce, len(token), secret)
+    sealed = bytes(a ^ b for a, b in zip(token.encode(), stream, strict=True))
+    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+
+def test_seals_are_aes_gcm_and_a_changed_byte_is_refused(settings):
+    token = tokens.new_token()
+    seal = tokens.token_seal(token)
+    assert seal.startswith("v2.") and token not in seal
+    assert tokens.token_unseal(seal, tokens.token_hash(token)) == token
+    body = seal.removeprefix("v2.")
+    flipped = body[:20] + ("A" if body[20] != "A" else "B") + body[21:]
+    assert tokens.token_unseal("v2." + flipped, tokens.token_hash(token)) == ""
+    settings.SECRET_KEY_FALLBACKS = []
+    settings.SECRET_KEY = "another key entirely, rotated without a fallback"
+    assert tokens.token_unseal(seal, tokens.token_hash(token)) == ""
+
+
+def test_seals_of_the_first_format_are_still_read(settings):
+    token = tokens.new_token()
+    seal = _first_format_seal(token, settings.SECRET_KEY)
+    assert tokens.token_unseal(seal, tokens.token_hash(token)) == token
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a newer key"
+    assert (
+        tokens.token_unseal(seal, tokens.token_hash(token, secret=settings.SECRET_KEY_FALLBACKS[0])) == token
+    )
