@@ -24,6 +24,7 @@ from ..filters import AanbodFilter, Sort, choice_lists
 from ..ical import calendar_for, calendar_from_events, event_ical
 from ..models import Aanbod, Activiteit, Locatie, Openingsuur
 from ..search import clean_query, understand_query
+from ..services.inschrijvingen import inschrijven_opening
 
 PAGE_SIZE = 20
 AGENDA_PAGE_SIZE = 50
@@ -213,11 +214,13 @@ def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for activiteit in activiteiten:
         activiteit.aanbod = aanbod  # spare a query per activity in the template
+        activiteit.opening = inschrijven_opening(activiteit)
     # Series that have not ended: one registration block each, with every meeting listed.
     reeksen = []
     for reeks in aanbod.reeksen.order_by("id"):
         reeks.aanbod = aanbod
         if reeks.bijeenkomsten and reeks.einde >= now:
+            reeks.opening = inschrijven_opening(reeks)
             reeksen.append(reeks)
     reeksen.sort(key=lambda r: r.start)
     return render(
