@@ -232,6 +232,11 @@ def inschrijving_manage(request, token: str):
     if request.method != "POST":
         return _manage_page(request, inschrijving)
     activiteit = _doel(inschrijving)
+    try:
+        inschrijvingen.annuleren_online_check(inschrijving, activiteit)
+    except ValidationError as error:  # the page now says to phone instead
+        messages.error(request, " ".join(error.messages))
+        return _private(redirect(inschrijving))
     maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
     form = InschrijvingWijzigenForm(request.POST, activiteit=activiteit, maximum=maximum)
     if form.is_valid():
@@ -240,7 +245,7 @@ def inschrijving_manage(request, token: str):
                 inschrijving=inschrijving, aantal_personen=form.cleaned_data["aantal_personen"]
             )
         except ValidationError as error:
-            if error.code == "annuleren_tot":  # the page now says to phone instead
+            if error.code == "annuleren_tot":  # the deadline passed while the form was sent
                 messages.error(request, " ".join(error.messages))
                 return _private(redirect(inschrijving))
             _add_service_error(form, error)
