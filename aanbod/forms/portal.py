@@ -164,7 +164,7 @@ REGEL_MOMENTEN = (
         dt.time(23, 59),
         _(
             "After this moment the family's page no longer offers to cancel or change, and asks them to "
-            "phone you. You can still cancel a registration yourself."
+            "phone you."
         ),
     ),
 )
