@@ -80,7 +80,7 @@ class InschrijvingForm(_PersonenMixin, forms.Form):
         ) % {"max": activiteit.max_personen_per_inschrijving}
         self.opening = regels.inschrijven_opening(activiteit)
         if self.opening.alleen_inwoners:
-            # Priority for residents: the postcode decides, so it is asked first and required.
+            # Priority for residents: the postcode decides who may register now, so it is required.
             veld = self.fields["postcode"]
             veld.required = True
             veld.label = _("Your postcode")
