@@ -308,6 +308,7 @@ def test_manage_page_offers_to_cancel_before_the_deadline(client):
     page = client.get(inschrijving.get_absolute_url()).content.decode()
     assert reverse("inschrijving_annuleren", kwargs={"token": inschrijving.token}) in page
     assert "You could cancel or change online until" not in page
+    assert "You can cancel or change your registration online until" in page
 
 
 def test_cancel_and_change_posts_after_the_deadline_are_refused_clearly(client, na_deadline):
