@@ -628,3 +628,21 @@ def test_seed_demo_shows_each_rule(settings):
     assert not Inschrijving.objects.filter(
         reeks__inschrijven_inwoners_vanaf__gt=timezone.now()
     ).exists()  # nobody registered for a course that is not open yet
+
+
+def test_postgres_the_aanbod_page_is_fresh_around_an_opening(postgres, client, at):
+    """The page cache holds a page for up to a clock bucket; around an opening the page is rendered afresh
+    and never kept, so the button appears when parents wait for it."""
+    inwoners, iedereen = WINDOWS["march"]
+    activiteit = activiteit_op(
+        brussel(2030, 5, 1, 19, 0), inschrijven_inwoners_vanaf=inwoners, inschrijven_vanaf=iedereen
+    )
+    url = activiteit.aanbod.get_absolute_url()
+    at(inwoners - dt.timedelta(hours=1))
+    far = client.get(url)
+    assert "public" in far["Cache-Control"] and far.has_header("ETag")
+    at(inwoners - dt.timedelta(minutes=5))
+    near = client.get(url, headers={"if-none-match": far["ETag"]})
+    assert near.status_code == 200
+    assert "private" in near["Cache-Control"] and "no-cache" in near["Cache-Control"]
+    assert not near.has_header("ETag")
