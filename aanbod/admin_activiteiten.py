@@ -4,8 +4,10 @@ list in order, weekly copies and the registrations as CSV. Imported from aanbod/
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,9 +22,63 @@ from aanbod.models import Activiteit, Inschrijving, Reeks
 from aanbod.services.activiteiten import activiteit_copy_weekly
 from aanbod.services.inschrijvingen import (
     activiteit_cancel,
+    inschrijfregels_validate,
     inschrijvingen_with_volgnummer,
     wachtlijst_promote,
 )
+
+# The registration rules (aanbod.models.Inschrijfregels), one fieldset on an activity and on a series.
+INSCHRIJFREGELS = ["inschrijven_inwoners_vanaf", "inschrijven_vanaf", "annuleren_tot", "leeftijd_controleren"]
+INSCHRIJFREGELS_FIELDSET = (
+    _("Registration rules"),
+    {
+        "fields": INSCHRIJFREGELS,
+        "description": _(
+            "Each rule is optional. Priority for residents: families whose postcode is in the network's "
+            "werkgebied may register from the first moment, everyone from the second."
+        ),
+    },
+)
+
+
+def inschrijfregels_clean(form: forms.ModelForm, *, sluit_op, laatste_start) -> None:
+    """Check the registration rules of an admin form (`inschrijfregels_validate`), errors on their fields."""
+    data = form.cleaned_data
+    aanbod = data.get("aanbod") or (form.instance.aanbod if form.instance.aanbod_id else None)
+    if aanbod is None or not all(naam in form.fields for naam in INSCHRIJFREGELS):
+        return
+    try:
+        inschrijfregels_validate(
+            aanbod=aanbod,
+            sluit_op=sluit_op,
+            laatste_start=laatste_start,
+            **{naam: data.get(naam) for naam in INSCHRIJFREGELS},
+        )
+    except ValidationError as exc:
+        for naam, errors in exc.error_dict.items():
+            form.add_error(naam, errors)
+
+
+class ActiviteitAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        start = data.get("start")
+        inschrijfregels_clean(self, sluit_op=data.get("inschrijven_tot") or start, laatste_start=start)
+        return data
+
+
+class ReeksAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        # The meetings are the inlines; the saved ones give the start (a new series has none yet).
+        reeks = self.instance
+        meetings = reeks.bijeenkomsten if reeks.pk else []
+        laat = data.get("laat_instappen_tot")
+        start = meetings[0].start if meetings else None
+        sluit_op = data.get("inschrijven_tot") or (laat.start if laat else start)
+        inschrijfregels_clean(self, sluit_op=sluit_op, laatste_start=meetings[-1].start if meetings else None)
+        return data
+
 
 # --- Activities and registrations --------------------------------------------------------------------
 
@@ -95,6 +151,7 @@ class InschrijvingInline(admin.TabularInline):
 
 @admin.register(Activiteit)
 class ActiviteitAdmin(admin.ModelAdmin):
+    form = ActiviteitAdminForm
     formfield_overrides = TIJD_ZONDER_SECONDEN
     # Narrow enough for a laptop next to the admin's sidebar and filters; the partner is a filter.
     list_display = [
@@ -140,6 +197,7 @@ class ActiviteitAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        INSCHRIJFREGELS_FIELDSET,
         (
             _("Cancellation"),
             {"fields": ["geannuleerd", "geannuleerd_op", "annulering_reden"], "classes": ["collapse"]},
@@ -310,16 +368,23 @@ class ReeksAdmin(admin.ModelAdmin):
     search_fields = ["titel", "aanbod__titel", "aanbod__partner__naam"]
     autocomplete_fields = ["aanbod"]
     list_select_related = ["aanbod__partner"]
-    fields = [
-        "aanbod",
-        "titel",
-        "capaciteit",
-        "max_personen_per_inschrijving",
-        "inschrijven_tot",
-        "laat_instappen_tot",
-        "herinnering_per_bijeenkomst",
-        "geannuleerd",
-        "annulering_reden",
+    form = ReeksAdminForm
+    fieldsets = [
+        (None, {"fields": ["aanbod", "titel"]}),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "capaciteit",
+                    "max_personen_per_inschrijving",
+                    "inschrijven_tot",
+                    "laat_instappen_tot",
+                    "herinnering_per_bijeenkomst",
+                ]
+            },
+        ),
+        INSCHRIJFREGELS_FIELDSET,
+        (_("Cancellation"), {"fields": ["geannuleerd", "annulering_reden"]}),
     ]
     readonly_fields = ["geannuleerd", "annulering_reden"]
     formfield_overrides = TIJD_ZONDER_SECONDEN
@@ -359,6 +424,7 @@ class InschrijvingAdmin(admin.ModelAdmin):
         "email",
         "telefoon",
         "aantal_personen",
+        "postcode",
         "status",
         "taal",
         "aanwezig",

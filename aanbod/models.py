@@ -412,6 +412,18 @@ class Inschrijfregels(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def inschrijven_opent_op(self):
+        """When the first families may register (residents, or everyone); None: open already.
+        Who may register when is `aanbod.services.inschrijvingen.regels`."""
+        momenten = [m for m in (self.inschrijven_inwoners_vanaf, self.inschrijven_vanaf) if m]
+        return min(momenten) if momenten else None
+
+    @property
+    def is_nog_niet_open(self) -> bool:
+        opent = self.inschrijven_opent_op
+        return opent is not None and timezone.now() < opent
+
 
 class ReeksQuerySet(models.QuerySet):
     def gepubliceerd(self) -> "ReeksQuerySet":
@@ -593,7 +605,12 @@ class Reeks(Plaatsen, Inschrijfregels, SingleLineText, models.Model):
 
     @property
     def inschrijving_open(self) -> bool:
-        return not self.geannuleerd and self.aanbod.is_gepubliceerd and timezone.now() < self.deadline
+        return (
+            not self.geannuleerd
+            and self.aanbod.is_gepubliceerd
+            and timezone.now() < self.deadline
+            and not self.is_nog_niet_open
+        )
 
 
 class ActiviteitQuerySet(models.QuerySet):
@@ -761,6 +778,7 @@ class Activiteit(Plaatsen, Inschrijfregels, SingleLineText, models.Model):
             and not self.geannuleerd
             and self.aanbod.is_gepubliceerd
             and timezone.now() < self.deadline
+            and not self.is_nog_niet_open
         )
 
 
@@ -944,7 +962,9 @@ class Aanwezigheid(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["inschrijving", "activiteit"], name="aanwezigheid_once_per_meeting")
+            models.UniqueConstraint(
+                fields=["inschrijving", "activiteit"], name="aanwezigheid_once_per_meeting"
+            )
         ]
 
     def __str__(self) -> str:

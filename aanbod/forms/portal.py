@@ -11,12 +11,13 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur, Taal, Thema
 from aanbod.services.activiteiten import MAX_WEKEN, local_moment, weekly_dates
+from aanbod.services.inschrijvingen import inschrijfregels_validate
 from partners.forms import ImageUploadField
 from partners.models import Gemeente, Partner
 
@@ -139,7 +140,95 @@ class AanbodForm(forms.ModelForm):
         super()._post_clean()
 
 
-class ActiviteitForm(forms.ModelForm):
+# The registration rules' moments (aanbod.models.Inschrijfregels): the model field, the label, the time
+# when only a date is given, and the help text.
+REGEL_MOMENTEN = (
+    (
+        "inschrijven_inwoners_vanaf",
+        _("Residents may register from (optional)"),
+        dt.time(0, 0),
+        _(
+            "Priority for residents: families whose postcode is in the network's werkgebied may register "
+            "from this moment, everyone else from the moment below. A date without a time: from midnight."
+        ),
+    ),
+    (
+        "inschrijven_vanaf",
+        _("Everyone may register from (optional)"),
+        dt.time(0, 0),
+        _("Empty: registration is open as soon as this is published (or from the residents' moment)."),
+    ),
+    (
+        "annuleren_tot",
+        _("Families may cancel online until (optional)"),
+        dt.time(23, 59),
+        _(
+            "After this moment the family's page no longer offers to cancel or change, and asks them to "
+            "phone you."
+        ),
+    ),
+)
+
+
+class InschrijfregelsMixin:
+    """The registration rules of an activity or a series as portal form fields (dates and times apart,
+    as elsewhere in the portal), checked with `inschrijfregels_validate`."""
+
+    def add_inschrijfregels_fields(self, instance=None) -> None:
+        for naam, label, _tijd, help_text in REGEL_MOMENTEN:
+            self.fields[f"{naam}_datum"] = forms.DateField(
+                label=label, widget=DateInput(), required=False, help_text=help_text
+            )
+            self.fields[f"{naam}_tijd"] = forms.TimeField(label=_("at"), widget=TimeInput(), required=False)
+            moment = getattr(instance, naam, None)
+            if moment:
+                lokaal = timezone.localtime(moment)
+                self.initial.update({f"{naam}_datum": lokaal.date(), f"{naam}_tijd": lokaal.time()})
+        self.fields["leeftijd_controleren"] = forms.BooleanField(
+            label=_("Check the child's age"),
+            required=False,
+            initial=getattr(instance, "leeftijd_controleren", False),
+            help_text=_(
+                "The form asks the child's age in years and accepts only ages in the aanbod's age range "
+                "(%(range)s). The age is not kept."
+            )
+            % {"range": self._leeftijden()},
+        )
+
+    def _leeftijden(self) -> str:
+        aanbod = self.aanbod
+        if aanbod.leeftijd_van is None:
+            return _("this aanbod has none yet")
+        return _("%(van)d to %(tot)d years") % {"van": aanbod.leeftijd_van, "tot": aanbod.leeftijd_tot}
+
+    def clean_inschrijfregels(self, data: dict, *, sluit_op, laatste_start) -> dict:
+        """The rules as model field values; form errors for what is not valid."""
+        regels = {"leeftijd_controleren": bool(data.get("leeftijd_controleren"))}
+        ok = True
+        for naam, _label, standaard, _help in REGEL_MOMENTEN:
+            datum, tijd = data.get(f"{naam}_datum"), data.get(f"{naam}_tijd")
+            regels[naam] = None
+            if datum:
+                try:
+                    regels[naam] = local_moment(datum, tijd or standaard)
+                except ValidationError as exc:
+                    self.add_error(f"{naam}_tijd", exc)
+                    ok = False
+            elif tijd:
+                self.add_error(f"{naam}_datum", _("Give a date too, or leave the time empty."))
+                ok = False
+        if ok:
+            try:
+                inschrijfregels_validate(
+                    aanbod=self.aanbod, sluit_op=sluit_op, laatste_start=laatste_start, **regels
+                )
+            except ValidationError as exc:
+                for naam, errors in exc.error_dict.items():
+                    self.add_error(naam if naam == "leeftijd_controleren" else f"{naam}_datum", errors)
+        return regels
+
+
+class ActiviteitForm(InschrijfregelsMixin, forms.ModelForm):
     datum = forms.DateField(label=_("Date"), widget=DateInput())
     van = forms.TimeField(label=_("Start time"), widget=TimeInput())
     tot = forms.TimeField(label=_("End time"), widget=TimeInput())
@@ -179,6 +268,7 @@ class ActiviteitForm(forms.ModelForm):
                 )
         else:
             self.initial.setdefault("inschrijving_nodig", aanbod.inschrijving_nodig)
+        self.add_inschrijfregels_fields(self.instance if self.instance.pk else None)
 
     def clean(self):
         data = super().clean()
@@ -208,6 +298,12 @@ class ActiviteitForm(forms.ModelForm):
                     )
         else:
             self.instance.inschrijven_tot = None
+        start = self.instance.start if not self.has_error("van") and datum and van else None
+        regels = self.clean_inschrijfregels(
+            data, sluit_op=self.instance.inschrijven_tot or start, laatste_start=start
+        )
+        for naam, waarde in regels.items():
+            setattr(self.instance, naam, waarde)
         return data
 
 
@@ -241,7 +337,7 @@ def parse_dates(text: str) -> list[dt.date]:
     return dates
 
 
-class ReeksForm(forms.Form):
+class ReeksForm(InschrijfregelsMixin, forms.Form):
     """A weekly series: the same weekday and time from one date to another, skipping given dates."""
 
     weekdag = forms.TypedChoiceField(label=_("Every"), choices=Openingsuur.Weekdag.choices, coerce=int)
@@ -306,6 +402,13 @@ class ReeksForm(forms.Form):
             self.initial.setdefault(
                 "als_reeks", aanbod.soort in {Aanbod.Soort.OUDERCURSUS, Aanbod.Soort.GROEPSAANBOD}
             )
+        self.add_inschrijfregels_fields()
+        veld = self.fields["inschrijven_inwoners_vanaf_datum"]
+        veld.help_text = format_lazy(
+            "{} {}",
+            veld.help_text,
+            _("Single dates (not a course) each get the moments below moved by as many weeks as their date."),
+        )
 
     def clean_overslaan(self):
         return parse_dates(self.cleaned_data.get("overslaan", ""))
@@ -348,6 +451,15 @@ class ReeksForm(forms.Form):
                 data["datums"] = datums
         if not data.get("locatie") and not data.get("online"):
             self.add_error("locatie", _("Choose a location, or tick “online”."))
+        datums = data.get("datums") or []
+        start = laatste_start = None
+        if datums and van and not self.has_error("van"):
+            start = local_moment(datums[0], van)
+            # A course may be cancelled online until its last meeting; single dates each until their own.
+            laatste_start = local_moment(datums[-1], van) if data.get("als_reeks") else start
+        sluit_uren = data.get("sluit_uren_voor")
+        sluit_op = start - dt.timedelta(hours=sluit_uren) if start and sluit_uren else start
+        data["regels"] = self.clean_inschrijfregels(data, sluit_op=sluit_op, laatste_start=laatste_start)
         return data
 
 

@@ -65,7 +65,8 @@ def weekly_dates(*, weekdag: int, vanaf: dt.date, tot_en_met: dt.date, overslaan
 
 def activiteit_repeat(*, voorbeeld: Activiteit, datums: Iterable[dt.date], user=None) -> list[Activiteit]:
     """Make a copy of `voorbeeld` on each local date: its start on that date at the same wall-clock time,
-    its end and registration deadline moved by the same number of days, at their own wall-clock times.
+    its end, registration deadline and registration rules' moments moved by the same number of days, at
+    their own wall-clock times.
 
     Dates that already have an activity of this aanbod at that start are left alone; registrations and a
     cancellation are never copied. Every copy is validated (`full_clean`) before any is saved.
@@ -101,6 +102,11 @@ def activiteit_repeat(*, voorbeeld: Activiteit, datums: Iterable[dt.date], user=
             max_personen_per_inschrijving=voorbeeld.max_personen_per_inschrijving,
             inschrijving_nodig=voorbeeld.inschrijving_nodig,
             inschrijven_tot=shift_local(voorbeeld.inschrijven_tot, days=days),
+            # The registration rules move with the date, as the deadline does.
+            inschrijven_inwoners_vanaf=shift_local(voorbeeld.inschrijven_inwoners_vanaf, days=days),
+            inschrijven_vanaf=shift_local(voorbeeld.inschrijven_vanaf, days=days),
+            annuleren_tot=shift_local(voorbeeld.annuleren_tot, days=days),
+            leeftijd_controleren=voorbeeld.leeftijd_controleren,
         )
         kopie.full_clean(exclude=["aanbod", "locatie"])
         kandidaten.append(kopie)
@@ -139,6 +145,7 @@ def activiteit_create_series(
     als_reeks: bool = False,
     herinnering_per_bijeenkomst: bool = False,
     laat_instappen_tot_deel: int | None = None,
+    regels: dict | None = None,
     user=None,
 ) -> list[Activiteit]:
     """The portal's weekly series: one activity per local date from `van` to `tot`, registration closing
@@ -147,7 +154,12 @@ def activiteit_create_series(
     With `als_reeks` the dates are the meetings of one Reeks (a course): families register once, the
     capacity, the per-registration maximum and the deadline (`sluit_uren_voor` before the first meeting)
     are the series'; late joining until meeting number `laat_instappen_tot_deel` when given. Creates the
-    series and its meetings in one transaction."""
+    series and its meetings in one transaction.
+
+    `regels`: the registration rules (`Inschrijfregels` field values, checked by the form with
+    `inschrijfregels_validate`) of the series, or of the first date (the later dates get them moved by the
+    same number of days, as the deadline)."""
+    regels = regels or {}
     datums = sorted(set(datums))
     if not datums:
         raise ValidationError(_("There is no date in this series."))
@@ -161,6 +173,7 @@ def activiteit_create_series(
                 max_personen_per_inschrijving=max_personen_per_inschrijving,
                 inschrijven_tot=start - dt.timedelta(hours=sluit_uren_voor) if sluit_uren_voor else None,
                 herinnering_per_bijeenkomst=herinnering_per_bijeenkomst,
+                **regels,
             )
             voorbeeld = Activiteit(
                 aanbod=aanbod,
@@ -190,6 +203,7 @@ def activiteit_create_series(
         max_personen_per_inschrijving=max_personen_per_inschrijving,
         inschrijving_nodig=inschrijving_nodig,
         inschrijven_tot=start - dt.timedelta(hours=sluit_uren_voor) if sluit_uren_voor else None,
+        **regels,
     )
     return activiteit_repeat(voorbeeld=voorbeeld, datums=datums, user=user)
 

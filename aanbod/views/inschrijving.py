@@ -93,8 +93,19 @@ def _inschrijving_for_token(token: str) -> Inschrijving:
     return inschrijving
 
 
+# The service's error codes that belong to one field of the form.
+_ERROR_FIELDS = {
+    "aantal": "aantal_personen",
+    "volzet": "aantal_personen",
+    "postcode": "postcode",
+    "inwoners": "postcode",
+    "leeftijd": "leeftijd",
+}
+
+
 def _add_service_error(form, error: ValidationError) -> None:
-    form.add_error("aantal_personen" if error.code in {"aantal", "volzet"} else None, error)
+    field = _ERROR_FIELDS.get(error.code)
+    form.add_error(field if field in form.fields else None, error)
 
 
 @ratelimit("inschrijven", REGISTRATIONS_PER_HOUR, methods=["POST"], sliding=True)
@@ -117,6 +128,7 @@ def _inschrijven(request, pk: int, load) -> HttpResponse:
         "reeks": activiteit if isinstance(activiteit, Reeks) else None,
         "aanbod": activiteit.aanbod,
         "reden": inschrijvingen.inschrijving_closed_reason(activiteit),
+        "opening": inschrijvingen.inschrijven_opening(activiteit),
         "retention_days": settings.REGISTRATION_RETENTION_DAYS,
     }
     if context["reden"]:
@@ -134,7 +146,8 @@ def _inschrijven(request, pk: int, load) -> HttpResponse:
             else:  # closed between showing the form and sending it
                 activiteit = load(pk)
                 reden = inschrijvingen.inschrijving_closed_reason(activiteit) or "gesloten"
-                context.update(activiteit=activiteit, reden=reden)
+                opening = inschrijvingen.inschrijven_opening(activiteit)
+                context.update(activiteit=activiteit, reden=reden, opening=opening)
                 return render(request, "aanbod/inschrijving/gesloten.html", context)
         else:
             # New or already registered: the same redirect and page, which name neither the person nor
@@ -184,7 +197,10 @@ def _doel(inschrijving: Inschrijving) -> Activiteit | Reeks:
 
 def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse:
     activiteit = _doel(inschrijving)
-    kan_wijzigen = inschrijvingen.inschrijving_may_change(inschrijving, activiteit)
+    mag_nog = inschrijvingen.inschrijving_may_change(inschrijving, activiteit)
+    # After the online cancellation deadline the page says to phone instead (the services refuse too).
+    bellen = mag_nog and inschrijvingen.annuleren_online_voorbij(inschrijving, activiteit)
+    kan_wijzigen = mag_nog and not bellen
     maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
     if kan_wijzigen and form is None:
         form = InschrijvingWijzigenForm(
@@ -196,6 +212,7 @@ def _manage_page(request, inschrijving: Inschrijving, form=None) -> HttpResponse
         "reeks": inschrijving.reeks,
         "aanbod": activiteit.aanbod,
         "kan_wijzigen": kan_wijzigen,
+        "bellen": bellen,
         "kan_bijschrijven": maximum > inschrijving.aantal_personen,
         "form": form if kan_wijzigen else None,
         "wachtlijst_plaats": inschrijvingen.wachtlijst_positie(inschrijving),
@@ -215,6 +232,11 @@ def inschrijving_manage(request, token: str):
     if request.method != "POST":
         return _manage_page(request, inschrijving)
     activiteit = _doel(inschrijving)
+    try:
+        inschrijvingen.annuleren_online_check(inschrijving, activiteit)
+    except ValidationError as error:  # the page now says to phone instead
+        messages.error(request, " ".join(error.messages))
+        return _private(redirect(inschrijving))
     maximum = inschrijvingen.inschrijving_max_personen(inschrijving, activiteit)
     form = InschrijvingWijzigenForm(request.POST, activiteit=activiteit, maximum=maximum)
     if form.is_valid():
@@ -223,6 +245,9 @@ def inschrijving_manage(request, token: str):
                 inschrijving=inschrijving, aantal_personen=form.cleaned_data["aantal_personen"]
             )
         except ValidationError as error:
+            if error.code == "annuleren_tot":  # the deadline passed while the form was sent
+                messages.error(request, " ".join(error.messages))
+                return _private(redirect(inschrijving))
             _add_service_error(form, error)
         else:
             aantal = inschrijving.aantal_personen
@@ -248,12 +273,19 @@ def inschrijving_manage(request, token: str):
 def inschrijving_annuleren(request, token: str):
     """A confirm step (GET) before cancelling (POST only)."""
     inschrijving = _inschrijving_for_token(token)
-    if not inschrijvingen.inschrijving_may_change(inschrijving):
-        # Already cancelled, or the activity started or was cancelled: the manage page says which.
+    if not inschrijvingen.inschrijving_may_change(inschrijving) or (
+        request.method == "GET" and inschrijvingen.annuleren_online_voorbij(inschrijving)
+    ):
+        # Already cancelled, the activity started or was cancelled, or the online cancellation deadline
+        # has passed: the manage page says which (and whom to phone).
         return _private(redirect(inschrijving))
     if request.method == "POST":
-        inschrijvingen.inschrijving_cancel(inschrijving=inschrijving)
-        messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
+        try:
+            inschrijvingen.inschrijving_cancel(inschrijving=inschrijving)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your registration is cancelled. Thank you for letting us know."))
         return _private(redirect(inschrijving))
     context = {"inschrijving": inschrijving, "activiteit": inschrijving.doel, "reeks": inschrijving.reeks}
     return _private(render(request, "aanbod/inschrijving/annuleren.html", context))

@@ -121,6 +121,7 @@ def activiteit_reeks(request, aanbod_pk: int):
                 als_reeks=data["als_reeks"],
                 herinnering_per_bijeenkomst=data["herinnering_per_bijeenkomst"],
                 laat_instappen_tot_deel=data["laat_instappen_tot_deel"],
+                regels=data["regels"],
                 user=request.user,
             )
         except ValidationError as exc:

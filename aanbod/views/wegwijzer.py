@@ -8,22 +8,25 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from huisvanhetkind.lib import pagecache
 from huisvanhetkind.lib.pagecache import cached_for_visitors, fragment_key
 from partners.models import Netwerk
 
 from ..filters import AanbodFilter, Sort, choice_lists
 from ..ical import calendar_for, calendar_from_events, event_ical
-from ..models import Aanbod, Activiteit, Locatie, Openingsuur
+from ..models import Aanbod, Activiteit, Locatie, Openingsuur, Reeks
 from ..search import clean_query, understand_query
+from ..services.inschrijvingen import inschrijven_opening
 
 PAGE_SIZE = 20
 AGENDA_PAGE_SIZE = 50
@@ -189,9 +192,47 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Registration openings (`Inschrijfregels`) change the aanbod page at a moment, without a write: within
+# this many seconds of one the page is rendered afresh for everyone and never kept (the page cache and the
+# browsers' validators hold a page for up to a clock bucket), so the "Register" button appears at the
+# opening itself, when parents are waiting for it. Upcoming openings are read once a minute.
+OPENING_MARGIN_SECONDS = pagecache.TIME_BUCKET_SECONDS + pagecache.DEFAULT_MAX_AGE
+OPENINGEN_CACHE_SECONDS = 60
+
+
+def _openingen() -> dict[str, list[float]]:
+    """{aanbod slug: [moments (timestamps) registration opens for someone]} from a margin ago on."""
+    key = "wegwijzer:openingen:v1"
+    openingen = cache.get(key)
+    if openingen is None:
+        sinds = timezone.now() - timedelta(seconds=OPENING_MARGIN_SECONDS + OPENINGEN_CACHE_SECONDS)
+        openingen = {}
+        for model in (Activiteit, Reeks):
+            rows = model._base_manager.filter(
+                Q(inschrijven_inwoners_vanaf__gte=sinds) | Q(inschrijven_vanaf__gte=sinds)
+            ).values_list("aanbod__slug", "inschrijven_inwoners_vanaf", "inschrijven_vanaf")
+            for slug, *momenten in rows:
+                openingen.setdefault(slug, []).extend(m.timestamp() for m in momenten if m)
+        cache.set(key, openingen, OPENINGEN_CACHE_SECONDS)
+    return openingen
+
+
 @require_safe
-@cached_for_visitors
 def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    nu = timezone.now().timestamp()
+    if any(abs(moment - nu) <= OPENING_MARGIN_SECONDS for moment in _openingen().get(slug, ())):
+        response = _aanbod_detail(request, slug)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    return _aanbod_detail_cached(request, slug)
+
+
+@cached_for_visitors
+def _aanbod_detail_cached(request: HttpRequest, slug: str) -> HttpResponse:
+    return _aanbod_detail(request, slug)
+
+
+def _aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     aanbod = get_object_or_404(
         Aanbod.objects.gepubliceerd()
         .select_related("partner")
@@ -213,11 +254,13 @@ def aanbod_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for activiteit in activiteiten:
         activiteit.aanbod = aanbod  # spare a query per activity in the template
+        activiteit.opening = inschrijven_opening(activiteit)
     # Series that have not ended: one registration block each, with every meeting listed.
     reeksen = []
     for reeks in aanbod.reeksen.order_by("id"):
         reeks.aanbod = aanbod
         if reeks.bijeenkomsten and reeks.einde >= now:
+            reeks.opening = inschrijven_opening(reeks)
             reeksen.append(reeks)
     reeksen.sort(key=lambda r: r.start)
     return render(

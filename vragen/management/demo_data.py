@@ -1186,6 +1186,17 @@ AANBOD = [
     ),
 ]
 
+# The registration rules the demo shows on its courses (README, "Registration rules"): per aanbod slug,
+# the rules of each of its series, in days before the first meeting (at a wall-clock hour).
+INSCHRIJFREGELS = {
+    # Priority for residents of the werkgebied: they may register five weeks before, everyone three.
+    "oudercursus-positief-opvoeden": {"inwoners_vanaf": (35, 9), "iedereen_vanaf": (21, 9)},
+    # Cancel online until two days before the first lesson; then the manage page says to phone.
+    "babymassage": {"annuleren_tot": (2, 12)},
+    # Children of 8 to 12: the form asks the child's age.
+    "praatgroep-kinderen-scheiding": {"leeftijd_controleren": True},
+}
+
 SIGNALEN = [
     # titel, gemeente, thema, bron partner, status, tekst
     (

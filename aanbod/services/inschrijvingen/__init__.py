@@ -4,7 +4,9 @@
   waiting list, whether a parent may still change, an activity's cancellation;
 - `mails`: which mail a registration is due, claiming it, rendering and sending it;
 - `scan`: the periodic scan — reminders, and whatever a lost message left behind;
-- `retention`: erasing personal data after the retention period.
+- `regels`: the registration rules a network may set (priority for residents, online cancellation
+  deadline, the child's age), one function per rule;
+- `retention`: erasing personal data after the retention period (the postcode stays, for reach figures).
 
 The names below are the public ones; import them from here.
 """
@@ -14,6 +16,21 @@ from .mails import (
     LINK_RESEND_SECONDS,
     inschrijving_link_send,
     inschrijving_status_mail_send,
+)
+from .regels import (
+    Opening,
+    annuleren_online_check,
+    annuleren_online_voorbij,
+    inschrijfregels_validate,
+    inschrijven_alleen_inwoners,
+    inschrijven_nog_niet_open,
+    inschrijven_opening,
+    leeftijd_check,
+    leeftijd_gevraagd,
+    postcode_clean,
+    postcode_in_werkgebied,
+    voorrang_check,
+    werkgebied_label,
 )
 from .retention import inschrijvingen_erase_expired
 from .scan import inschrijvingen_catch_up, send_due_reminders
@@ -34,7 +51,20 @@ from .state import (
 __all__ = [
     "CLAIM_TIMEOUT",
     "LINK_RESEND_SECONDS",
+    "Opening",
     "activiteit_cancel",
+    "annuleren_online_check",
+    "annuleren_online_voorbij",
+    "inschrijfregels_validate",
+    "inschrijven_alleen_inwoners",
+    "inschrijven_nog_niet_open",
+    "inschrijven_opening",
+    "leeftijd_check",
+    "leeftijd_gevraagd",
+    "postcode_clean",
+    "postcode_in_werkgebied",
+    "voorrang_check",
+    "werkgebied_label",
     "inschrijving_cancel",
     "inschrijving_change",
     "inschrijving_closed_reason",

@@ -31,6 +31,7 @@ from aanbod.models import Activiteit, Inschrijving, Reeks
 from aanbod.uitwisseling import services as uitdatabank
 from huisvanhetkind.lib.scoping import ALL, partner_scope, scoped_ids
 
+from . import regels
 from .mails import (
     ACTIEF,
     link_mail_on_commit,
@@ -90,7 +91,8 @@ def _in_partner_scope(rule):
 
 
 def inschrijving_closed_reason(activiteit: Doel) -> str:
-    """Why registration is closed ('' when open): niet_nodig, geannuleerd, voorbij, gesloten, offline."""
+    """Why registration is closed ('' when open): niet_nodig, geannuleerd, voorbij, gesloten, offline,
+    nog_niet_open (before the first opening; `regels.inschrijven_opening` says when it opens for whom)."""
     now = timezone.now()
     if not (activiteit.inschrijving_nodig and activiteit.aanbod.inschrijving_nodig):
         return "niet_nodig"
@@ -102,6 +104,8 @@ def inschrijving_closed_reason(activiteit: Doel) -> str:
         return "offline"
     if activiteit.deadline <= now:
         return "gesloten"
+    if regels.inschrijven_nog_niet_open(activiteit, nu=now):
+        return "nog_niet_open"
     return ""
 
 
@@ -224,6 +228,8 @@ def inschrijving_create(
     telefoon: str = "",
     aantal_personen: int,
     taal: str,
+    postcode: str = "",
+    leeftijd: int | None = None,
     wachtlijst_ok: bool = True,
 ) -> tuple[Inschrijving, bool]:
     """Register for an activity or a whole series (`activiteit` may be a Reeks); returns
@@ -235,6 +241,10 @@ def inschrijving_create(
     address again (at most once per LINK_RESEND_SECONDS) — it is never shown to whoever typed the address,
     and every check a new registration must pass comes first, so the caller can answer both alike.
     Raises ValidationError (codes "gesloten", "aantal", or field errors) when registering is not possible.
+    The registration rules (`regels`) are checked under the lock: while only residents may register,
+    the `postcode` must be in the werkgebied (codes "postcode", "inwoners"); with the age check on, the
+    child's `leeftijd` (years, not stored) must be in the aanbod's range (code "leeftijd"). The postcode
+    is stored (and kept after erasure, for reach figures).
 
     Side effects: locks the activity row; after commit queues the status mail (confirmation or waiting
     list, with the .ics) or the link mail. When queueing fails, `inschrijving.mail_delayed` is True and
@@ -253,6 +263,9 @@ def inschrijving_create(
                 code="aantal",
                 params={"max": activiteit.max_personen_per_inschrijving},
             )
+        postcode = regels.postcode_clean(postcode)
+        regels.voorrang_check(activiteit, postcode=postcode)
+        regels.leeftijd_check(activiteit, leeftijd=leeftijd)
         vrij = _vrij(activiteit, _bezet(activiteit))
         if vrij is None or aantal_personen <= vrij:
             status = Inschrijving.Status.BEVESTIGD
@@ -273,6 +286,7 @@ def inschrijving_create(
             email=email,
             telefoon=telefoon.strip(),
             aantal_personen=aantal_personen,
+            postcode=postcode,
             status=status,
             taal=(taal or settings.LANGUAGE_CODE)[:8],
         )
@@ -291,12 +305,16 @@ def inschrijving_create(
 
 
 @_in_partner_scope
-def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> Inschrijving:
+def inschrijving_change(
+    *, inschrijving: Inschrijving, aantal_personen: int, namens_partner: bool = False
+) -> Inschrijving:
     """Change the number of persons of an active registration.
 
     A confirmed registration may grow only into the places left (and only while registration is open);
-    it may always shrink until the activity starts. A waiting registration may change within the
-    per-registration maximum. Raises ValidationError (codes "gesloten", "aantal", "volzet").
+    it may always shrink until the activity starts — for the parent only until the online cancellation
+    deadline (`annuleren_tot`; the partner and the admin, `namens_partner`, may always). A waiting
+    registration may change within the per-registration maximum. Raises ValidationError (codes
+    "gesloten", "aantal", "volzet", "annuleren_tot").
 
     Side effects: locks the activity; promotes the waiting list when places were freed (see
     `wachtlijst_promote`, which mails whoever moves up after commit).
@@ -308,6 +326,7 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
             raise ValidationError(_("This registration can no longer be changed."), code="gesloten")
         if aantal_personen == inschrijving.aantal_personen:
             return inschrijving
+        regels.annuleren_online_check(inschrijving, activiteit, namens_partner=namens_partner)
         if not 1 <= aantal_personen <= activiteit.max_personen_per_inschrijving:
             raise ValidationError(
                 _("Choose between 1 and %(max)d persons."),
@@ -338,8 +357,11 @@ def inschrijving_change(*, inschrijving: Inschrijving, aantal_personen: int) -> 
 
 
 @_in_partner_scope
-def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
+def inschrijving_cancel(*, inschrijving: Inschrijving, namens_partner: bool = False) -> Inschrijving:
     """Cancel a registration (idempotent) and let the waiting list move up into the freed places.
+
+    A parent may cancel a confirmed registration online until `annuleren_tot` (ValidationError code
+    "annuleren_tot" after it); the partner and the admin (`namens_partner`) may always.
 
     Side effects: locks the activity; status → geannuleerd; `wachtlijst_promote` mails whoever moves up.
     """
@@ -348,6 +370,7 @@ def inschrijving_cancel(*, inschrijving: Inschrijving) -> Inschrijving:
         inschrijving = Inschrijving.objects.select_for_update(of=("self",)).get(pk=inschrijving.pk)
         if inschrijving.status == Inschrijving.Status.GEANNULEERD:
             return inschrijving
+        regels.annuleren_online_check(inschrijving, activiteit, namens_partner=namens_partner)
         inschrijving.status = Inschrijving.Status.GEANNULEERD
         inschrijving.geannuleerd_op = timezone.now()
         inschrijving.save(update_fields=["status", "geannuleerd_op", "bijgewerkt_op"])

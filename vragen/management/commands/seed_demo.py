@@ -44,6 +44,7 @@ from vragen.management.demo_data import (
     EPOCH,
     GEMEENTE_GEWICHT,
     GESPREKKEN,
+    INSCHRIJFREGELS,
     KANAAL_GEWICHT,
     LEEFTIJD_BIJ_THEMA,
     LEEFTIJD_STANDAARD,
@@ -129,6 +130,7 @@ class Command(BaseCommand):
             self.seed_aanbod()
             activiteiten = self.seed_activiteiten()
             reeksen = self.seed_reeksen(activiteiten)
+            self.seed_inschrijfregels(reeksen)
             enkel = [a for a in activiteiten if a.reeks_id is None]
             inschrijvingen = self.seed_inschrijvingen([*enkel, *reeksen])
             nieuwe_vragen = self.seed_vragen()
@@ -330,6 +332,31 @@ class Command(BaseCommand):
             reeksen.append(reeks)
         return reeksen
 
+    def seed_inschrijfregels(self, reeksen: list[Reeks]) -> None:
+        """Put the demo's registration rules (INSCHRIJFREGELS) on the series of three courses, relative to
+        each series' first meeting, so a rerun sets the same moments."""
+        tz = timezone.get_current_timezone()
+
+        def voor(eerste: date, dagen_uur: tuple[int, int]) -> datetime:
+            dagen, uur = dagen_uur
+            return datetime.combine(eerste - timedelta(days=dagen), time(uur), tzinfo=tz)
+
+        for reeks in reeksen:
+            regels = INSCHRIJFREGELS.get(reeks.aanbod.slug)
+            if not regels or not reeks.bijeenkomsten:
+                continue
+            eerste = timezone.localtime(reeks.start).date()
+            velden = {"leeftijd_controleren": regels.get("leeftijd_controleren", False)}
+            for veld, sleutel in (
+                ("inschrijven_inwoners_vanaf", "inwoners_vanaf"),
+                ("inschrijven_vanaf", "iedereen_vanaf"),
+                ("annuleren_tot", "annuleren_tot"),
+            ):
+                velden[veld] = voor(eerste, regels[sleutel]) if sleutel in regels else None
+            Reeks.objects.filter(pk=reeks.pk).update(**velden)
+            for veld, waarde in velden.items():
+                setattr(reeks, veld, waarde)
+
     def seed_inschrijvingen(self, activiteiten: list[Activiteit | Reeks]) -> int:
         """Fake registrations (example.org), fuller as the date nears; some full, with a waiting list."""
         enkel = [a for a in activiteiten if isinstance(a, Activiteit)]
@@ -343,6 +370,8 @@ class Command(BaseCommand):
         nieuw = []
         for act in activiteiten:
             if not act.inschrijving_nodig or not act.capaciteit or not act.aanbod.is_gepubliceerd:
+                continue
+            if act.is_nog_niet_open:  # nobody could have registered yet
                 continue
             start = timezone.localtime(act.start)
             rng = random.Random(f"inschrijvingen|{act.aanbod.slug}|{start.isoformat()}")
