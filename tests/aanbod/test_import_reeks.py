@@ -117,7 +117,8 @@ def test_series_mistakes_are_errors_of_their_rows_and_nothing_is_written(aanbod)
     assert set(errors) == {2, 3, 4, 5, 6}
     assert errors[2] == {
         "capaciteit": [
-            "The series “najaar” takes this from its first row (row 1): leave it empty here or write the same."
+            "The series “najaar” takes this from its first row (row 1): leave it empty here or write "
+            "the same."
         ]
     }
     assert errors[3] == {
