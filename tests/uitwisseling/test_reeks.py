@@ -180,3 +180,16 @@ def test_a_past_series_is_never_sent_nor_cancelled(
     before = len(fake_uitdatabank.log)
     tick(reeks.aanbod, django_capture_on_commit_callbacks, actief=False)
     assert fake_uitdatabank.log[before:] == []
+
+
+def test_the_partners_page_names_the_series_event(
+    bob, reeks, fake_uitdatabank, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.partners.portal_helpers import client_for
+
+    tick(reeks.aanbod, django_capture_on_commit_callbacks)
+    page = client_for(bob).get(reverse("portal_aanbod_detail", kwargs={"pk": reeks.aanbod.pk})).text
+    assert "Positief opvoeden najaar (The meetings of a course (multiple))" in page
+    assert UitEvent.objects.get(reeks=reeks).url in page
