@@ -293,6 +293,16 @@ def test_inschrijving_token_hash_unique():
     rejects(lambda: factories.InschrijvingFactory(token=eerste.token))
 
 
+def test_aanwezigheid_once_per_meeting():
+    Aanwezigheid = apps.get_model("aanbod", "Aanwezigheid")
+    reeks = factories.ReeksFactory(bijeenkomsten=2)
+    first, second = reeks.bijeenkomsten
+    inschrijving = factories.InschrijvingFactory(activiteit=None, reeks=reeks)
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=first, aanwezig=True)
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=second, aanwezig=False)
+    rejects(lambda: Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=first, aanwezig=False))
+
+
 # --- vragen --------------------------------------------------------------------------------------------
 
 
@@ -329,6 +339,7 @@ TESTED = {
     "inschrijving_activiteit_or_reeks",
     "reeks_capaciteit_not_negative",
     "reeks_max_personen_positive",
+    "aanwezigheid_once_per_meeting",
     # unique fields
     "partners.Gemeente.nis",
     "partners.Gemeente.slug",

@@ -218,9 +218,13 @@ def activiteiten_van(event: UitEvent) -> list[Activiteit]:
     return []
 
 
-def _beschikbaarheid(event: UitEvent, activiteit: Activiteit) -> dict:
+def _beschikbaarheden(event: UitEvent, activiteiten: list[Activiteit]) -> list[dict]:
+    """The booking availability of each date: the places of the event's activity or series (counted
+    once), else (an event from before series) of each activity."""
     doel = _doel(event)
-    return _availability(doel if doel is not None else activiteit)
+    if doel is not None:
+        return [_availability(doel)] * len(activiteiten)
+    return [_availability(activiteit) for activiteit in activiteiten]
 
 
 def sub_events(event: UitEvent) -> list[dict]:
@@ -228,8 +232,9 @@ def sub_events(event: UitEvent) -> list[dict]:
 
     This endpoint takes `type` or `remainingCapacity`, never both (it derives the type itself)."""
     result = []
-    for index, activiteit in enumerate(activiteiten_van(event)):
-        beschikbaarheid = _beschikbaarheid(event, activiteit)
+    activiteiten = activiteiten_van(event)
+    for index, beschikbaarheid in enumerate(_beschikbaarheden(event, activiteiten)):
+        beschikbaarheid = dict(beschikbaarheid)
         if "remainingCapacity" in beschikbaarheid:
             del beschikbaarheid["type"]
         result.append({"id": index, "bookingAvailability": beschikbaarheid})
@@ -299,7 +304,9 @@ def event_payload(event: UitEvent, *, organizer_url: str, place_url: str) -> dic
         return payload
     activiteiten = activiteiten_van(event)
     payload["calendarType"] = "multiple" if len(activiteiten) > 1 else "single"
-    payload["subEvent"] = [_sub_event(a, _beschikbaarheid(event, a)) for a in activiteiten]
+    payload["subEvent"] = [
+        _sub_event(a, b) for a, b in zip(activiteiten, _beschikbaarheden(event, activiteiten), strict=True)
+    ]
     if aanbod.status != Aanbod.Status.GEPUBLICEERD:
         for sub in payload["subEvent"]:
             sub["status"] = {"type": "Unavailable", "reason": NIET_MEER}

@@ -193,3 +193,19 @@ def test_the_partners_page_names_the_series_event(
     page = client_for(bob).get(reverse("portal_aanbod_detail", kwargs={"pk": reeks.aanbod.pk})).text
     assert "Positief opvoeden najaar (The meetings of a course (multiple))" in page
     assert UitEvent.objects.get(reeks=reeks).url in page
+
+
+def test_an_event_is_for_one_series_and_only_a_reeks_event_has_one(reeks):
+    from django.db import IntegrityError, transaction
+
+    UitEvent.objects.create(aanbod=reeks.aanbod, soort=UitEvent.Soort.REEKS, reeks=reeks)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UitEvent.objects.create(aanbod=reeks.aanbod, soort=UitEvent.Soort.REEKS, reeks=reeks)
+    tweede = factories.ReeksFactory(aanbod=reeks.aanbod, bijeenkomsten=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UitEvent.objects.create(aanbod=reeks.aanbod, soort=UitEvent.Soort.OPENINGSUREN, reeks=tweede)
+    # Two series of one aanbod are two events; one event from before series may stand beside them.
+    UitEvent.objects.create(aanbod=reeks.aanbod, soort=UitEvent.Soort.REEKS, reeks=tweede)
+    UitEvent.objects.create(aanbod=reeks.aanbod, soort=UitEvent.Soort.REEKS)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        UitEvent.objects.create(aanbod=reeks.aanbod, soort=UitEvent.Soort.REEKS)
