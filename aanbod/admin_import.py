@@ -17,6 +17,16 @@ from import_export.admin import ImportMixin
 from aanbod import importeren
 from aanbod.models import AanbodImport
 
+REEKS_VOORBEELD_KOLOMMEN = [
+    "aanbod",
+    "datum",
+    "begin",
+    "einde",
+    "reeks",
+    "capaciteit",
+    "laat_instappen_tot",
+    "herinnering_per_bijeenkomst",
+]
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -92,11 +102,19 @@ class AanbodImportAdmin(CoordinatorImportAdmin):
         """The page that explains every column of both templates."""
         if not self.has_import_permission(request):
             raise Http404
+        kolommen = [kolom.naam for kolom in importeren.sjablonen()["activiteiten"]]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Spreadsheet templates for the import"),
             "opts": self.model._meta,
             "sjablonen": importeren.sjablonen(),
+            # The template's series example, in the columns that make it one.
+            "reeks_kolommen": REEKS_VOORBEELD_KOLOMMEN,
+            "reeks_rijen": [
+                [rij[kolommen.index(naam)] for naam in REEKS_VOORBEELD_KOLOMMEN]
+                for rij in importeren.voorbeeld_rijen("activiteiten")
+                if rij[kolommen.index("reeks")]
+            ],
         }
         return TemplateResponse(request, "aanbod/import/sjabloon.html", context)
 

@@ -303,6 +303,16 @@ def test_inschrijving_token_hash_unique():
     rejects(lambda: factories.InschrijvingFactory(token=eerste.token))
 
 
+def test_aanwezigheid_once_per_meeting():
+    Aanwezigheid = apps.get_model("aanbod", "Aanwezigheid")
+    reeks = factories.ReeksFactory(bijeenkomsten=2)
+    first, second = reeks.bijeenkomsten
+    inschrijving = factories.InschrijvingFactory(activiteit=None, reeks=reeks)
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=first, aanwezig=True)
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=second, aanwezig=False)
+    rejects(lambda: Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=first, aanwezig=False))
+
+
 # --- vragen --------------------------------------------------------------------------------------------
 
 

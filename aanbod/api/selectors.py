@@ -3,11 +3,23 @@
 import datetime
 import uuid
 
-from django.db.models import Avg, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Count,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from aanbod.models import Aanbod, Activiteit, Locatie, Openingsuur
+from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Reeks
 from aanbod.search import search_aanbod
 from partners.models import Partner
 
@@ -17,27 +29,67 @@ from .taxonomie import Taxonomy, Term, filter_by_taxonomy, filter_by_term
 def komende_activiteiten() -> QuerySet:
     """The activities a service's schedules show: coming, not cancelled.
 
-    Annotated with the persons registered (`bezet`, for the places left) and `gewijzigd_op`, the
-    last change to the activity or one of its registrations (the `updated` of a service_capacity).
+    Annotated with the persons registered (`bezet`, for the places left), `gewijzigd_op`, the
+    last change to the activity or one of its registrations (the `updated` of a service_capacity), and
+    for a meeting of a series its number (`deel_nr` of `deel_van`).
     """
     return (
         Activiteit.objects.filter(einde__gte=timezone.now(), geannuleerd=False)
         .met_bezetting()
         .annotate(gewijzigd_op=Max("inschrijvingen__bijgewerkt_op"))
-        .select_related("locatie__gemeente", "locatie__partner")
+        .with_deel()
+        .select_related("locatie__gemeente", "locatie__partner", "reeks")
         .order_by("start", "pk")
     )
 
 
+def komende_reeksen() -> QuerySet:
+    """The series whose places a service's capacities show: not cancelled, with a meeting still to end.
+
+    Annotated (correlated subqueries, so the joins do not multiply) with the persons confirmed (`bezet`,
+    for the places left), the meetings (`aantal`, `eerste_start`, `laatste_einde`) and `gewijzigd_op`,
+    the last change to one of its registrations.
+    """
+    meetings = Activiteit._base_manager.filter(reeks=OuterRef("pk")).order_by().values("reeks")
+    registrations = Inschrijving._base_manager.filter(reeks=OuterRef("pk")).order_by().values("reeks")
+    return (
+        Reeks.objects.filter(geannuleerd=False)
+        .annotate(
+            bezet=Coalesce(
+                Subquery(
+                    registrations.filter(status=Inschrijving.Status.BEVESTIGD)
+                    .annotate(n=Sum("aantal_personen"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            aantal=Subquery(meetings.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            eerste_start=Subquery(meetings.annotate(m=Min("start")).values("m")),
+            laatste_einde=Subquery(meetings.annotate(m=Max("einde")).values("m")),
+            gewijzigd_op=Subquery(registrations.annotate(m=Max("bijgewerkt_op")).values("m")),
+        )
+        .filter(laatste_einde__gte=timezone.now())
+        .order_by("eerste_start", "pk")
+    )
+
+
 def with_last_modified(queryset: QuerySet) -> QuerySet:
-    """Annotate `gewijzigd_op`: the last change to the aanbod or to one of its activities."""
+    """Annotate `gewijzigd_op`: the last change to the aanbod, one of its activities or series."""
     latest_activiteit = (
         Activiteit.objects.filter(aanbod=OuterRef("pk"))
         .order_by("-bijgewerkt_op")
         .values("bijgewerkt_op")[:1]
     )
+    latest_reeks = (
+        Reeks.objects.filter(aanbod=OuterRef("pk")).order_by("-bijgewerkt_op").values("bijgewerkt_op")[:1]
+    )
     return queryset.annotate(
-        gewijzigd_op=Greatest("bijgewerkt_op", Coalesce(Subquery(latest_activiteit), "bijgewerkt_op"))
+        gewijzigd_op=Greatest(
+            "bijgewerkt_op",
+            Coalesce(Subquery(latest_activiteit), "bijgewerkt_op"),
+            Coalesce(Subquery(latest_reeks), "bijgewerkt_op"),
+        )
     )
 
 
@@ -53,6 +105,7 @@ def with_details(queryset: QuerySet) -> QuerySet:
             queryset=Openingsuur.objects.select_related("locatie__gemeente", "locatie__partner"),
         ),
         Prefetch("activiteiten", queryset=komende_activiteiten(), to_attr="komende_activiteiten"),
+        Prefetch("reeksen", queryset=komende_reeksen(), to_attr="komende_reeksen"),
     )
 
 

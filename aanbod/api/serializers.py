@@ -12,9 +12,9 @@ import zoneinfo
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
-from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur
+from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Openingsuur, Reeks
 from partners.models import Partner
 
 from .taxonomie import Taxonomy, Term, stable_id, terms_for
@@ -266,9 +266,28 @@ def openingsuur_dicts(uur: Openingsuur, aanbod: Aanbod) -> list[dict]:
     return result
 
 
+def _deel(activiteit: Activiteit) -> tuple[int, int] | None:
+    """(n, m) of a meeting of a series, from `with_deel()`'s annotation when there is one."""
+    if not activiteit.reeks_id:
+        return None
+    if getattr(activiteit, "deel_van", None):
+        return activiteit.deel_nr, activiteit.deel_van
+    return activiteit.deel
+
+
 def activiteit_dict(activiteit: Activiteit, aanbod: Aanbod) -> dict:
+    """A dated activity as a schedule that happens once. A meeting of a series says which part it is
+    ("deel 2 van 6") and links to the series, which families register for as a whole."""
     start = activiteit.start.astimezone(BRUSSELS)
     einde = activiteit.einde.astimezone(BRUSSELS)
+    naam = activiteit.naam
+    notes = _("Times are local time in Belgium (Europe/Brussels).")
+    link = absolute(activiteit.get_absolute_url())
+    if deel := _deel(activiteit):
+        naam = activiteit.titel or activiteit.reeks.titel or aanbod.titel
+        naam = f"{naam} ({_('part %(n)s of %(m)s') % {'n': deel[0], 'm': deel[1]}})"
+        notes = f"{notes} {_('Part of a series: families register once, for every meeting.')}"
+        link = absolute(aanbod.get_absolute_url() + f"#reeks-{activiteit.reeks_id}")
     data = {
         "id": str(activiteit.uuid),
         "service_id": str(aanbod.uuid),
@@ -280,9 +299,9 @@ def activiteit_dict(activiteit: Activiteit, aanbod: Aanbod) -> dict:
         "count": 1,
         "opens_at": clock(start),
         "closes_at": clock(einde),
-        "description": f"{activiteit.naam}: {start:%d/%m/%Y %H:%M}–{einde:%H:%M}",
-        "notes": _("Times are local time in Belgium (Europe/Brussels)."),
-        "schedule_link": absolute(activiteit.get_absolute_url()),
+        "description": f"{naam}: {start:%d/%m/%Y %H:%M}–{einde:%H:%M}",
+        "notes": notes,
+        "schedule_link": link,
         "attending_type": _("online") if activiteit.online else _("in person"),
     }
     if activiteit.locatie_id:
@@ -369,14 +388,37 @@ def unit_dict() -> dict:
     }
 
 
-def capacity_dicts(aanbod: Aanbod, activiteiten: list[Activiteit]) -> list[dict]:
-    """HSDS 3.1 service_capacity: the places left of each coming activity that takes registrations.
+def capacity_dicts(aanbod: Aanbod, activiteiten: list[Activiteit], reeksen: list[Reeks] = ()) -> list[dict]:
+    """HSDS 3.1 service_capacity: the places left of each coming activity that takes registrations, and
+    of each coming series (its meetings share the series' places, so they have none of their own).
 
-    Expects the activities annotated by selectors.komende_activiteiten() (`bezet`, `gewijzigd_op`).
+    Expects the activities annotated by selectors.komende_activiteiten() (`bezet`, `gewijzigd_op`) and the
+    series by selectors.komende_reeksen() (`bezet`, `aantal`, `eerste_start`, `gewijzigd_op`).
     """
     result = []
+    for reeks in reeksen:
+        if reeks.capaciteit is None:
+            continue
+        start = reeks.eerste_start.astimezone(BRUSSELS)
+        updated = max(filter(None, [reeks.bijgewerkt_op, reeks.gewijzigd_op]))
+        result.append(
+            {
+                "id": str(stable_id("service_capacity", reeks.uuid)),
+                "service_id": str(aanbod.uuid),
+                "unit": unit_dict(),
+                "available": reeks.plaatsen_vrij,
+                "maximum": reeks.capaciteit,
+                "description": ngettext(
+                    "Places left for the series %(naam)s (%(n)d meeting from %(start)s)",
+                    "Places left for the series %(naam)s (%(n)d meetings from %(start)s)",
+                    reeks.aantal,
+                )
+                % {"naam": reeks.titel or aanbod.titel, "n": reeks.aantal, "start": f"{start:%d/%m/%Y}"},
+                "updated": moment(updated),
+            }
+        )
     for activiteit in activiteiten:
-        if activiteit.capaciteit is None or not activiteit.inschrijving_nodig:
+        if activiteit.capaciteit is None or not activiteit.inschrijving_nodig or activiteit.reeks_id:
             continue
         start = activiteit.start.astimezone(BRUSSELS)
         updated = max(filter(None, [activiteit.bijgewerkt_op, getattr(activiteit, "gewijzigd_op", None)]))
@@ -467,7 +509,9 @@ def full_service_dict(aanbod: Aanbod) -> dict:
         attribute_dict(link_id=aanbod.uuid, link_entity="service", term=term) for term in terms_for(aanbod)
     ]
     if speaks_31():
-        data["capacities"] = capacity_dicts(aanbod, activiteiten)
+        data["capacities"] = capacity_dicts(
+            aanbod, activiteiten, list(getattr(aanbod, "komende_reeksen", []))
+        )
     return data
 
 

@@ -13,6 +13,7 @@ from aanbod.models import MAX_LEEFTIJD, Aanbod, Activiteit, Locatie, Taal, Thema
 from partners.models import Partner
 
 from .bestanden import header_name, line, read_date, read_time, text
+from .reeksen import Reeksen
 from .sjablonen import sjablonen
 from .widgets import (
     ActiviteitLoader,
@@ -270,10 +271,15 @@ class ActiviteitResource(HvhkResource):
         self.locaties: dict[tuple, Locatie] = {}
         self.gemeente = gemeente_widget(many=False)
         self.now = timezone.now()
+        self.reeksen = Reeksen()
 
     @classmethod
     def get_display_name(cls):
         return _("Activiteiten (one row per activity)")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.reeksen.tel(dataset)
 
     def before_import_row(self, row, row_number=None, **kwargs):
         row["titel"] = text(row.get("titel"))
@@ -325,8 +331,24 @@ class ActiviteitResource(HvhkResource):
         if start and text(row.get("aanbod")):
             self.remember((text(row["aanbod"]).lower(), start), row_number, column="datum")
         errors.update(self.cell_errors(row, skip=("start", "einde", "locatie_id", "inschrijven_tot_moment")))
+        try:
+            aanbod = self.fields["aanbod"].clean(row)
+        except (ValueError, KeyError):
+            aanbod = None  # named by the column's own check
+        self.reeksen.check_row(row, row_number, aanbod=aanbod, start=start, errors=errors)
         if errors:
             raise ValidationError(errors)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A date that joins or leaves a series is a change, even when none of its own columns changed.
+        if original is not None and bool(line(row.get("reeks"))) != bool(original.reeks_id):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not (result.has_errors() or result.has_validation_errors()):
+            self.reeksen.write()
 
     def locatie_for(self, row) -> Locatie | None:
         """The place of the activity: an existing Locatie with this name (and address), or a new one."""

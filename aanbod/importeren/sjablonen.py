@@ -1,4 +1,7 @@
-"""The two templates: every column explained, and the files to download (CSV and XLSX)."""
+"""The two templates: every column explained, and the files to download (CSV and XLSX).
+
+The first row under the column names is each column's example; `voorbeeld_rijen` adds the rows that show
+more (for the activities: a series of two dates, see reeksen.py)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -157,17 +160,72 @@ def sjablonen() -> dict[str, list[Kolom]]:
             Kolom(
                 "inschrijven_tot",
                 False,
-                _l("Last day to register, as 31/01/2026; empty means until the start."),
+                _l(
+                    "Last day to register, as 31/01/2026; empty means until the start (for a series: "
+                    "until its first meeting starts)."
+                ),
                 _voorbeeld_datum(28),
+            ),
+            Kolom(
+                "reeks",
+                False,
+                _l(
+                    "Empty for an activity on its own. For a series that families register for as a whole "
+                    "(a course): the same key, any word, on every date of the series, e.g. najaar-2026. "
+                    "The series takes capaciteit, inschrijven_tot, laat_instappen_tot and "
+                    "herinnering_per_bijeenkomst from its first row; its other rows leave them empty or "
+                    "repeat them. Importing the file again updates the series."
+                ),
+                "",
+            ),
+            Kolom(
+                "laat_instappen_tot",
+                False,
+                _l(
+                    "Series only: families may still join until the meeting with this number starts "
+                    "(2: until the second meeting). Empty: only before the first meeting. Not together "
+                    "with inschrijven_tot."
+                ),
+                "",
+            ),
+            Kolom(
+                "herinnering_per_bijeenkomst",
+                False,
+                _l(
+                    "Series only: ja for a reminder before every meeting; empty or nee for one reminder "
+                    "before the first meeting."
+                ),
+                "",
             ),
         ],
     }
 
 
+def voorbeeld_rijen(naam: str) -> list[list[str]]:
+    """The template's example rows: each column's example, then (activities) a series of two dates."""
+    kolommen = sjablonen()[naam]
+    rijen = [[kolom.voorbeeld for kolom in kolommen]]
+    if naam == "activiteiten":
+        for week, eigen in enumerate(
+            [
+                {"capaciteit": "12", "laat_instappen_tot": "2", "herinnering_per_bijeenkomst": "ja"},
+                {"capaciteit": ""},
+            ]
+        ):
+            anders = {
+                "datum": _voorbeeld_datum(35 + 7 * week),
+                "reeks": "najaar",
+                "inschrijven_tot": "",
+                **eigen,
+            }
+            rijen.append([anders.get(kolom.naam, kolom.voorbeeld) for kolom in kolommen])
+    return rijen
+
+
 def sjabloon_csv(naam: str) -> bytes:
     """The template as CSV with semicolons and a byte-order mark, as Excel in Belgium expects."""
     kolommen = sjablonen()[naam]
-    return csv_text([[kolom.naam for kolom in kolommen], [kolom.voorbeeld for kolom in kolommen]]).encode()
+    return csv_text([[kolom.naam for kolom in kolommen], *voorbeeld_rijen(naam)]).encode()
 
 
 def sjabloon_xlsx(naam: str) -> bytes:
@@ -179,7 +237,7 @@ def sjabloon_xlsx(naam: str) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = naam
-    xlsx_append(sheet, [[kolom.naam for kolom in kolommen], [kolom.voorbeeld for kolom in kolommen]])
+    xlsx_append(sheet, [[kolom.naam for kolom in kolommen], *voorbeeld_rijen(naam)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, kolom in enumerate(kolommen, start=1):

@@ -98,6 +98,7 @@ class UitEventAdmin(AllScopesAdmin):
     readonly_fields = [
         "aanbod",
         "activiteit",
+        "reeks",
         "soort",
         "uit_id",
         "url",
@@ -115,7 +116,7 @@ class UitEventAdmin(AllScopesAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("aanbod__partner", "activiteit")
+            .select_related("aanbod__partner", "activiteit", "reeks__aanbod")
             .prefetch_related("outbox")
         )
 

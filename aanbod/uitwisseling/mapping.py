@@ -1,9 +1,11 @@
 """From the portal's aanbod and activities to UiTdatabank's event model (Entry API, `entry.json`).
 
 What becomes an event:
-- an activity: one event with calendarType `single`;
-- the meetings of a course (an oudercursus: families follow all of them): one event, `multiple`
-  (`single` while it has one meeting);
+- an activity that is not part of a series: one event with calendarType `single`;
+- a series (Reeks: a course whose families register once and follow every meeting): one event,
+  `multiple` with a subEvent per meeting (`single` while it has one). The booking availability of every
+  subEvent is the series' places; a cancelled meeting is a cancelled subEvent; a cancelled series makes
+  the event Unavailable;
 - the weekly opening hours of an ongoing aanbod (a spelotheek, a speelmoment): one event, `permanent`
   with `openingHours`. The portal has no end date for opening hours, so `periodic` is not used.
 
@@ -23,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie
+from aanbod.models import Aanbod, Activiteit, Doelgroep, Locatie, Reeks
 
 from .models import UitEvent
 
@@ -41,8 +43,6 @@ EVENTTYPES = {
     Aanbod.Soort.SPEELMOMENT: SPEL,
     Aanbod.Soort.SPELOTHEEK: SPEL,
 }
-# Followed as a whole: one event with all meetings (calendarType multiple).
-REEKS_SOORTEN = {Aanbod.Soort.OUDERCURSUS}
 # The place type for a location the portal must create: a hall (publiq's docs, scope `places`).
 PLAATS_TYPE = {"id": "OyaPaf64AEmEAYXHeLMAtA", "label": "Zaal of expohal", "domain": "eventtype"}
 # publiq's place for online events.
@@ -82,6 +82,7 @@ class Eenheid:
 
     soort: str
     activiteit: Activiteit | None = None
+    reeks: Reeks | None = None
 
 
 def niet_verzendbaar(aanbod: Aanbod) -> str:
@@ -100,16 +101,22 @@ def eenheden(aanbod: Aanbod) -> list[Eenheid]:
     result = []
     if aanbod.openingsuren.exists():
         result.append(Eenheid(UitEvent.Soort.OPENINGSUREN))
-    activiteiten = list(aanbod.activiteiten.order_by("start"))
-    if aanbod.soort in REEKS_SOORTEN and activiteiten:
-        result.append(Eenheid(UitEvent.Soort.REEKS))
-    else:
-        now = timezone.now()
-        result += [
-            Eenheid(UitEvent.Soort.ACTIVITEIT, a)
-            for a in activiteiten
-            if a.einde >= now and not a.geannuleerd and (a.locatie_id or a.online)
-        ]
+    now = timezone.now()
+    for reeks in aanbod.reeksen.order_by("id"):
+        meetings = reeks.bijeenkomsten
+        if (
+            not reeks.geannuleerd
+            and meetings
+            and reeks.einde >= now
+            and not all(m.geannuleerd for m in meetings)
+            and any(m.locatie_id or m.online for m in meetings)
+        ):
+            result.append(Eenheid(UitEvent.Soort.REEKS, reeks=reeks))
+    result += [
+        Eenheid(UitEvent.Soort.ACTIVITEIT, a)
+        for a in aanbod.activiteiten.filter(reeks__isnull=True).order_by("start")
+        if a.einde >= now and not a.geannuleerd and (a.locatie_id or a.online)
+    ]
     return result
 
 
@@ -122,9 +129,12 @@ def _absolute(path: str) -> str:
 
 
 def booking_url(event: UitEvent) -> str:
-    """The portal's page for this event: the registration page of an activity, else the aanbod page.
+    """The portal's page for this event: the registration page of an activity or a series, else the
+    aanbod page.
 
     It is unique per event, so it also recognises our own event in UiTdatabank after a lost answer."""
+    if event.reeks_id:
+        return _absolute(reverse("reeks_inschrijven", kwargs={"pk": event.reeks_id}))
     activiteit = event.activiteit
     if activiteit is not None:
         if activiteit.inschrijving_nodig and event.aanbod.inschrijving_nodig:
@@ -134,8 +144,9 @@ def booking_url(event: UitEvent) -> str:
     return _absolute(event.aanbod.get_absolute_url()) + suffix
 
 
-def _name(aanbod: Aanbod, activiteit: Activiteit | None) -> dict:
-    return {"nl": (activiteit.naam if activiteit else aanbod.titel)[:250]}
+def _name(event: UitEvent) -> dict:
+    doel = event.activiteit or event.reeks
+    return {"nl": (doel.naam if doel else event.aanbod.titel)[:250]}
 
 
 def _description(aanbod: Aanbod) -> dict:
@@ -162,11 +173,12 @@ def _terms(aanbod: Aanbod) -> list[dict]:
     return [{"id": term_id, "label": label, "domain": "eventtype"}]
 
 
-def _availability(activiteit: Activiteit) -> dict:
-    result: dict = {"type": "Unavailable" if activiteit.is_volzet else "Available"}
-    if activiteit.capaciteit is not None:
-        result["capacity"] = activiteit.capaciteit
-        result["remainingCapacity"] = activiteit.plaatsen_vrij
+def _availability(doel: Activiteit | Reeks) -> dict:
+    """Places of what families register for: the activity, or for a meeting of a series the series."""
+    result: dict = {"type": "Unavailable" if doel.is_volzet else "Available"}
+    if doel.capaciteit is not None:
+        result["capacity"] = doel.capaciteit
+        result["remainingCapacity"] = doel.plaatsen_vrij
     return result
 
 
@@ -176,21 +188,43 @@ def _status(activiteit: Activiteit) -> dict:
     return {"type": "Available"}
 
 
-def _sub_event(activiteit: Activiteit) -> dict:
+def _sub_event(activiteit: Activiteit, beschikbaarheid: dict) -> dict:
     return {
         "startDate": _datum(activiteit.start),
         "endDate": _datum(activiteit.einde),
         "status": _status(activiteit),
-        "bookingAvailability": _availability(activiteit),
+        "bookingAvailability": dict(beschikbaarheid),
     }
 
 
+def _doel(event: UitEvent) -> Activiteit | Reeks | None:
+    """What families register for through this event: its activity or its series."""
+    return event.activiteit or event.reeks
+
+
 def activiteiten_van(event: UitEvent) -> list[Activiteit]:
+    """The dates of the event, in the order of its subEvents (their index is the PATCH's `id`)."""
     if event.activiteit is not None:
         return [event.activiteit]
+    if event.reeks_id:
+        return list(
+            Activiteit._base_manager.filter(reeks_id=event.reeks_id)
+            .select_related("locatie")
+            .order_by("start", "id")
+        )
     if event.soort == UitEvent.Soort.REEKS:
+        # Sent before series existed: every activity of the aanbod was one event.
         return list(event.aanbod.activiteiten.select_related("locatie").order_by("start"))
     return []
+
+
+def _beschikbaarheden(event: UitEvent, activiteiten: list[Activiteit]) -> list[dict]:
+    """The booking availability of each date: the places of the event's activity or series (counted
+    once), else (an event from before series) of each activity."""
+    doel = _doel(event)
+    if doel is not None:
+        return [_availability(doel)] * len(activiteiten)
+    return [_availability(activiteit) for activiteit in activiteiten]
 
 
 def sub_events(event: UitEvent) -> list[dict]:
@@ -198,8 +232,9 @@ def sub_events(event: UitEvent) -> list[dict]:
 
     This endpoint takes `type` or `remainingCapacity`, never both (it derives the type itself)."""
     result = []
-    for index, activiteit in enumerate(activiteiten_van(event)):
-        beschikbaarheid = _availability(activiteit)
+    activiteiten = activiteiten_van(event)
+    for index, beschikbaarheid in enumerate(_beschikbaarheden(event, activiteiten)):
+        beschikbaarheid = dict(beschikbaarheid)
         if "remainingCapacity" in beschikbaarheid:
             del beschikbaarheid["type"]
         result.append({"id": index, "bookingAvailability": beschikbaarheid})
@@ -224,7 +259,10 @@ def is_online(event: UitEvent) -> bool:
 def booking_info(event: UitEvent) -> dict:
     aanbod = event.aanbod
     activiteit = event.activiteit
-    if activiteit is not None and activiteit.inschrijving_nodig and aanbod.inschrijving_nodig:
+    if event.reeks_id:
+        # A series is always registered for, as a whole.
+        label = WACHTLIJST if event.reeks.is_volzet else INSCHRIJVEN
+    elif activiteit is not None and activiteit.inschrijving_nodig and aanbod.inschrijving_nodig:
         label = WACHTLIJST if activiteit.is_volzet else INSCHRIJVEN
     else:
         label = MEER_INFO
@@ -241,7 +279,7 @@ def event_payload(event: UitEvent, *, organizer_url: str, place_url: str) -> dic
     aanbod = event.aanbod
     payload: dict = {
         "mainLanguage": "nl",
-        "name": _name(aanbod, event.activiteit),
+        "name": _name(event),
         "terms": _terms(aanbod),
         "location": {"@id": place_url},
         "organizer": {"@id": organizer_url},
@@ -266,7 +304,9 @@ def event_payload(event: UitEvent, *, organizer_url: str, place_url: str) -> dic
         return payload
     activiteiten = activiteiten_van(event)
     payload["calendarType"] = "multiple" if len(activiteiten) > 1 else "single"
-    payload["subEvent"] = [_sub_event(a) for a in activiteiten]
+    payload["subEvent"] = [
+        _sub_event(a, b) for a, b in zip(activiteiten, _beschikbaarheden(event, activiteiten), strict=True)
+    ]
     if aanbod.status != Aanbod.Status.GEPUBLICEERD:
         for sub in payload["subEvent"]:
             sub["status"] = {"type": "Unavailable", "reason": NIET_MEER}

@@ -4,7 +4,7 @@
 - `UitOrganisator` and `UitPlaats`: which UiTdatabank organizer a partner is, and which place a location
   is. Found once by searching (publiq requires reuse; creating is the last resort), then reused.
 - `UitEvent`: one event in UiTdatabank and its state. An event is one activity (calendarType single), the
-  meetings of a course (multiple) or the opening hours of an ongoing aanbod (permanent).
+  meetings of one series, a Reeks (multiple), or the opening hours of an ongoing aanbod (permanent).
 - `UitOutbox`: the durable outbox. Every change that UiTdatabank must hear about is a row, written in the
   transaction that made the change; a Celery task claims each row atomically and sends it.
 """
@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aanbod.models import Aanbod, Activiteit, Locatie
+from aanbod.models import Aanbod, Activiteit, Locatie, Reeks
 from huisvanhetkind.lib.scoping import scoped_manager
 from partners.models import Partner
 
@@ -101,6 +101,16 @@ class UitEvent(models.Model):
         related_name="uitevent",
         verbose_name=_("activiteit"),
     )
+    # The series whose meetings this event holds. Empty on a `reeks` event sent before series existed
+    # (an oudercursus's activities as one event): the aanbod's first series takes such an event over.
+    reeks = models.OneToOneField(
+        Reeks,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="uitevent",
+        verbose_name=_("series"),
+    )
     soort = models.CharField(_("kind"), max_length=20, choices=Soort.choices)
     uit_id = models.CharField(_("UiTdatabank id"), max_length=64, blank=True)
     url = models.URLField(_("UiTdatabank URL"), max_length=300, blank=True)
@@ -123,8 +133,12 @@ class UitEvent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["aanbod", "soort"],
-                condition=Q(activiteit__isnull=True),
+                condition=Q(activiteit__isnull=True, reeks__isnull=True),
                 name="uitevent_one_per_aanbod_soort",
+            ),
+            models.CheckConstraint(
+                condition=Q(reeks__isnull=True) | Q(soort="reeks"),
+                name="uitevent_reeks_only_for_reeks",
             ),
             models.CheckConstraint(
                 condition=Q(soort="activiteit", activiteit__isnull=False)
@@ -134,7 +148,7 @@ class UitEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        wat = self.activiteit or self.aanbod
+        wat = self.activiteit or self.reeks or self.aanbod
         return f"{wat} ({self.get_soort_display()})"
 
 

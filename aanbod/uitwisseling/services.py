@@ -12,7 +12,8 @@ event at a time), and always sends the *current* state, so rows may come late, t
   sent again, by our unique booking URL, so it is not created twice;
 - 5xx, 429, timeouts and a missing connection are retried with exponential backoff; other 4xx fail the
   row (visible in the admin and the portal); a 401 gets a new token once (the client).
-Events are never deleted: a cancelled activity or an aanbod taken offline gets status `Unavailable`.
+Events are never deleted: a cancelled activity or series, or an aanbod taken offline, gets status
+`Unavailable`; a cancelled meeting of a series is a cancelled subEvent of the series' event.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from aanbod.models import Aanbod, Activiteit, Locatie
+from aanbod.models import Aanbod, Activiteit, Locatie, Reeks
 from huisvanhetkind.lib.queue import enqueue_after_commit
 from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import Partner
@@ -81,11 +82,30 @@ def gewenst(event: UitEvent) -> bool:
     if event.soort == UitEvent.Soort.OPENINGSUREN:
         return aanbod.openingsuren.exists()
     if event.soort == UitEvent.Soort.REEKS:
-        return aanbod.soort in mapping.REEKS_SOORTEN and aanbod.activiteiten.exists()
-    return aanbod.soort not in mapping.REEKS_SOORTEN and not event.activiteit.geannuleerd
+        # A cancelled series, or one whose every meeting was cancelled, is Unavailable as a whole; an
+        # event from before series existed is taken over by a series or goes.
+        reeks = event.reeks
+        if reeks is None or reeks.geannuleerd:
+            return False
+        meetings = reeks.bijeenkomsten
+        return bool(meetings) and not all(m.geannuleerd for m in meetings)
+    # A meeting of a series is a subEvent of the series' event, never an event of its own.
+    return not event.activiteit.geannuleerd and not event.activiteit.reeks_id
 
 
 def _event_for(aanbod: Aanbod, eenheid: mapping.Eenheid) -> UitEvent:
+    if eenheid.reeks is not None:
+        event = UitEvent.objects.filter(reeks=eenheid.reeks).select_related("aanbod", "reeks").first()
+        if event is not None:
+            return event
+        # The meetings of an oudercursus were one event before series existed: the first series takes
+        # that event over, so UiTdatabank keeps one event instead of a cancelled one and a new one.
+        event = UitEvent.objects.filter(aanbod=aanbod, soort=UitEvent.Soort.REEKS, reeks__isnull=True).first()
+        if event is not None:
+            event.reeks = eenheid.reeks
+            event.save(update_fields=["reeks"])
+            return event
+        return UitEvent.objects.create(aanbod=aanbod, soort=UitEvent.Soort.REEKS, reeks=eenheid.reeks)
     event, _created = UitEvent.objects.get_or_create(
         aanbod=aanbod, soort=eenheid.soort, activiteit=eenheid.activiteit
     )
@@ -100,7 +120,7 @@ def aanbod_changed(*, aanbod: Aanbod) -> int:
     not be any more); enqueues their sending after commit. Returns how many rows it wrote.
     """
     with scopes_disabled():
-        bekend = list(UitEvent.objects.filter(aanbod=aanbod).select_related("aanbod", "activiteit"))
+        bekend = list(UitEvent.objects.filter(aanbod=aanbod).select_related("aanbod", "activiteit", "reeks"))
         if not _is_actief(aanbod) and not any(e.uit_id or e.create_verstuurd_op for e in bekend):
             return 0
         rows = 0
@@ -114,7 +134,8 @@ def aanbod_changed(*, aanbod: Aanbod) -> int:
             if gewenst(event):
                 rows += bool(_schedule(event, UitOutbox.Actie.BIJWERKEN))
             elif (event.uit_id or event.create_verstuurd_op) and event.geannuleerd_op is None:
-                if event.activiteit is not None and event.activiteit.einde < now:
+                doel = event.activiteit or event.reeks
+                if doel is not None and doel.einde < now:
                     continue  # past: UiTinVlaanderen hides it by itself; never cancel the past
                 rows += bool(_schedule(event, UitOutbox.Actie.ANNULEREN))
         return rows
@@ -125,21 +146,18 @@ def activiteit_changed(*, activiteit: Activiteit) -> int:
     return aanbod_changed(aanbod=activiteit.aanbod)
 
 
-def beschikbaarheid_changed(*, activiteit: Activiteit) -> int:
-    """Places left changed (a registration, a cancellation, a move up from the waiting list).
+def beschikbaarheid_changed(*, activiteit: Activiteit | None = None, reeks: Reeks | None = None) -> int:
+    """Places left changed (a registration, a cancellation, a move up from the waiting list) of an
+    activity or of a series (whose places every meeting shares).
 
-    Side effects: an outbox row for the booking availability of the activity's event, if it is in
-    UiTdatabank (a create carries the availability itself). Returns how many rows it wrote.
+    Side effects: an outbox row for the booking availability of the activity's or the series' event, if
+    it is in UiTdatabank (a create carries the availability itself). Returns how many rows it wrote.
     """
+    doel = reeks if reeks is not None else activiteit
     with scopes_disabled():
-        event = (
-            UitEvent.objects.filter(
-                Q(activiteit_id=activiteit.pk) | Q(aanbod_id=activiteit.aanbod_id, soort=UitEvent.Soort.REEKS)
-            )
-            .exclude(uit_id="")
-            .first()
-        )
-        if event is None or not _is_actief(activiteit.aanbod):
+        wie = Q(reeks_id=reeks.pk) if reeks is not None else Q(activiteit_id=activiteit.pk)
+        event = UitEvent.objects.filter(wie).exclude(uit_id="").first()
+        if event is None or not _is_actief(doel.aanbod):
             return 0
         return int(bool(_schedule(event, UitOutbox.Actie.BESCHIKBAARHEID)))
 
@@ -187,7 +205,9 @@ def uit_outbox_send(*, outbox_id: int, client: UitdatabankClient | None = None) 
     now = timezone.now()
     if not _claim_row(outbox_id, now):
         return "not-due"
-    row = UitOutbox.objects.select_related("event__aanbod__partner", "event__activiteit").get(pk=outbox_id)
+    row = UitOutbox.objects.select_related("event__aanbod__partner", "event__activiteit", "event__reeks").get(
+        pk=outbox_id
+    )
     if not _claim_event(row.event_id, now):
         row.status = UitOutbox.Status.WACHTEND
         row.volgende_poging_op = now + BUSY_RETRY
@@ -294,10 +314,13 @@ def _upsert(client: UitdatabankClient, event: UitEvent) -> None:
 
 def _cancel(client: UitdatabankClient, event: UitEvent) -> None:
     if not event.uit_id and event.create_verstuurd_op is not None:
-        _adopt_lost_create(client, event, mapping._name(event.aanbod, event.activiteit)["nl"])
+        _adopt_lost_create(client, event, mapping._name(event)["nl"])
     if not event.uit_id or event.geannuleerd_op is not None:
         return
-    geannuleerd = event.activiteit is not None and event.activiteit.geannuleerd
+    doel = event.activiteit or event.reeks
+    geannuleerd = doel is not None and (
+        doel.geannuleerd or (event.reeks_id is not None and all(m.geannuleerd for m in doel.bijeenkomsten))
+    )
     reden = mapping.GEANNULEERD if geannuleerd else mapping.NIET_MEER
     client.update_status(event.uit_id, {"type": "Unavailable", "reason": reden})
     event.geannuleerd_op = timezone.now()
@@ -396,7 +419,7 @@ def uit_reconcile() -> int:
                 gepubliceerd = aanbod.status == Aanbod.Status.GEPUBLICEERD
                 if gepubliceerd and any(
                     not UitEvent.objects.filter(
-                        aanbod=aanbod, soort=e.soort, activiteit=e.activiteit
+                        aanbod=aanbod, soort=e.soort, activiteit=e.activiteit, reeks=e.reeks
                     ).exists()
                     for e in mapping.eenheden(aanbod)
                 ):
@@ -404,7 +427,7 @@ def uit_reconcile() -> int:
                     continue
                 lopend = Q(activiteit__isnull=True) | Q(activiteit__einde__gte=timezone.now())
                 for event in UitEvent.objects.filter(lopend, aanbod=aanbod).select_related(
-                    "aanbod", "activiteit"
+                    "aanbod", "activiteit", "reeks"
                 ):
                     if not gewenst(event):
                         if event.uit_id and event.geannuleerd_op is None:
@@ -472,7 +495,7 @@ def uit_overzicht(aanbod: Aanbod) -> dict:
         recent = Q(activiteit__isnull=True) | Q(activiteit__einde__gte=timezone.now() - dt.timedelta(days=7))
         events = list(
             UitEvent.objects.filter(recent, aanbod=aanbod)
-            .select_related("activiteit__aanbod")
+            .select_related("activiteit__aanbod", "reeks__aanbod")
             .prefetch_related("outbox")
             .order_by("activiteit__start", "pk")
         )

@@ -23,7 +23,7 @@ from huisvanhetkind.lib.pagecache import cached_for_visitors, fragment_key
 from partners.models import Netwerk
 
 from ..filters import AanbodFilter, Sort, choice_lists
-from ..ical import calendar_for, calendar_from_events, event_ical
+from ..ical import calendar_for, calendar_from_events, event_ical, reeks_info
 from ..models import Aanbod, Activiteit, Locatie, Openingsuur, Reeks
 from ..search import clean_query, understand_query
 from ..services.inschrijvingen import inschrijven_opening
@@ -343,11 +343,11 @@ def feed_body(request: HttpRequest, activiteiten: list, naam: str) -> bytes:
         return calendar_for(activiteiten, naam=naam)
     keys = [f"{prefix}{activiteit.pk}" for activiteit in activiteiten]
     found = cache.get_many(keys)
-    fresh = {
-        key: event_ical(activiteit)
-        for key, activiteit in zip(keys, activiteiten, strict=True)
-        if key not in found
-    }
+    missing = [
+        (key, activiteit) for key, activiteit in zip(keys, activiteiten, strict=True) if key not in found
+    ]
+    reeksen = reeks_info([activiteit for _key, activiteit in missing])
+    fresh = {key: event_ical(activiteit, reeksen) for key, activiteit in missing}
     if fresh:
         cache.set_many(fresh, FRAGMENT_SECONDS)
     events = [found.get(key) or fresh[key] for key in keys]

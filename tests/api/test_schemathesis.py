@@ -46,7 +46,11 @@ schema.config.generation.update(
 
 @pytest.fixture
 def api_ready(catalogue, settings):
-    """A catalogue to find, the WSGI client's host allowed and no rate limit for this busy client."""
+    """A catalogue to find (a series among it), the WSGI client's host allowed and no rate limit for this
+    busy client."""
+    from tests import factories
+
+    factories.ReeksFactory(aanbod=catalogue["derde"], bijeenkomsten=3)
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     settings.HSDS_RATE_PER_MINUTE = 1_000_000
     # The app is called directly, not through Django's test client: like that client, keep the test's

@@ -195,9 +195,12 @@ def test_a_course_is_one_multiple_event(fake_uitdatabank, partner_a, django_capt
     fake = fake_uitdatabank
     locatie = factories.LocatieFactory(partner=partner_a)
     aanbod = factories.AanbodFactory(partner=partner_a, soort=Aanbod.Soort.OUDERCURSUS)
+    reeks = factories.ReeksFactory(aanbod=aanbod, bijeenkomsten=0)
     start = timezone.now().replace(microsecond=0) + dt.timedelta(days=3)
     for week in range(3):
-        factories.ActiviteitFactory(aanbod=aanbod, locatie=locatie, start=start + dt.timedelta(weeks=week))
+        factories.ActiviteitFactory(
+            aanbod=aanbod, reeks=reeks, locatie=locatie, start=start + dt.timedelta(weeks=week)
+        )
     tick(aanbod, django_capture_on_commit_callbacks)
 
     event = only_event(fake)

@@ -380,10 +380,11 @@ def inschrijving_cancel(*, inschrijving: Inschrijving, namens_partner: bool = Fa
 
 
 def _beschikbaarheid_changed(doel: Doel) -> None:
+    # A series is one UiTdatabank event whose meetings share the series' places.
     if isinstance(doel, Reeks):
-        # UiTdatabank publishes single activities; a series' availability is not sent yet.
-        return
-    uitdatabank.beschikbaarheid_changed(activiteit=doel)
+        uitdatabank.beschikbaarheid_changed(reeks=doel)
+    else:
+        uitdatabank.beschikbaarheid_changed(activiteit=doel)
 
 
 @_in_partner_scope
