@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +18,7 @@ from aanbod.admin_acties import (
     WekelijksKopierenForm,
     inschrijvingen_csv,
 )
-from aanbod.models import Activiteit, Inschrijving, Reeks
+from aanbod.models import Aanwezigheid, Activiteit, Inschrijving, Reeks
 from aanbod.services.activiteiten import activiteit_copy_weekly
 from aanbod.services.inschrijvingen import (
     activiteit_cancel,
@@ -305,7 +307,15 @@ class ReeksInschrijvingInline(InschrijvingInline):
 class ReeksAdmin(admin.ModelAdmin):
     """A course: its meetings inline, and the registrations for the whole series."""
 
-    list_display = ["__str__", "aanbod", "capaciteit", "geannuleerd"]
+    list_display = [
+        "__str__",
+        "aanbod",
+        "bijeenkomsten_kolom",
+        "inschrijvingen_kolom",
+        "bezetting",
+        "wachtlijst_kolom",
+        "geannuleerd",
+    ]
     list_filter = [("aanbod__partner", admin.RelatedOnlyFieldListFilter), "geannuleerd"]
     search_fields = ["titel", "aanbod__titel", "aanbod__partner__naam"]
     autocomplete_fields = ["aanbod"]
@@ -325,11 +335,77 @@ class ReeksAdmin(admin.ModelAdmin):
     formfield_overrides = TIJD_ZONDER_SECONDEN
     inlines = [BijeenkomstInline, ReeksInschrijvingInline]
 
+    def get_queryset(self, request):
+        def registrations(status: str, som: bool):
+            rows = Inschrijving._base_manager.filter(reeks_id=OuterRef("pk"), status=status).order_by()
+            value = Func(F("aantal_personen"), function="SUM") if som else Func(F("pk"), function="COUNT")
+            return Coalesce(Subquery(rows.annotate(n=value).values("n"), output_field=IntegerField()), 0)
+
+        meetings = Activiteit._base_manager.filter(reeks_id=OuterRef("pk")).order_by()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                aantal_bijeenkomsten_=Coalesce(
+                    Subquery(
+                        meetings.annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+                        output_field=IntegerField(),
+                    ),
+                    0,
+                ),
+                aantal_inschrijvingen=registrations(Inschrijving.Status.BEVESTIGD, som=False),
+                bezet=registrations(Inschrijving.Status.BEVESTIGD, som=True),
+                wachtend=registrations(Inschrijving.Status.WACHTLIJST, som=True),
+            )
+        )
+
+    @admin.display(description=_("meetings"), ordering="aantal_bijeenkomsten_")
+    def bijeenkomsten_kolom(self, obj: Reeks) -> int:
+        return obj.aantal_bijeenkomsten_
+
+    @admin.display(description=_("registrations"), ordering="aantal_inschrijvingen")
+    def inschrijvingen_kolom(self, obj: Reeks) -> int:
+        return obj.aantal_inschrijvingen
+
+    @admin.display(description=_("taken / capacity"), ordering="bezet")
+    def bezetting(self, obj: Reeks) -> str:
+        return f"{obj.bezet} / {'∞' if obj.capaciteit is None else obj.capaciteit}"
+
+    @admin.display(description=_("waiting"), ordering="wachtend")
+    def wachtlijst_kolom(self, obj: Reeks) -> int:
+        return obj.wachtend
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "laat_instappen_tot":
             reeks_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Activiteit.objects.filter(reeks_id=reeks_id or 0).select_related("aanbod")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AanwezigheidInline(admin.TabularInline):
+    """Who came to which meeting, for a series registration; ticked in the portal per meeting
+    (`inschrijvingen_mark_attendance`), so shown read-only here."""
+
+    model = Aanwezigheid
+    extra = 0
+    fields = ["bijeenkomst", "aanwezig", "bijgewerkt_op"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name = _("attendance")
+    verbose_name_plural = _("attendance per meeting")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("activiteit").order_by("activiteit__start")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("meeting"))
+    def bijeenkomst(self, obj: Aanwezigheid) -> str:
+        return formats.date_format(timezone.localtime(obj.activiteit.start), "SHORT_DATETIME_FORMAT")
 
 
 @admin.register(Inschrijving)
@@ -370,7 +446,17 @@ class InschrijvingAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("activiteit__aanbod")
+        return super().get_queryset(request).select_related("activiteit__aanbod", "reeks__aanbod")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.reeks_id:
+            # A series registration's attendance is per meeting (the inline), not this one field.
+            return [f for f in fields if f != "aanwezig"]
+        return fields
+
+    def get_inlines(self, request, obj):
+        return [AanwezigheidInline] if obj is not None and obj.reeks_id else []
 
     @admin.action(description=_("Export the selected registrations (CSV for Excel)"), permissions=["view"])
     def exporteren(self, request, queryset):

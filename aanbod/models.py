@@ -944,7 +944,9 @@ class Aanwezigheid(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["inschrijving", "activiteit"], name="aanwezigheid_once_per_meeting")
+            models.UniqueConstraint(
+                fields=["inschrijving", "activiteit"], name="aanwezigheid_once_per_meeting"
+            )
         ]
 
     def __str__(self) -> str:

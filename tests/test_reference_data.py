@@ -93,6 +93,7 @@ EXPECTED_PERMISSIONS = {
         "activiteit": ALL,
         "inschrijving": ALL,
         "reeks": ALL,
+        "aanwezigheid": {"view"},
     },
     "vragen": {
         "vraag": ALL,

@@ -19,6 +19,7 @@ from .retention import inschrijvingen_erase_expired
 from .scan import inschrijvingen_catch_up, send_due_reminders
 from .state import (
     activiteit_cancel,
+    cancellation_recipients,
     inschrijving_cancel,
     inschrijving_change,
     inschrijving_closed_reason,
@@ -35,6 +36,7 @@ __all__ = [
     "CLAIM_TIMEOUT",
     "LINK_RESEND_SECONDS",
     "activiteit_cancel",
+    "cancellation_recipients",
     "inschrijving_cancel",
     "inschrijving_change",
     "inschrijving_closed_reason",
