@@ -41,13 +41,21 @@ def reeks_detail(request, pk: int):
     reeks = get_reeks(request, pk)
     inschrijvingen = Inschrijving.objects.filter(reeks=reeks).order_by("status", "aangemaakt_op", "pk")
     nu = timezone.now()
+    rijen = reeks_attendance_grid(reeks, inschrijvingen)
     return render(
         request,
         "aanbod/portal/reeks_detail.html",
         {
             "reeks": reeks,
             "aanbod": reeks.aanbod,
-            "rijen": reeks_attendance_grid(reeks, inschrijvingen),
+            "rijen": rijen,
+            # The grid: who may come (confirmed), and whoever came before leaving the series.
+            "grid": [
+                rij
+                for rij in rijen
+                if rij["inschrijving"].status == Inschrijving.Status.BEVESTIGD
+                or any(kwam is not None for kwam in rij["cellen"])
+            ],
             "bijeenkomsten": [
                 {"activiteit": b, "nr": nr, "gestart": b.start <= nu}
                 for nr, b in enumerate(reeks.bijeenkomsten, start=1)

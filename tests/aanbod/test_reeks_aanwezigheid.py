@@ -184,6 +184,7 @@ def test_meeting_csv_lists_the_series_registrations_with_this_meetings_attendanc
 def test_series_page_shows_a_registrations_by_meetings_grid(bob, partner_a):
     reeks = course(partner_a, begonnen=2)
     sara, tom = register(reeks, "Sara Peeters"), register(reeks, "Tom Claes")
+    register(reeks, "Wachtend", status=Inschrijving.Status.WACHTLIJST)
     first, second, _third = reeks.bijeenkomsten
     inschrijvingen_mark_attendance(activiteit=first, aanwezig_ids=[sara.pk, tom.pk])
     inschrijvingen_mark_attendance(activiteit=second, aanwezig_ids=[sara.pk])
@@ -193,6 +194,7 @@ def test_series_page_shows_a_registrations_by_meetings_grid(bob, partner_a):
     assert "<caption" in grid
     assert grid.count('<th scope="col"') == 4  # the name and three meetings
     assert '<th scope="row">Sara Peeters' in grid and '<th scope="row">Tom Claes' in grid
+    assert "Wachtend" not in grid  # only who may come
     tom_row = grid[grid.index('<th scope="row">Tom Claes') :].split("</tr>")[0]
     cells = tom_row.split("<td")[1:]
     assert ["did not come" in c for c in cells] == [False, True, False]
