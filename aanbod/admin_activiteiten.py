@@ -4,9 +4,10 @@ list in order, weekly copies and the registrations as CSV. Imported from aanbod/
 
 import datetime as dt
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
@@ -25,6 +26,7 @@ from aanbod.services.inschrijvingen import (
     inschrijvingen_with_volgnummer,
     wachtlijst_promote,
 )
+from aanbod.services.portal import attendance_check, inschrijvingen_mark_attendance
 
 # --- Activities and registrations --------------------------------------------------------------------
 
@@ -263,7 +265,10 @@ class ActiviteitAdmin(admin.ModelAdmin):
         permissions=["view"],
     )
     def inschrijvingen_exporteren(self, request, queryset):
-        inschrijvingen = Inschrijving.objects.filter(activiteit__in=queryset.values("pk"))
+        # A meeting of a series: the series' registrations (registered for every meeting).
+        inschrijvingen = Inschrijving.objects.filter(
+            Q(activiteit__in=queryset.values("pk")) | Q(reeks__in=queryset.values("reeks"))
+        )
         return inschrijvingen_csv(
             inschrijvingen, filename=f"inschrijvingen-{timezone.localdate():%Y-%m-%d}.csv"
         )
@@ -382,30 +387,59 @@ class ReeksAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class AanwezigheidForm(forms.ModelForm):
+    """One meeting's attendance of a series registration; saved by `InschrijvingAdmin.save_formset`
+    through the portal's service, so the same rules hold (a meeting of this series, started, not
+    cancelled; a confirmed registration)."""
+
+    class Meta:
+        model = Aanwezigheid
+        fields = ["activiteit", "aanwezig"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "activiteit" in self.fields:
+            self.fields["activiteit"].disabled = True  # a row is one meeting's; add another for another
+
+    def clean(self):
+        cleaned = super().clean()
+        activiteit = cleaned.get("activiteit")
+        inschrijving = Inschrijving._base_manager.filter(pk=self.instance.inschrijving_id).first()
+        if activiteit is None or inschrijving is None:
+            return cleaned
+        if activiteit.reeks_id != inschrijving.reeks_id:
+            raise forms.ValidationError(_("Choose a meeting of this registration's series."))
+        if inschrijving.status != Inschrijving.Status.BEVESTIGD:
+            raise forms.ValidationError(_("Only a confirmed registration can have come."))
+        attendance_check(activiteit)
+        return cleaned
+
+
 class AanwezigheidInline(admin.TabularInline):
-    """Who came to which meeting, for a series registration; ticked in the portal per meeting
-    (`inschrijvingen_mark_attendance`), so shown read-only here."""
+    """Who came to which meeting, for a series registration (partners tick it in the portal per
+    meeting). Saved through `inschrijvingen_mark_attendance`, never deleted here."""
 
     model = Aanwezigheid
+    form = AanwezigheidForm
     extra = 0
-    fields = ["bijeenkomst", "aanwezig", "bijgewerkt_op"]
-    readonly_fields = fields
+    fields = ["activiteit", "aanwezig", "bijgewerkt_op"]
+    readonly_fields = ["bijgewerkt_op"]
     can_delete = False
     verbose_name = _("attendance")
     verbose_name_plural = _("attendance per meeting")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("activiteit").order_by("activiteit__start")
+        return (
+            super().get_queryset(request).select_related("activiteit__aanbod").order_by("activiteit__start")
+        )
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("meeting"))
-    def bijeenkomst(self, obj: Aanwezigheid) -> str:
-        return formats.date_format(timezone.localtime(obj.activiteit.start), "SHORT_DATETIME_FORMAT")
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "activiteit":
+            # The meetings of this registration's series only.
+            inschrijving_id = request.resolver_match.kwargs.get("object_id")
+            reeks_id = Inschrijving.objects.filter(pk=inschrijving_id).values("reeks_id")
+            kwargs["queryset"] = Activiteit.objects.filter(reeks_id__in=reeks_id).select_related("aanbod")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Inschrijving)
@@ -457,6 +491,21 @@ class InschrijvingAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return [AanwezigheidInline] if obj is not None and obj.reeks_id else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Aanwezigheid:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # the change message's lists; the service writes
+        for row in formset.forms:
+            if row.has_changed() and row.cleaned_data.get("activiteit"):
+                inschrijving = form.instance
+                inschrijvingen_mark_attendance(
+                    activiteit=row.cleaned_data["activiteit"],
+                    aanwezig_ids=[inschrijving.pk] if row.cleaned_data.get("aanwezig") else [],
+                    inschrijving_ids=[inschrijving.pk],
+                    user=request.user,
+                )
+        return None
 
     @admin.action(description=_("Export the selected registrations (CSV for Excel)"), permissions=["view"])
     def exporteren(self, request, queryset):

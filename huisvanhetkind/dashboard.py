@@ -49,6 +49,7 @@ def dashboard(request):
             activiteiten.filter(start__lte=now, start__gte=now - timedelta(days=14), geannuleerd=False)
         )
         .filter(open_aanwezig__gt=0)
+        .with_deel()
         .select_related("aanbod")
         .order_by("-start")
     )

@@ -93,7 +93,7 @@ EXPECTED_PERMISSIONS = {
         "activiteit": ALL,
         "inschrijving": ALL,
         "reeks": ALL,
-        "aanwezigheid": {"view"},
+        "aanwezigheid": {"add", "change", "view"},
     },
     "vragen": {
         "vraag": ALL,

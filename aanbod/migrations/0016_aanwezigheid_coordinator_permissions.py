@@ -1,11 +1,11 @@
-"""Coordinators see attendance per meeting (Aanwezigheid) in the admin, read-only: partners tick it in the
-portal (see 0014 for the series themselves)."""
+"""Coordinators see and correct attendance per meeting (Aanwezigheid) in the admin, never delete it
+(partners tick it in the portal; see 0014 for the series themselves)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GROUP = "Coördinatoren"
-PERMISSIONS = {"aanwezigheid": ("view",)}
+PERMISSIONS = {"aanwezigheid": ("add", "change", "view")}
 
 
 def grant(Group, Permission) -> None:

@@ -17,6 +17,15 @@ from aanbod.models import Aanwezigheid, Activiteit, ActiviteitQuerySet, Inschrij
 logger = logging.getLogger(__name__)
 
 
+def attendance_check(activiteit: Activiteit) -> None:
+    """ValidationError unless who came can be marked: the activity or meeting has started and was not
+    cancelled (the admin's form checks this before it saves through the service)."""
+    if activiteit.start > timezone.now():
+        raise ValidationError(_("You can mark who came once the activity has started."), code="niet_gestart")
+    if activiteit.geannuleerd:
+        raise ValidationError(_("This activity was cancelled: nobody can have come."), code="geannuleerd")
+
+
 def inschrijvingen_mark_attendance(
     *,
     activiteit: Activiteit,
@@ -36,10 +45,7 @@ def inschrijvingen_mark_attendance(
 
     Side effects: updates `Inschrijving.aanwezig` or upserts Aanwezigheid rows, in one transaction.
     """
-    if activiteit.start > timezone.now():
-        raise ValidationError(_("You can mark who came once the activity has started."), code="niet_gestart")
-    if activiteit.geannuleerd:
-        raise ValidationError(_("This activity was cancelled: nobody can have come."), code="geannuleerd")
+    attendance_check(activiteit)
     ids = {int(pk) for pk in aanwezig_ids}
     if activiteit.reeks_id:
         bevestigd = Inschrijving.objects.filter(reeks_id=activiteit.reeks_id)
@@ -144,6 +150,7 @@ def reeks_attendance_grid(reeks: Reeks, inschrijvingen: Iterable[Inschrijving]) 
 
 
 __all__ = [
+    "attendance_check",
     "activiteiten_with_open_attendance",
     "activiteiten_with_reeks_bezetting",
     "inschrijvingen_mark_attendance",

@@ -4,6 +4,7 @@ from the portal, the parent's cancel page of a series registration, and the admi
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from aanbod.models import Aanwezigheid, Activiteit, Inschrijving, Reeks
@@ -235,6 +236,7 @@ def test_dashboard_lists_past_series_meetings_without_attendance(bob, partner_a)
     inschrijvingen_mark_attendance(activiteit=second, aanwezig_ids=[sara.pk])
     response = client.get(reverse("partner_dashboard"))
     assert [a.pk for a in response.context["aanwezigheid"]] == [first.pk]
+    assert "(part 1 of 3)" in response.content.decode()
     assert (
         reverse("portal_activiteit_detail", kwargs={"pk": first.pk}) + "#aanwezigheid"
         in response.content.decode()
@@ -382,9 +384,10 @@ def test_admin_shows_attendance_per_meeting_on_a_series_registration(admin_clien
     assert page.status_code == 200
     assert "aanwezigheden-TOTAL_FORMS" in html
     inline = html[html.index('id="aanwezigheden-heading"') :].split("</table>")[0]
-    start = formats.date_format(timezone.localtime(reeks.bijeenkomsten[1].start), "SHORT_DATETIME_FORMAT")
-    assert start in inline and "icon-yes.svg" in inline
-    assert inline.count('class="form-row') == 1  # one meeting filled in
+    selected = inline.split("selected>")[1].split("<")[0]
+    assert selected == str(reeks.bijeenkomsten[1])  # the meeting, not to be changed into another
+    assert re.search(r'<input[^>]*name="aanwezigheden-0-aanwezig"[^>]*checked', inline)
+    assert inline.count('class="form-row has_original') == 1  # one meeting filled in
     assert 'name="aanwezig"' not in html  # the single-activity field is not offered for a series
 
 
@@ -397,3 +400,69 @@ def test_admin_series_changelist_shows_meetings_registrations_and_places(admin_c
     row = html[html.index(f"/admin/aanbod/reeks/{reeks.pk}/change/") :].split("</tr>")[0]
     cells = [c.split(">", 1)[1].split("<")[0] for c in row.split("<td")[1:]]
     assert cells[1:5] == ["3", "2", "3 / 8", "1"]
+
+
+def test_admin_exports_a_series_registration_from_the_meeting_and_the_registration_lists(
+    admin_client, partner_a
+):
+    reeks = course(partner_a)
+    sara = register(reeks, "Sara Peeters")
+    register(course(partner_a), "Van Een Andere Reeks")
+    meeting = reeks.bijeenkomsten[1]
+    for url, selected in (
+        (reverse("admin:aanbod_activiteit_changelist"), {"action": "inschrijvingen_exporteren"}),
+        (reverse("admin:aanbod_inschrijving_changelist"), {"action": "exporteren"}),
+    ):
+        pk = meeting.pk if selected["action"] == "inschrijvingen_exporteren" else sara.pk
+        response = admin_client.post(url, {**selected, "_selected_action": [pk]})
+        assert response.status_code == 200
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        assert [row[6] for row in rows[1:]] == ["Sara Peeters"]
+        assert rows[1][0] == reeks.naam
+        assert rows[1][2] == f"{timezone.localtime(reeks.start):%d/%m/%Y}"  # the series starts then
+
+
+def _admin_post(admin_client, inschrijving, rows: list[dict], initial: int = 0):
+    data = {
+        "reeks": inschrijving.reeks_id,
+        "naam": inschrijving.naam,
+        "email": inschrijving.email,
+        "telefoon": "",
+        "aantal_personen": inschrijving.aantal_personen,
+        "status": inschrijving.status,
+        "taal": "nl-be",
+        "aanwezigheden-TOTAL_FORMS": len(rows),
+        "aanwezigheden-INITIAL_FORMS": initial,
+        "aanwezigheden-MIN_NUM_FORMS": 0,
+        "aanwezigheden-MAX_NUM_FORMS": 1000,
+    }
+    for n, row in enumerate(rows):
+        data |= {f"aanwezigheden-{n}-{key}": value for key, value in row.items()}
+        data[f"aanwezigheden-{n}-inschrijving"] = inschrijving.pk
+    return admin_client.post(reverse("admin:aanbod_inschrijving_change", args=[inschrijving.pk]), data)
+
+
+def test_admin_corrects_attendance_through_the_same_rules(admin_client, partner_a):
+    reeks = course(partner_a, begonnen=2)
+    sara = register(reeks, "Sara")
+    first, second, third = reeks.bijeenkomsten
+
+    # A meeting that has not started: the form says so and nothing is stored.
+    response = _admin_post(admin_client, sara, [{"activiteit": third.pk, "aanwezig": "on"}])
+    assert response.status_code == 200
+    assert "You can mark who came once the activity has started." in response.content.decode()
+    assert not Aanwezigheid.objects.exists()
+
+    # A meeting of another series is not among the choices.
+    other = course(partner_a, begonnen=1).bijeenkomsten[0]
+    response = _admin_post(admin_client, sara, [{"activiteit": other.pk, "aanwezig": "on"}])
+    assert response.status_code == 200
+    assert not Aanwezigheid.objects.exists()
+
+    assert _admin_post(admin_client, sara, [{"activiteit": first.pk, "aanwezig": "on"}]).status_code == 302
+    assert came(sara, first) is True
+    row = Aanwezigheid.objects.get()
+    response = _admin_post(admin_client, sara, [{"id": row.pk, "activiteit": first.pk}], initial=1)
+    assert response.status_code == 302
+    assert came(sara, first) is False and Aanwezigheid.objects.count() == 1
+    assert came(sara, second) is None
