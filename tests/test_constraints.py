@@ -12,7 +12,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from aanbod.models import Aanbod, Activiteit, Inschrijving, Openingsuur, Reeks, Thema
+from aanbod.models import Aanbod, Aanwezigheid, Activiteit, Inschrijving, Openingsuur, Reeks, Thema
 from partners.models import (
     Gemeente,
     Gemeentetoegang,
@@ -288,6 +288,15 @@ def test_inschrijving_one_active_per_email_per_reeks():
     rejects(lambda: factories.InschrijvingFactory(activiteit=None, reeks=reeks, email="ouder@example.org"))
 
 
+def test_aanwezigheid_once_per_registration_and_meeting():
+    reeks = factories.ReeksFactory(bijeenkomsten=2)
+    inschrijving = factories.InschrijvingFactory(activiteit=None, reeks=reeks)
+    first, second = reeks.bijeenkomsten
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=first, aanwezig=True)
+    rejects(lambda: Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=first, aanwezig=False))
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=second, aanwezig=False)
+
+
 def test_inschrijving_token_hash_unique():
     eerste = factories.InschrijvingFactory()
     rejects(lambda: factories.InschrijvingFactory(token=eerste.token))
@@ -326,6 +335,7 @@ TESTED = {
     "inschrijving_min_one_person",
     "inschrijving_one_active_per_email",
     "inschrijving_one_active_per_email_reeks",
+    "aanwezigheid_once_per_meeting",
     "inschrijving_activiteit_or_reeks",
     "reeks_capaciteit_not_negative",
     "reeks_max_personen_positive",

@@ -466,3 +466,16 @@ def test_admin_corrects_attendance_through_the_same_rules(admin_client, partner_
     assert response.status_code == 302
     assert came(sara, first) is False and Aanwezigheid.objects.count() == 1
     assert came(sara, second) is None
+
+
+def test_cancelling_one_meeting_says_the_series_registrations_stay(bob, partner_a):
+    reeks = course(partner_a)
+    register(reeks, "Sara")
+    html = (
+        client_for(bob)
+        .get(reverse("portal_activiteit_annuleren", kwargs={"pk": reeks.bijeenkomsten[1].pk}))
+        .content.decode()
+    )
+    assert "Their registration for the other meetings stays." in html
+    assert "will be cancelled" not in html
+    assert reverse("portal_reeks_detail", kwargs={"pk": reeks.pk}) in html
