@@ -79,7 +79,9 @@ TIJD_ZONDER_SECONDEN = {
 def inschrijvingen_csv(inschrijvingen: QuerySet, *, filename: str) -> HttpResponse:
     """The registrations as a CSV download for Excel (huisvanhetkind.lib.spreadsheets), one row each."""
     rijen = inschrijvingen_with_volgnummer(
-        inschrijvingen.select_related("activiteit__aanbod__partner", "activiteit__locatie__gemeente")
+        inschrijvingen.select_related(
+            "activiteit__aanbod__partner", "activiteit__locatie__gemeente", "reeks__aanbod__partner"
+        )
     )
     header = [
         _("Activity"),
@@ -98,7 +100,7 @@ def inschrijvingen_csv(inschrijvingen: QuerySet, *, filename: str) -> HttpRespon
     ]
 
     def row(ins: Inschrijving) -> list:
-        activiteit = ins.activiteit
+        activiteit = ins.doel  # a series: its name, first start, last end and first location
         start = timezone.localtime(activiteit.start)
         einde = timezone.localtime(activiteit.einde)
         return [

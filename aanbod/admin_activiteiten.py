@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ from aanbod.admin_acties import (
     WekelijksKopierenForm,
     inschrijvingen_csv,
 )
-from aanbod.models import Activiteit, Inschrijving, Reeks
+from aanbod.models import Aanwezigheid, Activiteit, Inschrijving, Reeks
 from aanbod.services.activiteiten import activiteit_copy_weekly
 from aanbod.services.inschrijvingen import (
     activiteit_cancel,
@@ -26,6 +28,7 @@ from aanbod.services.inschrijvingen import (
     inschrijvingen_with_volgnummer,
     wachtlijst_promote,
 )
+from aanbod.services.portal import attendance_check, inschrijvingen_mark_attendance
 
 # The registration rules (aanbod.models.Inschrijfregels), one fieldset on an activity and on a series.
 INSCHRIJFREGELS = ["inschrijven_inwoners_vanaf", "inschrijven_vanaf", "annuleren_tot", "leeftijd_controleren"]
@@ -319,7 +322,10 @@ class ActiviteitAdmin(admin.ModelAdmin):
         permissions=["view"],
     )
     def inschrijvingen_exporteren(self, request, queryset):
-        inschrijvingen = Inschrijving.objects.filter(activiteit__in=queryset.values("pk"))
+        # A meeting of a series: the series' registrations (registered for every meeting).
+        inschrijvingen = Inschrijving.objects.filter(
+            Q(activiteit__in=queryset.values("pk")) | Q(reeks__in=queryset.values("reeks"))
+        )
         return inschrijvingen_csv(
             inschrijvingen, filename=f"inschrijvingen-{timezone.localdate():%Y-%m-%d}.csv"
         )
@@ -363,7 +369,15 @@ class ReeksInschrijvingInline(InschrijvingInline):
 class ReeksAdmin(admin.ModelAdmin):
     """A course: its meetings inline, and the registrations for the whole series."""
 
-    list_display = ["__str__", "aanbod", "capaciteit", "geannuleerd"]
+    list_display = [
+        "__str__",
+        "aanbod",
+        "bijeenkomsten_kolom",
+        "inschrijvingen_kolom",
+        "bezetting",
+        "wachtlijst_kolom",
+        "geannuleerd",
+    ]
     list_filter = [("aanbod__partner", admin.RelatedOnlyFieldListFilter), "geannuleerd"]
     search_fields = ["titel", "aanbod__titel", "aanbod__partner__naam"]
     autocomplete_fields = ["aanbod"]
@@ -390,10 +404,105 @@ class ReeksAdmin(admin.ModelAdmin):
     formfield_overrides = TIJD_ZONDER_SECONDEN
     inlines = [BijeenkomstInline, ReeksInschrijvingInline]
 
+    def get_queryset(self, request):
+        def registrations(status: str, som: bool):
+            rows = Inschrijving._base_manager.filter(reeks_id=OuterRef("pk"), status=status).order_by()
+            value = Func(F("aantal_personen"), function="SUM") if som else Func(F("pk"), function="COUNT")
+            return Coalesce(Subquery(rows.annotate(n=value).values("n"), output_field=IntegerField()), 0)
+
+        meetings = Activiteit._base_manager.filter(reeks_id=OuterRef("pk")).order_by()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                aantal_bijeenkomsten_=Coalesce(
+                    Subquery(
+                        meetings.annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+                        output_field=IntegerField(),
+                    ),
+                    0,
+                ),
+                aantal_inschrijvingen=registrations(Inschrijving.Status.BEVESTIGD, som=False),
+                bezet=registrations(Inschrijving.Status.BEVESTIGD, som=True),
+                wachtend=registrations(Inschrijving.Status.WACHTLIJST, som=True),
+            )
+        )
+
+    @admin.display(description=_("meetings"), ordering="aantal_bijeenkomsten_")
+    def bijeenkomsten_kolom(self, obj: Reeks) -> int:
+        return obj.aantal_bijeenkomsten_
+
+    @admin.display(description=_("registrations"), ordering="aantal_inschrijvingen")
+    def inschrijvingen_kolom(self, obj: Reeks) -> int:
+        return obj.aantal_inschrijvingen
+
+    @admin.display(description=_("taken / capacity"), ordering="bezet")
+    def bezetting(self, obj: Reeks) -> str:
+        return f"{obj.bezet} / {'∞' if obj.capaciteit is None else obj.capaciteit}"
+
+    @admin.display(description=_("waiting"), ordering="wachtend")
+    def wachtlijst_kolom(self, obj: Reeks) -> int:
+        return obj.wachtend
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "laat_instappen_tot":
             reeks_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Activiteit.objects.filter(reeks_id=reeks_id or 0).select_related("aanbod")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class AanwezigheidForm(forms.ModelForm):
+    """One meeting's attendance of a series registration; saved by `InschrijvingAdmin.save_formset`
+    through the portal's service, so the same rules hold (a meeting of this series, started, not
+    cancelled; a confirmed registration)."""
+
+    class Meta:
+        model = Aanwezigheid
+        fields = ["activiteit", "aanwezig"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "activiteit" in self.fields:
+            self.fields["activiteit"].disabled = True  # a row is one meeting's; add another for another
+
+    def clean(self):
+        cleaned = super().clean()
+        activiteit = cleaned.get("activiteit")
+        inschrijving = Inschrijving._base_manager.filter(pk=self.instance.inschrijving_id).first()
+        if activiteit is None or inschrijving is None:
+            return cleaned
+        if activiteit.reeks_id != inschrijving.reeks_id:
+            raise forms.ValidationError(_("Choose a meeting of this registration's series."))
+        if inschrijving.status != Inschrijving.Status.BEVESTIGD:
+            raise forms.ValidationError(_("Only a confirmed registration can have come."))
+        attendance_check(activiteit)
+        return cleaned
+
+
+class AanwezigheidInline(admin.TabularInline):
+    """Who came to which meeting, for a series registration (partners tick it in the portal per
+    meeting). Saved through `inschrijvingen_mark_attendance`, never deleted here."""
+
+    model = Aanwezigheid
+    form = AanwezigheidForm
+    extra = 0
+    fields = ["activiteit", "aanwezig", "bijgewerkt_op"]
+    readonly_fields = ["bijgewerkt_op"]
+    can_delete = False
+    verbose_name = _("attendance")
+    verbose_name_plural = _("attendance per meeting")
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("activiteit__aanbod").order_by("activiteit__start")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "activiteit":
+            # The meetings of this registration's series only.
+            inschrijving_id = request.resolver_match.kwargs.get("object_id")
+            reeks_id = Inschrijving.objects.filter(pk=inschrijving_id).values("reeks_id")
+            kwargs["queryset"] = Activiteit.objects.filter(reeks_id__in=reeks_id).select_related("aanbod")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -436,7 +545,32 @@ class InschrijvingAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("activiteit__aanbod")
+        return super().get_queryset(request).select_related("activiteit__aanbod", "reeks__aanbod")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and obj.reeks_id:
+            # A series registration's attendance is per meeting (the inline), not this one field.
+            return [f for f in fields if f != "aanwezig"]
+        return fields
+
+    def get_inlines(self, request, obj):
+        return [AanwezigheidInline] if obj is not None and obj.reeks_id else []
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Aanwezigheid:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # the change message's lists; the service writes
+        for row in formset.forms:
+            if row.has_changed() and row.cleaned_data.get("activiteit"):
+                inschrijving = form.instance
+                inschrijvingen_mark_attendance(
+                    activiteit=row.cleaned_data["activiteit"],
+                    aanwezig_ids=[inschrijving.pk] if row.cleaned_data.get("aanwezig") else [],
+                    inschrijving_ids=[inschrijving.pk],
+                    user=request.user,
+                )
+        return None
 
     @admin.action(description=_("Export the selected registrations (CSV for Excel)"), permissions=["view"])
     def exporteren(self, request, queryset):

@@ -4,13 +4,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from aanbod.models import Aanbod, Activiteit, Inschrijving
+from aanbod.models import Aanbod, Activiteit
 from aanbod.services import nagekeken
+from aanbod.services.portal import activiteiten_with_open_attendance, activiteiten_with_reeks_bezetting
 from partners.models import Partner
 from partners.views.access import (
     gekozen_partner,
@@ -36,24 +37,19 @@ def dashboard(request):
     activiteiten = scope_to_partner(Activiteit.objects.all(), partner, "aanbod__partner")
     now = timezone.now()
 
-    komend = (
+    komend = activiteiten_with_reeks_bezetting(
         activiteiten.filter(einde__gte=now, start__lte=now + timedelta(days=KOMEND_DAGEN))
         .met_bezetting()
         .select_related("aanbod", "locatie")
         .order_by("start")
     )
+    # Single activities and meetings of a series (whose registrations are the series').
     aanwezigheid = (
-        activiteiten.filter(start__lte=now, start__gte=now - timedelta(days=14), geannuleerd=False)
-        .annotate(
-            open_aanwezig=Count(
-                "inschrijvingen",
-                filter=Q(
-                    inschrijvingen__status=Inschrijving.Status.BEVESTIGD,
-                    inschrijvingen__aanwezig__isnull=True,
-                ),
-            )
+        activiteiten_with_open_attendance(
+            activiteiten.filter(start__lte=now, start__gte=now - timedelta(days=14), geannuleerd=False)
         )
         .filter(open_aanwezig__gt=0)
+        .with_deel()
         .select_related("aanbod")
         .order_by("-start")
     )

@@ -288,14 +288,13 @@ def test_inschrijving_one_active_per_email_per_reeks():
     rejects(lambda: factories.InschrijvingFactory(activiteit=None, reeks=reeks, email="ouder@example.org"))
 
 
-def test_aanwezigheid_once_per_meeting():
-    reeks = factories.ReeksFactory(bijeenkomsten=1)
+def test_aanwezigheid_once_per_registration_and_meeting():
+    reeks = factories.ReeksFactory(bijeenkomsten=2)
     inschrijving = factories.InschrijvingFactory(activiteit=None, reeks=reeks)
-    meeting = reeks.bijeenkomsten[0]
-    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=meeting, aanwezig=True)
-    rejects(
-        lambda: Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=meeting, aanwezig=False)
-    )
+    first, second = reeks.bijeenkomsten
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=first, aanwezig=True)
+    rejects(lambda: Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=first, aanwezig=False))
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=second, aanwezig=False)
 
 
 def test_inschrijving_token_hash_unique():
@@ -346,6 +345,7 @@ TESTED = {
     "inschrijving_min_one_person",
     "inschrijving_one_active_per_email",
     "inschrijving_one_active_per_email_reeks",
+    "aanwezigheid_once_per_meeting",
     "inschrijving_activiteit_or_reeks",
     "reeks_capaciteit_not_negative",
     "reeks_max_personen_positive",

@@ -93,6 +93,7 @@ EXPECTED_PERMISSIONS = {
         "activiteit": ALL,
         "inschrijving": ALL,
         "reeks": ALL,
+        "aanwezigheid": {"add", "change", "view"},
     },
     "vragen": {
         "vraag": ALL,

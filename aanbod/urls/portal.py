@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from aanbod.views import portal, portal_activiteiten
+from aanbod.views import portal, portal_activiteiten, portal_reeksen
 
 urlpatterns = [
     path("partner/aanbod/", portal.aanbod_list, name="portal_aanbod_list"),
@@ -61,9 +61,10 @@ urlpatterns = [
         portal_activiteiten.activiteit_aanwezigheid,
         name="portal_activiteit_aanwezigheid",
     ),
-    path("partner/reeksen/<int:pk>/", portal_activiteiten.reeks_detail, name="portal_reeks_detail"),
+    path("partner/reeksen/<int:pk>/", portal_reeksen.reeks_detail, name="portal_reeks_detail"),
+    path("partner/reeksen/<int:pk>/inschrijvingen.csv", portal_reeksen.reeks_csv, name="portal_reeks_csv"),
     path(
-        "partner/reeksen/<int:pk>/inschrijvingen.csv", portal_activiteiten.reeks_csv, name="portal_reeks_csv"
+        "partner/reeksen/<int:pk>/annuleren/", portal_reeksen.reeks_annuleren, name="portal_reeks_annuleren"
     ),
     path("partner/locaties/", portal.locatie_list, name="portal_locatie_list"),
     path("partner/locaties/nieuw/", portal.locatie_form, name="portal_locatie_nieuw"),

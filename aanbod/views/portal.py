@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from aanbod.forms.portal import AanbodForm, LocatieForm, OpeningsuurFormSet
 from aanbod.models import Aanbod, Activiteit, Locatie, Reeks
 from aanbod.services import moderatie, nagekeken
+from aanbod.services.portal import activiteiten_with_reeks_bezetting
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner, user_partners
 
 PER_PAGE = 20
@@ -131,7 +132,7 @@ def _message_after_save(request, aanbod: Aanbod, *, submitted: bool) -> None:
 @require_safe
 def aanbod_detail(request, pk: int):
     aanbod = get_aanbod(request, pk)
-    komende = (
+    komende = activiteiten_with_reeks_bezetting(
         Activiteit.objects.filter(aanbod=aanbod)
         .komend()
         .met_bezetting()

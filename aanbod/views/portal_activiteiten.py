@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from aanbod.forms.portal import ActiviteitForm, AnnuleerForm, ReeksForm
-from aanbod.models import Aanbod, Activiteit, Inschrijving, Reeks
+from aanbod.models import Aanbod, Aanwezigheid, Activiteit, Inschrijving
 from aanbod.services.activiteiten import activiteit_create_series
-from aanbod.services.portal import inschrijvingen_mark_attendance
+from aanbod.services.inschrijvingen import activiteit_cancel, cancellation_recipients
+from aanbod.services.portal import activiteiten_with_reeks_bezetting, inschrijvingen_mark_attendance
 from aanbod.uitwisseling import services as uitdatabank
 from huisvanhetkind.lib.spreadsheets import csv_response
 from partners.views.access import gekozen_partner, partner_required, scope_to_partner
@@ -29,7 +30,7 @@ PER_PAGE = 25
 
 def get_activiteit(request, pk: int) -> Activiteit:
     return get_object_or_404(
-        Activiteit.objects.select_related("aanbod__partner", "locatie__gemeente"),
+        Activiteit.objects.select_related("aanbod__partner", "locatie__gemeente", "reeks"),
         pk=pk,
     )
 
@@ -46,7 +47,7 @@ def activiteit_list(request):
         if voorbij
         else qs.filter(einde__gte=now).order_by("start")
     )
-    qs = qs.met_bezetting().select_related("aanbod", "locatie")
+    qs = activiteiten_with_reeks_bezetting(qs.met_bezetting().select_related("aanbod", "locatie"))
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     aanbod = scope_to_partner(Aanbod.objects.all(), partner, "partner").exclude(
         status__in=[Aanbod.Status.GEARCHIVEERD, Aanbod.Status.AFGEWEZEN]
@@ -144,31 +145,67 @@ def activiteit_reeks(request, aanbod_pk: int):
     )
 
 
+def _registraties(activiteit: Activiteit):
+    """Who registered for this activity: its own registrations, or for a meeting the series'. Each gets
+    `kwam`: whether they came to this activity or meeting (None: not filled in)."""
+    if not activiteit.reeks_id:
+        rows = list(
+            Inschrijving.objects.filter(activiteit=activiteit).order_by("status", "aangemaakt_op", "pk")
+        )
+        for row in rows:
+            row.kwam = row.aanwezig
+        return rows
+    rows = list(
+        Inschrijving.objects.filter(reeks_id=activiteit.reeks_id).order_by("status", "aangemaakt_op", "pk")
+    )
+    kwam = dict(
+        Aanwezigheid.objects.filter(activiteit=activiteit, inschrijving__in=[r.pk for r in rows]).values_list(
+            "inschrijving_id", "aanwezig"
+        )
+    )
+    for row in rows:
+        row.kwam = kwam.get(row.pk)
+    return rows
+
+
 @partner_required
 @require_safe
 def activiteit_detail(request, pk: int):
+    """An activity with its registrations; for a meeting of a series, the series' registrations and who
+    came to this meeting."""
     activiteit = get_activiteit(request, pk)
-    inschrijvingen = Inschrijving.objects.filter(activiteit=activiteit).order_by(
-        "status", "aangemaakt_op", "pk"
-    )
+    context = {
+        "activiteit": activiteit,
+        "aanbod": activiteit.aanbod,
+        "inschrijvingen": _registraties(activiteit),
+        "gestart": activiteit.start <= timezone.now(),
+    }
     if activiteit.reeks_id:
-        return redirect("portal_reeks_detail", pk=activiteit.reeks_id)
-    bezetting = Activiteit.objects.filter(pk=activiteit.pk).met_bezetting().values("bezet", "wachtend").get()
-    return render(
-        request,
-        "aanbod/portal/activiteit_detail.html",
-        {
-            "activiteit": activiteit,
-            "aanbod": activiteit.aanbod,
-            "inschrijvingen": inschrijvingen,
+        reeks = activiteit.reeks
+        bezet = reeks.plaatsen_bezet
+        context |= {
+            "reeks": reeks,
+            "deel": activiteit.deel,
+            "bezet": bezet,
+            "wachtend": sum(
+                i.aantal_personen
+                for i in context["inschrijvingen"]
+                if i.status == Inschrijving.Status.WACHTLIJST
+            ),
+            "vrij": reeks.plaatsen_vrij,
+        }
+    else:
+        bezetting = (
+            Activiteit.objects.filter(pk=activiteit.pk).met_bezetting().values("bezet", "wachtend").get()
+        )
+        context |= {
             "bezet": bezetting["bezet"],
             "wachtend": bezetting["wachtend"],
             "vrij": None
             if activiteit.capaciteit is None
             else max(activiteit.capaciteit - bezetting["bezet"], 0),
-            "gestart": activiteit.start <= timezone.now(),
-        },
-    )
+        }
+    return render(request, "aanbod/portal/activiteit_detail.html", context)
 
 
 @partner_required
@@ -203,8 +240,6 @@ def activiteit_annuleren(request, pk: int):
         messages.info(request, _("This activity was already cancelled."))
         return redirect("portal_activiteit_detail", pk=activiteit.pk)
     if request.method == "POST" and form.is_valid():
-        from aanbod.services.inschrijvingen import activiteit_cancel
-
         activiteit_cancel(activiteit=activiteit, reden=form.cleaned_data["reden"], user=request.user)
         messages.success(request, _("The activity is cancelled. Everyone who registered gets an e-mail."))
         return redirect("portal_activiteit_detail", pk=activiteit.pk)
@@ -214,7 +249,7 @@ def activiteit_annuleren(request, pk: int):
         if activiteit.reeks_id
         else activiteit.inschrijvingen
     )
-    aantal = registraties.exclude(status=Inschrijving.Status.GEANNULEERD).count()
+    aantal = cancellation_recipients(registraties).count()
     return render(
         request,
         "aanbod/portal/activiteit_annuleren.html",
@@ -226,14 +261,17 @@ def activiteit_annuleren(request, pk: int):
 @partner_required
 @require_safe
 def activiteit_csv(request, pk: int):
+    """The registrations (for a meeting of a series: the series') with who came to this activity."""
     activiteit = get_activiteit(request, pk)
-    rows = Inschrijving.objects.filter(activiteit=activiteit).order_by("aangemaakt_op", "pk")
+    rows = sorted(_registraties(activiteit), key=lambda r: (r.aangemaakt_op, r.pk))
     start = timezone.localtime(activiteit.start)
     filename = f"inschrijvingen-{slugify(activiteit.naam)[:50]}-{start:%Y-%m-%d}.csv"
-    return _inschrijvingen_csv(rows, filename)
+    ja_nee = {True: _("yes"), False: _("no"), None: ""}
+    return registraties_csv(rows, [_("Attended")], lambda r: [ja_nee[r.kwam]], filename=filename)
 
 
-def _inschrijvingen_csv(rows, filename: str):
+def registraties_csv(rows, extra_header: list, extra_cells, *, filename: str):
+    """The registrations as CSV: contact, persons, status, date, then `extra_cells(row)` (attendance)."""
     header = [
         _("Name"),
         _("E-mail"),
@@ -241,9 +279,8 @@ def _inschrijvingen_csv(rows, filename: str):
         _("Persons"),
         _("Status"),
         _("Registered at"),
-        _("Attended"),
+        *extra_header,
     ]
-    ja_nee = {True: _("yes"), False: _("no"), None: ""}
     body = (
         [
             r.naam,
@@ -252,7 +289,7 @@ def _inschrijvingen_csv(rows, filename: str):
             r.aantal_personen,
             r.get_status_display(),
             timezone.localtime(r.aangemaakt_op).strftime("%d/%m/%Y %H:%M"),
-            ja_nee[r.aanwezig],
+            *extra_cells(r),
         ]
         for r in rows
     )
@@ -271,38 +308,3 @@ def activiteit_aanwezigheid(request, pk: int):
     else:
         messages.success(request, _("Attendance is saved: %(n)d present.") % {"n": n})
     return redirect("portal_activiteit_detail", pk=activiteit.pk)
-
-
-# --- Series (Reeks): one list of registrations for every meeting ---------------------------------------
-
-
-def get_reeks(request, pk: int) -> Reeks:
-    return get_object_or_404(Reeks.objects.select_related("aanbod__partner"), pk=pk)
-
-
-@partner_required
-@require_safe
-def reeks_detail(request, pk: int):
-    """A series: its meetings (each links to its own page) and the registrations for the whole series."""
-    reeks = get_reeks(request, pk)
-    inschrijvingen = Inschrijving.objects.filter(reeks=reeks).order_by("status", "aangemaakt_op", "pk")
-    return render(
-        request,
-        "aanbod/portal/reeks_detail.html",
-        {
-            "reeks": reeks,
-            "aanbod": reeks.aanbod,
-            "inschrijvingen": inschrijvingen,
-            "bezet": reeks.plaatsen_bezet,
-            "vrij": reeks.plaatsen_vrij,
-        },
-    )
-
-
-@partner_required
-@require_safe
-def reeks_csv(request, pk: int):
-    reeks = get_reeks(request, pk)
-    rows = Inschrijving.objects.filter(reeks=reeks).order_by("aangemaakt_op", "pk")
-    start = timezone.localtime(reeks.start)
-    return _inschrijvingen_csv(rows, f"inschrijvingen-{slugify(reeks.naam)[:50]}-{start:%Y-%m-%d}.csv")

@@ -63,6 +63,11 @@ MATRIX = [
     ("portal_activiteit_aanwezigheid", {"pk": "activiteit"}, NO_GET, _a(302)),
     ("portal_reeks_detail", {"pk": "reeks"}, OBJ_A, NO_POST),
     ("portal_reeks_csv", {"pk": "reeks"}, OBJ_A, NO_POST),
+    ("portal_reeks_annuleren", {"pk": "reeks"}, OBJ_A, _a(302)),
+    # A meeting of a series: its page, CSV and attendance show the series' registrations.
+    ("portal_activiteit_detail", {"pk": "bijeenkomst"}, OBJ_A, NO_POST),
+    ("portal_activiteit_csv", {"pk": "bijeenkomst"}, OBJ_A, NO_POST),
+    ("portal_activiteit_aanwezigheid", {"pk": "bijeenkomst"}, NO_GET, _a(302)),
     ("portal_locatie_list", {}, LIST, NO_POST),
     ("portal_locatie_nieuw", {}, LIST, _all(400)),
     ("portal_locatie_bewerken", {"pk": "locatie"}, OBJ_A, _a(400)),
@@ -104,11 +109,14 @@ def world(
     gesprek_a,
     signaal_a,
 ):
+    reeks = factories.ReeksFactory(aanbod=aanbod_a)
+    factories.InschrijvingFactory(activiteit=None, reeks=reeks)
     return {
         "partner": partner_a.slug,
         "aanbod": aanbod_a.pk,
         "activiteit": activiteit_a.pk,
-        "reeks": factories.ReeksFactory(aanbod=aanbod_a).pk,
+        "reeks": reeks.pk,
+        "bijeenkomst": reeks.bijeenkomsten[0].pk,
         "locatie": locatie_a.pk,
         "uitnodiging": uitnodiging_a.pk,
         "lidmaatschap": bob_lidmaatschap.pk,

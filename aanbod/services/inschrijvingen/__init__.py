@@ -36,6 +36,7 @@ from .retention import inschrijvingen_erase_expired
 from .scan import inschrijvingen_catch_up, send_due_reminders
 from .state import (
     activiteit_cancel,
+    cancellation_recipients,
     inschrijving_cancel,
     inschrijving_change,
     inschrijving_closed_reason,
@@ -65,6 +66,7 @@ __all__ = [
     "postcode_in_werkgebied",
     "voorrang_check",
     "werkgebied_label",
+    "cancellation_recipients",
     "inschrijving_cancel",
     "inschrijving_change",
     "inschrijving_closed_reason",

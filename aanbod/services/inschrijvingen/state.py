@@ -473,8 +473,8 @@ def reeks_cancel(*, reeks: Reeks, reden: str = "", user=None) -> Reeks:
     of their own; the series' claim (`Reeks.annulering_gemeld_op IS NULL`) makes one status mail due per
     registrant, which is the cancellation notice.
 
-    Side effects: locks the series; the series and its meetings geannuleerd; after commit one status
-    mail task per registrant; UiTdatabank is told of each meeting.
+    Side effects: locks the series; the series and its meetings that have not started geannuleerd; after
+    commit one status mail task per registrant; UiTdatabank is told of each meeting.
     """
     with transaction.atomic():
         reeks = reeks_lock(reeks.pk)
@@ -485,7 +485,8 @@ def reeks_cancel(*, reeks: Reeks, reden: str = "", user=None) -> Reeks:
             reeks.annulering_reden = reden[:250]
             reeks.save(update_fields=["geannuleerd", "geannuleerd_op", "annulering_reden", "bijgewerkt_op"])
             logger.info("reeks %s cancelled by user %s", reeks.pk, getattr(user, "pk", None) or "system")
-        meetings = list(Activiteit.objects.filter(reeks=reeks, geannuleerd=False))
+        # Meetings that took place stay as they were (their attendance, the reach figures).
+        meetings = list(Activiteit.objects.filter(reeks=reeks, geannuleerd=False, start__gt=now))
         Activiteit.objects.filter(pk__in=[m.pk for m in meetings]).update(
             geannuleerd=True,
             geannuleerd_op=now,
@@ -502,9 +503,14 @@ def reeks_cancel(*, reeks: Reeks, reden: str = "", user=None) -> Reeks:
     return reeks
 
 
+def cancellation_recipients(registrations: QuerySet) -> QuerySet:
+    """The registrations a cancellation mails: active, not erased, with an address (the portal's
+    confirmation pages count them)."""
+    return registrations.filter(status__in=ACTIEF, gewist_op__isnull=True).exclude(email="")
+
+
 def _registrants_told(registrations: QuerySet) -> int:
-    registrants = registrations.filter(status__in=ACTIEF, gewist_op__isnull=True).exclude(email="")
-    ids = list(registrants.values_list("pk", flat=True))
+    ids = list(cancellation_recipients(registrations).values_list("pk", flat=True))
     status_mail_reset(Inschrijving.objects.filter(pk__in=ids))
     if ids:
         status_mails_on_commit(ids)
