@@ -314,21 +314,7 @@ def _trend(periode: Periode, huidig: Jaartabel, vorig: Jaartabel) -> Tabel:
     return tabel
 
 
-def _per_kwartaal(
-    slug,
-    titel,
-    kop,
-    periode,
-    huidig,
-    vorig,
-    dim,
-    rows,
-    rows_vorig,
-    noot: str = "",
-    *,
-    totaal_label: str = "",
-    weggelaten_tekst: str = "",
-) -> Tabel:
+def _per_kwartaal(slug, titel, kop, periode, huidig, vorig, dim, rows, rows_vorig, noot: str = "") -> Tabel:
     """A table by quarter: the published quarters, the year (once complete), last year's year column."""
     dit, dat = huidig[dim], vorig[dim]
     labels = dict(rows[dim])
@@ -356,10 +342,9 @@ def _per_kwartaal(
         kop=[kop, *koppen],
         rijen=rijen,
         sleutels=keys,
-        totaal=(totaal_label or _("Total questions"), totaal),
+        totaal=(_("Total questions"), totaal),
         noot=noot,
         weggelaten=not dit.beschermd,
-        weggelaten_tekst=weggelaten_tekst,
     )
     if rijen and not tabel.weggelaten and dit.kwartalen:
         # The chart: the year beside last year once complete, else the latest quarter.

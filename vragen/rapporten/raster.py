@@ -39,25 +39,18 @@ class Jaartabel:
 
 
 def publiceer_jaar(
-    tellingen: Tellingen,
-    keys: dict[str, list],
-    kwartalen: list[date],
-    compleet: bool,
-    m: int,
-    dims: tuple[str, ...] = DIMS,
+    tellingen: Tellingen, keys: dict[str, list], kwartalen: list[date], compleet: bool, m: int
 ) -> dict[str, Jaartabel]:
-    """The published tables of one year (see the module docstring). `keys` are each table's rows;
-    `dims` the tables that share the quarter's total (the question tables by default; the reach
-    section's soort and thema tables share the number of families, vragen/rapporten/bereik.py)."""
-    tabellen = {dim: Jaartabel(keys=list(keys[dim]), kwartalen=list(kwartalen)) for dim in dims}
+    """The published tables of one year (see the module docstring). `keys` are each table's rows."""
+    tabellen = {dim: Jaartabel(keys=list(keys[dim]), kwartalen=list(kwartalen)) for dim in DIMS}
     values = {
         dim: {q: [tellingen.kwartaal(dim, q).get(key, 0) for key in keys[dim]] for q in kwartalen}
-        for dim in dims
+        for dim in DIMS
     }
     for q in kwartalen:
         total = tellingen.per_kwartaal.get(q, 0)
-        results = suppress_shared([OneWay(values[dim][q]) for dim in dims], total, min_cell=m)
-        for dim, column in zip(dims, results, strict=True):
+        results = suppress_shared([OneWay(values[dim][q]) for dim in DIMS], total, min_cell=m)
+        for dim, column in zip(DIMS, results, strict=True):
             tabel = tabellen[dim]
             for key, cell in zip(tabel.keys, column.cells, strict=True):
                 tabel.cells[(key, q)] = cell
@@ -69,7 +62,7 @@ def publiceer_jaar(
 
     def stage2(mode: str) -> tuple[list[Grid], list[bool]]:
         grids, oks = [], []
-        for dim in dims:
+        for dim in DIMS:
             tabel = tabellen[dim]
             matrix = [[values[dim][q][i] for q in kwartalen] for i in range(len(tabel.keys))]
             grid, ok = suppress_extend(
@@ -88,7 +81,7 @@ def publiceer_jaar(
     grids, oks = stage2("locked")
     if not all(oks) and year_total >= m:
         grids, oks = stage2("hidden")
-    for dim, grid, ok in zip(dims, grids, oks, strict=True):
+    for dim, grid, ok in zip(DIMS, grids, oks, strict=True):
         if ok:  # otherwise the year column stays unpublished: the quarters alone are safe
             tabel = tabellen[dim]
             tabel.jaar = dict(zip(tabel.keys, grid.row_totals, strict=True))
