@@ -349,7 +349,6 @@ TESTED = {
     "inschrijving_activiteit_or_reeks",
     "reeks_capaciteit_not_negative",
     "reeks_max_personen_positive",
-    "aanwezigheid_once_per_meeting",
     # unique fields
     "partners.Gemeente.nis",
     "partners.Gemeente.slug",

@@ -5,7 +5,7 @@ and the tests read what it made.
 """
 
 import io
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -107,9 +107,11 @@ def test_seed_demo_plans_activities_for_the_coming_three_months(seeded):
     met_bezetting = coming.met_bezetting()
     assert any(act.is_volzet for act in met_bezetting)
     assert met_bezetting.filter(wachtend__gt=0).exists()
-    emails = Inschrijving.objects.values_list("email", flat=True)
+    emails = Inschrijving.objects.filter(gewist_op__isnull=True).values_list("email", flat=True)
     assert emails
     assert all(email.endswith("@example.org") for email in emails)
+    # The past years' registrations (vragen/management/demo_bereik.py) are erased: no name, no address.
+    assert not Inschrijving.objects.filter(gewist_op__isnull=False).exclude(naam="", email="").exists()
 
 
 def test_seed_demo_records_two_years_of_vragen(seeded):
@@ -184,3 +186,20 @@ def test_seed_demo_courses_are_series_with_registrations_for_the_whole_course(se
     assert not Inschrijving.objects.filter(activiteit__in=meetings).exists()
     assert Inschrijving.objects.filter(reeks__in=cursus).exists()
     assert Reeks.objects.filter(aanbod__slug="babymassage").exists()
+
+
+def test_seed_demo_gives_the_report_last_years_reach(seeded):
+    """Reach is published per whole year: the demo has the past two years' (erased) registrations with
+    postcodes, series included, so the Lochristi report shows families reached, year beside year."""
+    from partners.models import Gemeente
+    from vragen.rapporten import Periode, build_rapport
+
+    last_year = timezone.localdate().year - 1
+    erased = Inschrijving.objects.filter(gewist_op__isnull=False)
+    assert erased.filter(reeks__isnull=False).exists()
+    assert erased.filter(postcode="9080").count() >= 10
+    assert erased.filter(postcode="").exists()
+    assert "erased registrations of the past two years added" in seeded["output"]
+    lochristi = Gemeente.objects.get(nis="44087")
+    rapport = build_rapport(gemeente=lochristi, periode=Periode(last_year), today=date(last_year + 1, 6, 1))
+    assert [cell.shown for cell in rapport.tabel("bereik_soort").totaal[1]] == [True, True]

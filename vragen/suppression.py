@@ -80,6 +80,7 @@ logger = logging.getLogger(__name__)
 SHOWN = "shown"
 SMALL = "small"
 HIDDEN = "hidden"
+FREE = "free"  # an inner cell that is never published (only its margins are): anything from 0 up
 HIDDEN_MARK = "x"
 
 
@@ -160,6 +161,7 @@ class _Cell:
     locked: bool = False
     state: str = SHOWN
     must_protect: bool = False
+    known: bool = False  # a zero known without the table (no inner cell can be non-zero): "< m", safe
 
 
 class _Engine:
@@ -170,6 +172,8 @@ class _Engine:
         self._graphs: dict = {}
 
     def bounds(self, cell: _Cell, *, if_hidden: bool = False) -> tuple[float, float]:
+        if cell.state == FREE:
+            return 0, math.inf
         if if_hidden or cell.state == HIDDEN:
             return self.m, math.inf
         if cell.state == SMALL:
@@ -264,7 +268,11 @@ class _Engine:
             if cell.value < self.m and not cell.locked:
                 cell.state = SMALL
         self._version += 1
-        todo = [i for i, cell in enumerate(self.cells) if cell.state == SMALL or cell.must_protect]
+        todo = [
+            i
+            for i, cell in enumerate(self.cells)
+            if (cell.state == SMALL or cell.must_protect) and not cell.known
+        ]
         todo.sort(key=lambda i: (self.cells[i].value, i))
         for index in todo:
             if self.protected(index):
@@ -279,7 +287,7 @@ class _Engine:
         return [
             i
             for i, cell in enumerate(self.cells)
-            if (cell.state == SMALL or cell.must_protect) and not self.protected(i)
+            if (cell.state == SMALL or cell.must_protect) and not cell.known and not self.protected(i)
         ]
 
 
@@ -457,6 +465,76 @@ def suppress_2d(
     if total is None:
         total = sum(sum(row) for row in matrix)
     grid, _ = _two_way(table, total, m, "locked" if lock_total else "free")
+    return grid
+
+
+def suppress_margins(
+    matrix: Sequence[Sequence[int]], possible: Sequence[Sequence[bool]], *, min_cell: int | None = None
+) -> Grid:
+    """Suppress the two margins of a cross table whose inner cells are never published.
+
+    Two tables of the same people by two different properties (families by kind of aanbod and by
+    thema) are the row and column totals of one cross table (kind x thema), and whoever knows which
+    combinations exist (the public catalogue) knows which inner cells can be non-zero: `possible`.
+    Suppressing each table on its own would let one undo the other's hiding; read as one two-way table
+    with unpublished inner cells (state FREE: anything from 0 up; impossible ones are known zeros, not
+    in the graph), the margins are protected together by the same cycle argument. The grand total is
+    shown if it can be, else hidden. The returned Grid's inner cells are meaningless (never publish
+    them); its row totals, column totals and total are the two tables and their shared total.
+    """
+    m = _threshold(min_cell)
+    rows = len(matrix)
+    cols = len(matrix[0]) if rows else 0
+    total = sum(sum(int(v) for v in row) for row in matrix)
+
+    def run(mode: str) -> tuple[Grid, list[int]]:
+        cells = []
+        for i in range(rows):
+            for j in range(cols):
+                cell = _Cell(u=f"r{i}", v=f"c{j}", value=int(matrix[i][j]), sign=1, locked=True)
+                if possible[i][j]:
+                    cell.state = FREE
+                elif cell.value:
+                    raise ValueError("an impossible cell holds a count")
+                # else: a known zero, shown and locked (no edge: it never moves)
+                cells.append(cell)
+        cells += [
+            _Cell(
+                u=f"r{i}",
+                v="cT",
+                value=sum(int(v) for v in matrix[i]),
+                sign=-1,
+                margin=True,
+                known=not any(possible[i]),
+            )
+            for i in range(rows)
+        ]
+        cells += [
+            _Cell(
+                u="rT",
+                v=f"c{j}",
+                value=sum(int(matrix[i][j]) for i in range(rows)),
+                sign=-1,
+                margin=True,
+                known=not any(possible[i][j] for i in range(rows)),
+            )
+            for j in range(cols)
+        ]
+        grand = _total_cell(total, "rT", "cT", 1, mode=mode)
+        if mode != "free" and total < m:
+            grand.locked, grand.must_protect, grand.state = False, False, SHOWN
+        grand.known = not any(any(row) for row in possible)
+        cells.append(grand)
+        failed = _Engine(cells, m).run()
+        return _grid(cells, rows, cols, m, protected=not failed), failed
+
+    if not rows or not cols:
+        return Grid(cells=(), row_totals=(), col_totals=(), total=_alone(total, m))
+    grid, failed = run("locked")
+    if failed and total >= m:
+        grid, failed = run("free")
+    if failed:
+        logger.warning("suppression: a cross table's margins could not be fully protected")
     return grid
 
 

@@ -3,11 +3,12 @@ JavaScript, and a municipality user's report (charts, tables, axe)."""
 
 import re
 import time
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from tests import factories
 
@@ -145,11 +146,23 @@ def test_municipality_report_reads_well_without_javascript(page_without_js, page
             leeftijdsband=["0-1", "1-3", "3-6", "6-12"][i % 4],
             doorverwezen_naar=partner if i % 3 == 0 else None,
         )
+    # Families reached in 2025: a course (one registration each, four meetings) and an evening.
+    cursus = factories.AanbodFactory(soort="oudercursus", themas=[themas[0]])
+    reeks = factories.ReeksFactory(aanbod=cursus, bijeenkomsten=0)
+    for week in range(4):
+        start = timezone.make_aware(datetime(2025, 3, 3, 19)) + timedelta(weeks=week)
+        factories.ActiviteitFactory(aanbod=cursus, reeks=reeks, start=start, einde=start + timedelta(hours=2))
+    avond = factories.ActiviteitFactory(start=timezone.make_aware(datetime(2025, 5, 6, 19)))
+    for i in range(14):
+        doel = {"reeks": reeks, "activiteit": None} if i % 2 else {"activiteit": avond}
+        factories.InschrijvingFactory(**doel, postcode=["9000", "9040", "2000", ""][i % 4])
     url = live_server.url + "/rapporten/gent/?jaar=2025"
     log_in(nojs, live_server, dora)
     nojs.goto(url)
     assert nojs.locator("svg.chart-svg").count() >= 6
     assert nojs.locator("table.report-table").count() >= 6
+    assert nojs.locator("#cap-bereik_soort").is_visible()
+    assert nojs.locator("#bereik_onbekend th[scope=row]").inner_text() == "Gemeente of residence unknown"
     nojs.screenshot(path="/tmp/vragen-rapport.png", full_page=True)
     nojs.emulate_media(media="print")
     nojs.screenshot(path="/tmp/vragen-rapport-print.png", full_page=True)

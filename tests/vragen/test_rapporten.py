@@ -357,7 +357,7 @@ def test_xlsx_workbook_has_every_table(client, dora, vragen):
     response = client.get("/rapporten/gent/export/alles.xlsx?jaar=2025")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
-    assert len(workbook.sheetnames) == 1 + 10  # with the spelotheek section
+    assert len(workbook.sheetnames) == 1 + 13  # with the spelotheek and the reach sections
     sheet = workbook.worksheets[5]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     kanalen = [value for value, _label in Kanaal.choices]

@@ -22,7 +22,7 @@ import io
 import random
 import re
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
 import pytest
@@ -368,3 +368,211 @@ def test_report_attacker_recovers_no_small_count(gemeente_data, dora, gemeente_a
     # The report stays useful: most quarter totals and year figures are shown.
     shown = [f for f, m in knowledge.forms.items() if m[0] == "=" and f[0] in ("T", "Tyear")]
     assert len(shown) >= 10
+
+
+# --- the reach section: families reached by residence, soort and thema ----------------------------------
+
+# The public catalogue the attacker knows: (soort, thema indices) per aanbod; a family counts under the
+# aanbod's first thema (the attacker knows that rule too); courses are series.
+CATALOGUE = [
+    ("vormingsavond", [0]),
+    ("vormingsavond", [1]),
+    ("vormingsavond", [4]),
+    ("workshop", [0]),
+    ("workshop", [3, 2]),
+    ("oudercursus", [1]),
+    ("oudercursus", []),
+    ("ontmoetingsmoment", [3]),
+    ("ontmoetingsmoment", [5]),
+    ("speelmoment", []),
+    ("groepsaanbod", [2]),
+    ("huisbezoek", [5]),
+]
+REACH = {"bereik_soort": "Bsoort", "bereik_thema": "Bthema"}
+REACH_TOTAL = "Families reached"
+UNKNOWN_ROW = "Gemeente of residence unknown"
+
+
+@pytest.fixture
+def bereik_data(gemeente_a, gemeente_b):
+    """Four years of activities and series anywhere in the network, with families of Gent, of
+    Antwerpen, and of unknown gemeente; returns the truth per cross cell (soort, first thema, year) and
+    the cells the public agenda says can be non-zero."""
+    from aanbod.models import Aanbod
+
+    rng = random.Random(20261130)
+    today = timezone.localdate()
+    themas = list(Thema.objects.order_by("volgorde", "naam"))[:6]
+    gent = factories.LocatieFactory(gemeente=gemeente_a, postcode="9000")
+    antwerpen = factories.LocatieFactory(gemeente=gemeente_b, postcode="2000")
+    catalogue = []
+    for soort, indices in CATALOGUE:
+        aanbod = factories.AanbodFactory(soort=soort, themas=[themas[i] for i in indices])
+        first = themas[min(indices)].label if indices else "No thema"
+        catalogue.append((aanbod, str(Aanbod.Soort(soort).label), first))
+    truth, possible = defaultdict(int), set()
+    registrations, counter = [], 0
+    for year in range(today.year - 3, today.year + 1):
+        for q in range(1, 5):
+            first_day = date(year, 3 * q - 2, 1)
+            if first_day >= today:
+                continue
+            for aanbod, soort, thema in catalogue:
+                if rng.random() > 0.35:
+                    continue
+                day = first_day + timedelta(days=rng.randrange(60))
+                start = timezone.make_aware(datetime.combine(day, time(19)))
+                where = gent if rng.random() < 0.7 else antwerpen
+                if aanbod.soort == "oudercursus":
+                    doel = factories.ReeksFactory(aanbod=aanbod, bijeenkomsten=0, capaciteit=None)
+                    for week in range(3):
+                        factories.ActiviteitFactory(
+                            aanbod=aanbod,
+                            reeks=doel,
+                            start=start + timedelta(weeks=week),
+                            einde=start + timedelta(weeks=week, hours=2),
+                            locatie=where,
+                        )
+                    target = {"reeks": doel, "activiteit": None}
+                else:
+                    doel = factories.ActiviteitFactory(
+                        aanbod=aanbod,
+                        start=start,
+                        einde=start + timedelta(hours=2),
+                        locatie=where,
+                        capaciteit=None,
+                    )
+                    target = {"activiteit": doel}
+                possible.add((soort, thema, year))
+                for _ in range(_weighted(rng, [(0, 2), (1, 3), (2, 3), (3, 2), (5, 1), (8, 1)])):
+                    counter += 1
+                    postcode = _weighted(
+                        rng, [("9000", 30), ("9040", 15), ("2000", 30), ("", 15), ("1804", 10)]
+                    )
+                    status = _weighted(
+                        rng,
+                        [
+                            (Inschrijving.Status.BEVESTIGD, 90),
+                            (Inschrijving.Status.GEANNULEERD, 6),
+                            (Inschrijving.Status.WACHTLIJST, 4),
+                        ],
+                    )
+                    registrations.append(
+                        Inschrijving(
+                            **target,
+                            naam="x",
+                            email=f"gezin{counter}@example.org",
+                            postcode=postcode,
+                            status=status,
+                        )
+                    )
+                    if status != Inschrijving.Status.BEVESTIGD:
+                        continue
+                    if postcode in ("9000", "9040"):
+                        truth[("Bx", soort, thema, year)] += 1
+                    elif postcode != "2000" and where == gent:
+                        truth[("Bonb", year)] += 1
+    Inschrijving.objects.bulk_create(registrations)
+    return truth, possible
+
+
+def _reach_form(form: tuple, possible: set) -> dict:
+    """The true counts (cross cells soort x thema, or the unknown count) a published figure adds up."""
+    kind, *rest = form
+    if kind == "Bonbekend":
+        return {("Bonb", rest[0]): 1}
+    if kind == "BT":
+        return {("Bx", *cell): 1 for cell in possible if cell[2] == rest[0]}
+    label, year = rest
+    index = 0 if kind == "Bsoort" else 1
+    return {("Bx", *cell): 1 for cell in possible if cell[index] == label and cell[2] == year}
+
+
+def _read_reach(slug: str, rows: list[list[str]], where: str, knowledge: Knowledge) -> None:
+    header, body = rows[0], rows[1:]
+    years = [int(head) for head in header[1:]]
+    for row in body:
+        if not row or not row[0] or row[0].startswith("Not shown"):
+            break
+        for year, cell in zip(years, row[1:], strict=False):
+            if slug == "bereik_onbekend":
+                assert row[0] == UNKNOWN_ROW
+                form = ("Bonbekend", year)
+            elif row[0] == REACH_TOTAL:
+                form = ("BT", year)
+            else:
+                form = (REACH[slug], row[0], year)
+            knowledge.publish(form, _mark(cell), where)
+
+
+def test_report_attacker_recovers_no_small_reach_count(bereik_data, dora, gemeente_a):
+    """The attacker knows the catalogue and the agenda (which kind and thema every activity and series
+    had, and when), so the true counts are families per (soort, thema, year): a soort row and a thema
+    row are sums of the same cells, and every year and total of both tables is combined with all the
+    others, from every report, export and older link."""
+    truth, possible = bereik_data
+    client = client_for(dora)
+    base = f"/rapporten/{gemeente_a.slug}/"
+    today = timezone.localdate()
+    knowledge = Knowledge()
+    slugs = [*REACH, "bereik_onbekend"]
+    canonical = {}
+    for year in range(today.year - 4, today.year + 1):
+        query = f"jaar={year}"
+        page = client.get(f"{base}?{query}")
+        report = page.context["rapport"]
+        for slug in slugs:
+            rows = _csv_rows(client.get(f"{base}export/{slug}.csv?{query}").content)
+            _read_reach(slug, rows, f"{slug}.csv?{query}", knowledge)
+            expected = [["" if c is None else str(c) for c in r] for r in report.tabel(slug).export_rows()]
+            assert rows[: len(expected)] == expected
+            assert report.tabel(slug).titel in page.content.decode()
+            canonical[(slug, year)] = rows
+            for kwartaal in range(1, 5):  # the aanbod table's quarter changes nothing here
+                other = client.get(f"{base}export/{slug}.csv?{query}&kwartaal={kwartaal}")
+                assert _csv_rows(other.content) == rows
+        workbook = load_workbook(io.BytesIO(client.get(f"{base}export/alles.xlsx?{query}").content))
+        for sheet in workbook.worksheets[1:]:
+            slug = next((t.slug for t in report.tabellen if t.titel[:31] == sheet.title), None)
+            if slug in slugs:
+                sheet_rows = [
+                    ["" if c is None else str(c) for c in r] for r in sheet.iter_rows(values_only=True)
+                ]
+                _read_reach(slug, sheet_rows, f"alles.xlsx?{query}", knowledge)
+    for months_back in range(0, 30, 5):
+        end = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        month = end.year * 12 + end.month - 1 - months_back
+        tot = date(month // 12, month % 12 + 1, 1)
+        link = f"{base}export/bereik_soort.csv?van={today.year - 4}-01&tot={tot:%Y-%m}"
+        assert _csv_rows(client.get(link).content) == canonical[("bereik_soort", tot.year)]
+
+    # Every published figure as a sum of true counts. Each target (a published figure's count below 5,
+    # or one cross cell below 5) gets a variable of its own tied to its sum, so "determined" covers sums.
+    equations, targets = [], {}
+    for form, mark in knowledge.forms.items():
+        linear = _reach_form(form, possible)
+        if mark[0] == "=":
+            equations.append((linear, mark[1], None))
+        elif mark[0] == "<":
+            equations.append((linear, None, (0, mark[1] - 1)))
+        else:
+            equations.append((linear, None, (M, 10**9)))
+        if linear and sum(truth.get(v, 0) for v in linear) < M:
+            targets[("aux", form)] = linear
+    for cell in possible:
+        if truth.get(("Bx", *cell), 0) < M:
+            targets[("Bx", *cell)] = {("Bx", *cell): 1}
+    for name, linear in targets.items():
+        if name[0] == "aux":
+            equations.append(({name: 1, **{v: -c for v, c in linear.items()}}, 0, None))
+    variables = {var for linear, _v, _b in equations for var in linear}
+    assert len(targets) > 40, "the data should have plenty of small counts to attack"
+    for form, mark in knowledge.forms.items():
+        if mark[0] == "=":
+            assert sum(truth.get(v, 0) for v in _reach_form(form, possible)) == mark[1], form
+    recovered = {
+        name for name in _determined(equations) | _pinned_by_bounds(equations, variables) if name in targets
+    }
+    assert not recovered, f"small counts recovered: {sorted(recovered, key=str)[:10]}"
+    shown = [form for form, mark in knowledge.forms.items() if mark[0] == "=" and form[0] != "Bonbekend"]
+    assert len(shown) >= 8, "the report stays useful: most years' families are shown"

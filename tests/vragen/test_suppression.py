@@ -20,6 +20,7 @@ from vragen.suppression import (
     TwoWay,
     suppress_1d,
     suppress_2d,
+    suppress_margins,
     suppress_shared,
 )
 
@@ -330,3 +331,83 @@ def test_extend_keeps_what_was_published_and_protects_the_new_margins():
     row = grid.cells[2]
     if sum(c.suppressed for c in row) == 1:
         assert grid.row_totals[2].suppressed
+
+
+# --- two tables of the same people: the margins of a cross table -----------------------------------------
+
+
+def margin_items(matrix, possible, grid, cap):
+    """The attacker of two linked tables (families by kind and by thema): the inner cells are never
+    published but the catalogue says which can be non-zero (those lie in [0, cap], the rest are 0)."""
+    rows, cols = len(matrix), len(matrix[0])
+    bounds, lines = {}, []
+    for i in range(rows):
+        for j in range(cols):
+            if possible[i][j]:
+                bounds[f"a{i},{j}"] = (0, cap)
+    published = {f"R{i}": (sum(matrix[i]), grid.row_totals[i]) for i in range(rows)}
+    published.update(
+        {f"C{j}": (sum(matrix[i][j] for i in range(rows)), grid.col_totals[j]) for j in range(cols)}
+    )
+    published["G"] = (sum(map(sum, matrix)), grid.total)
+    for name, (_value, count) in published.items():
+        if count.state == SMALL:
+            bounds[name] = (0, 4)
+        elif count.state == HIDDEN:
+            bounds[name] = (5, cap)
+    members = [({f"a{i},{j}": 1 for j in range(cols) if possible[i][j]}, f"R{i}") for i in range(rows)] + [
+        ({f"a{i},{j}": 1 for i in range(rows) if possible[i][j]}, f"C{j}") for j in range(cols)
+    ]
+    members.append(({f"R{i}": 1 for i in range(rows)}, "G"))
+    for inner, margin in members:
+        coefs = {name: c for name, c in inner.items() if name in bounds}
+        const = -sum(published[name][1].value for name in inner if name not in bounds)
+        if margin in bounds:
+            coefs[margin] = -1
+        else:
+            const += published[margin][1].value
+        if coefs:
+            lines.append((coefs, const))
+    return published, lines, bounds
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(shape=st.tuples(st.integers(1, 4), st.integers(1, 4)), data=st.data())
+def test_margins_of_a_cross_table_protect_each_other(shape, data):
+    rows, cols = shape
+    possible = [[data.draw(st.booleans()) for _ in range(cols)] for _ in range(rows)]
+    matrix = [[data.draw(counts) if possible[i][j] else 0 for j in range(cols)] for i in range(rows)]
+    grid = suppress_margins(matrix, possible, min_cell=5)
+    cap = sum(map(sum, matrix)) + 10
+    published, lines, bounds = margin_items(matrix, possible, grid, cap)
+    assert_states_follow_the_rule(published, 5)
+    if not grid.protected:
+        return
+    # Every "< 5" or "x" with an inner cell that can be non-zero keeps two possible values; a margin
+    # whose every cell is impossible is a zero the catalogue already tells.
+    known = {f"R{i}" for i in range(rows) if not any(possible[i])}
+    known |= {f"C{j}" for j in range(cols) if not any(possible[i][j] for i in range(rows))}
+    known |= {"G"} if not any(map(any, possible)) else set()
+    for name, (value, count) in published.items():
+        if count.suppressed and name not in known:
+            assert other_value_possible(lines, bounds, name, value), (name, matrix, possible)
+
+
+def test_one_kind_one_thema_cannot_undo_each_other():
+    """Soort A only with thema 1, B only with 3, C only with 2: the two tables are the same figures in
+    another order, so a cell hidden in one must be hidden in the other."""
+    matrix = [[2, 0, 0], [0, 0, 6], [0, 6, 0]]
+    possible = [[value > 0 for value in row] for row in matrix]
+    grid = suppress_margins(matrix, possible, min_cell=5)
+    assert grid.protected
+    assert [str(c) for c in grid.row_totals] == ["< 5", str(grid.col_totals[2]), str(grid.col_totals[1])]
+    assert str(grid.row_totals[0]) == "< 5"
+    assert sum(c.suppressed for c in (*grid.row_totals, grid.total)) >= 2
+
+
+def test_a_margin_without_possible_cells_is_small_and_needs_no_complement():
+    grid = suppress_margins([[9, 0], [0, 0]], [[True, False], [False, False]], min_cell=5)
+    assert grid.protected
+    assert [str(c) for c in grid.row_totals] == ["9", "< 5"]
+    assert [str(c) for c in grid.col_totals] == ["9", "< 5"]
+    assert str(grid.total) == "9"

@@ -13,19 +13,20 @@ from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db.models import Count as CountOf
-from django.db.models import Q, Sum
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from aanbod.models import Aanbod, Activiteit, Inschrijving, Thema
+from aanbod.models import Aanbod, Aanwezigheid, Activiteit, Inschrijving, Reeks, Thema
 from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import Gemeente, Partner
 
 from .. import charts
 from ..models import Kanaal, Leeftijdsband, Signaal, Vraagsteller
 from ..suppression import Count, suppress_1d
+from .bereik import bereik_tabellen, eerste_bijeenkomst, held_in
 from .periode import Periode, kwartaal_einde, kwartaal_label
 from .raster import DIMS, Jaartabel, publiceer_jaar
 from .spelotheek import spelotheek_tabel
@@ -47,6 +48,7 @@ class Tabel:
     grafiek: SafeString | None = None
     lijst: bool = False  # a list of items (signals), not counts
     weggelaten: bool = False  # could not be protected: not shown at all
+    weggelaten_tekst: str = ""  # why, when it is not about questions
     sleutels: list = field(default_factory=list)  # a stable key per row (thema id, choice value, …)
 
     def rij(self, sleutel) -> list | None:
@@ -60,7 +62,9 @@ class Tabel:
         """Header and rows for CSV/XLSX: shown counts as numbers, suppressed ones as their mark."""
         rows = [list(self.kop)]
         if self.weggelaten:
-            rows.append([_("Not shown: too few questions to show this table safely.")])
+            rows.append(
+                [self.weggelaten_tekst or _("Not shown: too few questions to show this table safely.")]
+            )
             return rows
         body = [*self.rijen, self.totaal] if self.totaal else list(self.rijen)
         for label, cells in body:
@@ -269,6 +273,7 @@ def build_rapport(
     ]
     if rapport.kwartaal is not None:
         rapport.tabellen.append(_aanbod(gemeente, rapport.kwartaal, kwartaal_einde(rapport.kwartaal), m))
+    rapport.tabellen += bereik_tabellen(gemeente, periode, m, today)  # vragen/rapporten/bereik.py
     rapport.tabellen.append(spelotheek_tabel(gemeente, periode, m))  # vragen/rapporten/spelotheek.py
     signalen_tabel, signalen = _signalen(gemeente, periode)
     rapport.tabellen += signalen_tabel
@@ -368,30 +373,77 @@ def _pressure(waiting: Count, places: int) -> str:
 @scopes_disabled()
 def _aanbod(gemeente: Gemeente, van: date, tot: date, m: int) -> Tabel:
     """Activities held in the gemeente (at a location there, or online aanbod for it), by thema, in
-    one quarter of the grid (quarters share no activity, so no two published tables overlap)."""
-    in_gemeente = Q(locatie__gemeente=gemeente) | Q(
-        locatie__isnull=True, aanbod__in=Aanbod.objects.filter(gemeenten=gemeente).values("pk")
-    )
-    bevestigd = Q(inschrijvingen__status=Inschrijving.Status.BEVESTIGD)
+    one quarter of the grid (quarters share no activity, so no two published tables overlap).
+
+    A series counts its places, registrations and waiting list once, in the quarter and gemeente of its
+    first meeting that was not cancelled; each of its meetings is an activity held, and the people who
+    came to it are its attendance (`Aanwezigheid`), meeting by meeting."""
+    now = timezone.now()
+    bevestigd = Inschrijving.Status.BEVESTIGD
     activiteiten = list(
         Activiteit.objects.filter(
-            in_gemeente,
+            held_in(gemeente),
             geannuleerd=False,
             start__date__gte=van,
             start__date__lte=tot,
-            start__lte=timezone.now(),
+            start__lte=now,
         )
+        .filter(Q(reeks__isnull=True) | Q(reeks__geannuleerd=False))
         .met_bezetting()
         .annotate(
             aanwezigen=Coalesce(
-                Sum("inschrijvingen__aantal_personen", filter=bevestigd & Q(inschrijvingen__aanwezig=True)), 0
+                Sum(
+                    "inschrijvingen__aantal_personen",
+                    filter=Q(inschrijvingen__status=bevestigd, inschrijvingen__aanwezig=True),
+                ),
+                0,
             )
         )
-        .values("pk", "aanbod_id", "capaciteit", "bezet", "wachtend", "aanwezigen")
+        .values("pk", "aanbod_id", "reeks_id", "capaciteit", "bezet", "wachtend", "aanwezigen")
     )
+    bijeenkomsten = [a for a in activiteiten if a["reeks_id"]]
+    gekomen = dict(
+        Aanwezigheid.objects.filter(
+            activiteit_id__in=[a["pk"] for a in bijeenkomsten], aanwezig=True, inschrijving__status=bevestigd
+        )
+        .values("activiteit_id")
+        .annotate(n=Sum("inschrijving__aantal_personen"))
+        .values_list("activiteit_id", "n")
+        .order_by()
+    )
+    for a in bijeenkomsten:  # places and registrations belong to the series, counted with it below
+        a.update(capaciteit=0, bezet=0, wachtend=0, aanwezigen=gekomen.get(a["pk"], 0))
+
+    def personen(status: str):
+        totaal = (
+            Inschrijving._base_manager.filter(reeks_id=OuterRef("pk"), status=status)
+            .order_by()
+            .values("reeks_id")
+            .annotate(totaal=Sum("aantal_personen"))
+            .values("totaal")
+        )
+        return Coalesce(Subquery(totaal, output_field=IntegerField()), 0)
+
+    reeksen = (
+        Reeks.objects.filter(geannuleerd=False)
+        .annotate(
+            eerste_id=eerste_bijeenkomst("pk", reeks="pk"),
+            eerste_start=eerste_bijeenkomst("start", reeks="pk"),
+        )
+        .filter(
+            eerste_id__in=Activiteit.objects.filter(held_in(gemeente)).values("pk"),
+            eerste_start__date__gte=van,
+            eerste_start__date__lte=tot,
+            eerste_start__lte=now,
+        )
+        .annotate(bezet=personen(bevestigd), wachtend=personen(Inschrijving.Status.WACHTLIJST))
+        .values("aanbod_id", "capaciteit", "bezet", "wachtend")
+    )
+    rijen_in = [{**a, "gehouden": 1} for a in activiteiten]
+    rijen_in += [{**r, "gehouden": 0, "aanwezigen": 0} for r in reeksen]
     thema_per_aanbod = defaultdict(set)
     for aanbod_id, thema_id in Aanbod.themas.through.objects.filter(
-        aanbod_id__in={a["aanbod_id"] for a in activiteiten}
+        aanbod_id__in={a["aanbod_id"] for a in rijen_in}
     ).values_list("aanbod_id", "thema_id"):
         thema_per_aanbod[aanbod_id].add(thema_id)
     themas = list(
@@ -400,15 +452,15 @@ def _aanbod(gemeente: Gemeente, van: date, tot: date, m: int) -> Tabel:
         )
     )
     rows = [(t.pk, t.label) for t in themas]
-    if any(not thema_per_aanbod.get(a["aanbod_id"]) for a in activiteiten):
+    if any(not thema_per_aanbod.get(a["aanbod_id"]) for a in rijen_in):
         rows.append((GEEN, _("No thema")))
 
     def sums(keys_of) -> dict:
         result = defaultdict(lambda: [0, 0, 0, 0, 0])
-        for a in activiteiten:
+        for a in rijen_in:
             for key in keys_of(a):
                 r = result[key]
-                r[0] += 1
+                r[0] += a["gehouden"]
                 r[1] += a["capaciteit"] or 0
                 r[2] += a["bezet"]
                 r[3] += a["aanwezigen"]
@@ -465,9 +517,12 @@ def _aanbod(gemeente: Gemeente, van: date, tot: date, m: int) -> Tabel:
             ],
         ),
         noot=_(
-            "Activities that took place in this gemeente (or online for it) and were not cancelled. "
-            "Places offered counts activities with a limit only; “people who came” only where the partner "
-            "recorded attendance. Waiting per place = people on a waiting list for each place offered."
+            "Activities that took place in this gemeente (or online for it) and were not cancelled; each "
+            "meeting of a series is an activity. A series counts its places, registrations and waiting "
+            "list once, in the quarter of its first meeting; “people who came” counts every meeting, so "
+            "a family that came to four meetings counts four times. Places offered counts activities "
+            "and series with a limit only; “people who came” only where the partner recorded "
+            "attendance. Waiting per place = people on a waiting list for each place offered."
         ),
         weggelaten=not all(c.protected for c in people),
     )

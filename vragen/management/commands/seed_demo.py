@@ -31,6 +31,7 @@ from aanbod.models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur
 from huisvanhetkind.lib.scoping import scopes_disabled
 from partners.models import COORDINATOR_GROUP, Gemeente, Gemeentetoegang, Lidmaatschap, Netwerk, Partner, User
 from vragen import codes
+from vragen.management.demo_bereik import seed_bereik
 from vragen.management.demo_data import (
     AANBOD,
     ACCOUNTS,
@@ -138,7 +139,11 @@ class Command(BaseCommand):
             self.seed_accounts()
             self.seed_gesprekken()
             spelotheek = seed_spelotheek(self.partners["bibliotheek-lochristi"], today=self.today)
+            bereik = seed_bereik(list(self.aanbod.values()), today=self.today)  # the report's reach
         self.stdout.write(f"  Spelotheek: {spelotheek['speelgoed']} toys, {spelotheek['leden']} members.")
+        self.stdout.write(
+            f"  Reach: {bereik} erased registrations of the past two years added (postcodes only)."
+        )
         self.report(len(activiteiten), inschrijvingen, nieuwe_vragen)
 
     # --- configuration and organisations ------------------------------------------------------
