@@ -20,6 +20,7 @@ MAIL_ERRORS are what "the mail did not go out" looks like; MAIL_REFUSED is the s
 address, which no retry will fix.
 """
 
+import binascii
 import email.policy
 import random
 import re
@@ -28,6 +29,7 @@ import smtplib
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from email import quoprimime
 from email.contentmanager import _encode_text  # what `set_content` encodes a text body with
 from email.utils import format_datetime, make_msgid
 from typing import Any, NamedTuple
@@ -186,10 +188,11 @@ class MailMerge:
     The caller renders its texts once per group (an activity and a language, say) with `markers` in
     place of the personal fields; `fill` puts one recipient's values in place of the markers
     (HTML-escaped in the HTML), and `message` wraps the result in a message whose MIME form
-    (`message()`, what every mail backend sends) is cut from a skeleton serialised once per subject,
-    sender and reply-to: only the two bodies, the recipient, the date, the Message-ID and the boundary
-    are filled in. Those are the bytes Django's own `message()` produces (tests/lib/test_mail_merge.py),
-    without its per-header parsing and folding, which costs milliseconds a message.
+    (`message()`, what every mail backend sends) is cut from a skeleton serialised once per sender and
+    reply-to: only the subject line (folded once per subject), the two bodies, the recipient, the date,
+    the Message-ID and the boundary are filled in. Those are the bytes Django's own `message()` produces
+    (tests/lib/test_mail_merge.py), without its per-header parsing and folding, which costs
+    milliseconds a message.
 
     A marker is random per merge, so no recipient's data can be mistaken for one; `fill` returns None
     when a marker survived (a template that transformed a field): the caller then renders in full.
@@ -229,7 +232,35 @@ class MailMerge:
 
 
 class _Skeletons(dict):
-    """Serialised MIME skeletons per (subject, sender, reply-to, policy), shared by a merge's messages."""
+    """Serialised MIME skeletons per (sender, reply-to, policy), and folded subject lines per (subject,
+    policy), shared by a merge's messages."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.subjects: dict = {}
+        self.qp_lines: dict = {}
+
+    def encode_text(self, string: str, policy) -> tuple[str, str]:
+        """`email.contentmanager._encode_text(string, "utf-8", None, policy)`, which `set_content` uses:
+        the same choice of transfer encoding and the same payload, but quoted-printable lines are
+        encoded once per merge (the text of a merge is mostly the same lines; quoted-printable encodes
+        each line on its own)."""
+        lines = string.encode("utf-8").splitlines()
+        if max((len(line) for line in lines), default=0) <= policy.max_line_length or len(lines) <= 10:
+            return _encode_text(string, "utf-8", None, policy)
+        encoded = self.qp_lines
+        if len(encoded) > 50_000:
+            encoded.clear()
+        qp = []
+        for line in lines:
+            if line not in encoded:
+                encoded[line] = quoprimime.body_encode(line.decode("latin-1"), policy.max_line_length)
+            qp.append(encoded[line])
+        # The heuristic of `_encode_text`: quoted-printable unless base64 is shorter for the first lines.
+        sniff = policy.linesep.encode("ascii").join(lines[:10]) + policy.linesep.encode("ascii")
+        if sum(len(line) + 1 for line in qp[:10]) > len(binascii.b2a_base64(sniff)):
+            return _encode_text(string, "utf-8", None, policy)
+        return "quoted-printable", "\n".join(qp) + "\n"
 
     def __deepcopy__(self, memo):  # the locmem backend copies each message: share, do not copy, these
         return self
@@ -267,16 +298,25 @@ class MergedMessage(EmailMultiAlternatives):
             or not isinstance(self.alternatives[0].content, str)
         ):
             return None
-        key = (str(self.subject), str(self.from_email), tuple(self.reply_to), policy)
-        skeleton = self.skeletons.get(key)
-        if skeleton is None:
-            skeleton = self.skeletons[key] = _skeleton(self, policy)
+        subject = str(self.subject)
+        if len(subject.splitlines()) > 1:
+            return None  # Django refuses it: let it say so
+        key = (str(self.from_email), tuple(self.reply_to), policy)
+        if key not in self.skeletons:
+            self.skeletons[key] = _skeleton(self, policy)
+        skeleton = self.skeletons[key]
         if skeleton is None:
             return None
         linesep = policy.linesep
-        slots = {}
+        # The subject's header line, folded (and encoded) as the generator does it, once per subject.
+        subject_key = (subject, policy)
+        if subject_key not in self.skeletons.subjects:
+            header = policy.header_factory("Subject", subject)
+            line = policy.fold_binary("Subject", header).decode("ascii", "surrogateescape")
+            self.skeletons.subjects[subject_key] = line
+        slots = {"subject": self.skeletons.subjects[subject_key]}
         for slot, content in (("text", self.body), ("html", self.alternatives[0].content)):
-            cte, payload = _encode_text(str(content), "utf-8", None, policy)
+            cte, payload = self.skeletons.encode_text(str(content), policy)
             slots[f"{slot}-cte"] = cte
             slots[slot] = _NEWLINES.sub(linesep, payload)
         boundary = _boundary()
@@ -305,9 +345,14 @@ def _skeleton(message: EmailMultiAlternatives, policy) -> list[str] | None:
     """Django's MIME form of `message` with stand-ins in the slots, serialised once and cut at them:
     literal text at the even indexes, slot names at the odd ones. None when it cannot be cut."""
     tag = secrets.token_hex(8)
-    stand_in = {"to": f"to{tag}@merge.invalid", "text": f"text{tag}", "html": f"html{tag}"}
+    stand_in = {
+        "subject": f"subject{tag}",
+        "to": f"to{tag}@merge.invalid",
+        "text": f"text{tag}",
+        "html": f"html{tag}",
+    }
     proto = EmailMultiAlternatives(
-        subject=message.subject,
+        subject=stand_in["subject"],
         body=stand_in["text"],
         from_email=message.from_email,
         to=[stand_in["to"]],
@@ -322,6 +367,7 @@ def _skeleton(message: EmailMultiAlternatives, policy) -> list[str] | None:
         (f"{nl}Date: {mime['Date']}{nl}", f"{nl}Date: {_SLOT}date{_SLOT}{nl}"),
         (f"{nl}Message-ID: {mime['Message-ID']}{nl}", f"{nl}Message-ID: {_SLOT}id{_SLOT}{nl}"),
         (f"{nl}To: {stand_in['to']}{nl}", f"{nl}To: {_SLOT}to{_SLOT}{nl}"),
+        (f"{nl}Subject: {stand_in['subject']}{nl}", f"{nl}{_SLOT}subject{_SLOT}"),
     ]
     if _SLOT in data or not boundary:
         return None

@@ -105,7 +105,9 @@ def _claim_reminders(now) -> list[Inschrijving]:
             herinnering_verstuurd_op=None,
             herinnering_voor=Subquery(_volgende_bijeenkomst(now)),
         )
-    return list(mails.with_mail_related(Inschrijving.objects.filter(pk__in=ids, herinnering_geclaimd_op=now)))
+    return mails.attach_mail_related(
+        list(Inschrijving.objects.filter(pk__in=ids, herinnering_geclaimd_op=now))
+    )
 
 
 def send_due_reminders() -> int:
@@ -156,8 +158,8 @@ def send_due_reminders() -> int:
             position = 0
             while position < len(batch):
                 rows = batch[position : position + chunk_size]
-                started = time.monotonic()
                 messages = [merge.build(row, "inschrijving_herinnering") for row in rows]
+                started = time.monotonic()
                 try:
                     refused_at = mail_send_batch(messages, connection=connection)
                 except MailBatchError as stop:
@@ -165,15 +167,18 @@ def send_due_reminders() -> int:
                     sent += stop.done - len(stop.refused)
                     refused([rows[index] for index in stop.refused])
                     raise stop.__cause__ from None  # the mail server's error, for the retry policy
+                elapsed = time.monotonic() - started
                 done.extend(row.pk for row in rows)
                 sent += len(rows) - len(refused_at)
                 refused([rows[index] for index in refused_at])
                 mark()
                 position += len(rows)
-                # A slow mail server: smaller chunks, so what a killed worker may double stays small.
-                elapsed = time.monotonic() - started
+                # What a killed worker may double is what went out since the last mark: a slow mail
+                # server gets smaller chunks (and a fast one bigger again, up to MARK_EVERY_ROWS).
                 if elapsed > MARK_EVERY_SECONDS:
                     chunk_size = max(1, int(len(rows) * MARK_EVERY_SECONDS / elapsed))
+                else:
+                    chunk_size = min(MARK_EVERY_ROWS, chunk_size * 2)
             batch = _claim_reminders(timezone.now())
     except BaseException:
         # Whatever stopped us (SMTP down, a bug in rendering, a shutdown): what went out is marked, what
