@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DB_NAME = "hvhk_bench_rem"
+DB_NAME = os.environ.get("BENCH_DB", "hvhk_bench_rem")  # one per engineer on a shared server
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 
 

@@ -11,7 +11,6 @@ Mails are state in the database, not messages in a queue:
 """
 
 import logging
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -20,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from aanbod.ical import calendar_for
@@ -28,9 +26,9 @@ from aanbod.models import Activiteit, Inschrijving, Reeks
 from huisvanhetkind.lib.mail import (
     MAIL_ERRORS,
     MAIL_REFUSED,
+    MailMerge,
     MailTexts,
     mail_build,
-    mail_message,
     mail_render,
     mail_send_many,
 )
@@ -188,20 +186,22 @@ def _build(inschrijving: Inschrijving, template: str, *, ics: bool = False, memo
 
 
 class ReminderMerge:
-    """Reminders in bulk: the templates are rendered once per activity, language and number of persons,
-    for a stand-in registration whose personal fields are random markers; each parent's message is that
-    text with their own name, address and token put in place of the markers (HTML-escaped in the HTML).
+    """Reminders in bulk: the templates are rendered once per activity (a series: per meeting) and
+    language, for a stand-in registration whose personal fields (name, address, phone, token, number of
+    persons) are random markers; each family's message is that text with their own values put in place
+    of the markers (HTML-escaped in the HTML), made by `huisvanhetkind.lib.mail.MailMerge`, whose
+    messages are also cheap to turn into MIME.
 
     The stand-in holds nobody's data, so whatever a template shows is either filled in for the right
-    parent or a marker, never another parent's data; a message in which a marker survived (a template
-    that transforms a field) is rendered in full instead.
+    family or a marker, never another family's data; a message in which a marker survived (a template
+    that transforms a field) is rendered in full instead. Reminders carry no .ics (the confirmation
+    does).
     """
 
-    FIELDS = ("naam", "email", "telefoon", "token")
+    FIELDS = ("naam", "email", "telefoon", "token", "aantal_personen")
 
     def __init__(self) -> None:
-        self.tag = "mrg" + secrets.token_hex(8)
-        self.markers = {field: f"{self.tag}{field}" for field in self.FIELDS}
+        self.merge = MailMerge(self.FIELDS)
         self.texts: dict = {}
         self.details: dict = {}
 
@@ -209,35 +209,29 @@ class ReminderMerge:
         key = (
             inschrijving.activiteit_id,
             inschrijving.reeks_id,
+            inschrijving.herinnering_voor_id if inschrijving.reeks_id else None,
             inschrijving.taal,
-            inschrijving.aantal_personen,
+            bool(inschrijving.naam),  # the greeting is left out without a name
+            template,
         )
         if key not in self.texts:
             self.texts[key] = self._render(inschrijving, template)
-        values = {self.markers[field]: getattr(inschrijving, field) for field in self.FIELDS}
-        texts = self.texts[key]
-        subject, text, html = texts.subject, texts.text, texts.html
-        for marker, value in values.items():
-            subject = subject.replace(marker, value)
-            text = text.replace(marker, value)
-            html = html.replace(marker, escape(value))
-        if self.tag in subject.lower() or self.tag in text.lower() or self.tag in html.lower():
-            return _build(inschrijving, template, memo=self.details)
-        return mail_message(
-            MailTexts(" ".join(subject.split()), text, html),
-            to=[inschrijving.email],
-            reply_to=_reply_to(inschrijving.doel),
+        texts = self.merge.fill(
+            self.texts[key], {field: getattr(inschrijving, field) for field in self.FIELDS}
         )
+        if texts is None:
+            return _build(inschrijving, template, memo=self.details)
+        return self.merge.message(texts, to=[inschrijving.email], reply_to=_reply_to(inschrijving.doel))
 
     def _render(self, inschrijving: Inschrijving, template: str) -> MailTexts:
+        markers = self.merge.markers
         stand_in = Inschrijving(
             activiteit=inschrijving.activiteit,
             reeks=inschrijving.reeks,
             herinnering_voor=inschrijving.herinnering_voor,
             status=inschrijving.status,
-            aantal_personen=inschrijving.aantal_personen,
             taal=inschrijving.taal,
-            **self.markers,
+            **{**markers, "naam": markers["naam"] if inschrijving.naam else ""},
         )
         with translation.override(inschrijving.taal):
             context = _mail_context(stand_in)
@@ -257,6 +251,26 @@ def with_mail_related(queryset):
         "reeks__aanbod__partner",
         "herinnering_voor",
     )
+
+
+def attach_mail_related(rows: list[Inschrijving]) -> list[Inschrijving]:
+    """`rows` with what `with_mail_related` would have selected, fetched once per activity, series and
+    meeting instead of once per row (a batch of reminders is mostly a few activities' registrations):
+    rows of the same activity share one instance. Returns `rows`."""
+    activiteit_ids = {row.activiteit_id for row in rows} | {row.herinnering_voor_id for row in rows}
+    activiteiten = Activiteit._base_manager.select_related("aanbod__partner", "locatie__gemeente").in_bulk(
+        activiteit_ids - {None}
+    )
+    reeks_ids = {row.reeks_id for row in rows} - {None}
+    reeksen = Reeks._base_manager.select_related("aanbod__partner").in_bulk(reeks_ids) if reeks_ids else {}
+    for row in rows:  # (one that vanished meanwhile is left to load, and fail, on its own)
+        if row.activiteit_id in activiteiten:
+            row.activiteit = activiteiten[row.activiteit_id]
+        if row.reeks_id in reeksen:
+            row.reeks = reeksen[row.reeks_id]
+        if row.herinnering_voor_id in activiteiten:
+            row.herinnering_voor = activiteiten[row.herinnering_voor_id]
+    return rows
 
 
 def status_mails_due(now):

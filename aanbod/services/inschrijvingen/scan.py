@@ -12,7 +12,7 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from aanbod.models import Activiteit, Inschrijving, Reeks
-from huisvanhetkind.lib.mail import MAIL_REFUSED
+from huisvanhetkind.lib.mail import MailBatchError, mail_send_batch
 
 from . import mails
 from .mails import CLAIM_TIMEOUT, inschrijving_status_mail_send, status_mails_due
@@ -20,7 +20,8 @@ from .state import activiteit_lock, cancellation_fan_out, wachtlijst_promote
 
 logger = logging.getLogger(__name__)
 
-# Rows claimed per transaction by the reminder sender, and how often it marks what went out.
+# Rows claimed per transaction by the reminder sender; it marks what went out after each chunk of at
+# most MARK_EVERY_ROWS mails, cut smaller when a chunk takes longer than MARK_EVERY_SECONDS.
 REMINDER_BATCH = 200
 MARK_EVERY_ROWS = 50
 MARK_EVERY_SECONDS = 0.1
@@ -45,7 +46,13 @@ def _due_reminders(now):
     """
     window_end = now + timedelta(hours=settings.REMINDER_HOURS_BEFORE)
     volgende = _volgende_bijeenkomst(now)
-    volgende_start = Subquery(Activiteit._base_manager.filter(pk=Subquery(volgende)).values("start")[:1])
+    # The same next meeting's start, straight from the registration's series (a subquery nested in
+    # another would resolve its OuterRef against the activity, not the registration).
+    volgende_start = Subquery(
+        Activiteit._base_manager.filter(reeks=OuterRef("reeks"), geannuleerd=False, start__gt=now)
+        .order_by("start", "pk")
+        .values("start")[:1]
+    )
     activiteit_due = Q(
         activiteit__isnull=False,
         herinnering_verstuurd_op__isnull=True,
@@ -98,23 +105,28 @@ def _claim_reminders(now) -> list[Inschrijving]:
             herinnering_verstuurd_op=None,
             herinnering_voor=Subquery(_volgende_bijeenkomst(now)),
         )
-    return list(mails.with_mail_related(Inschrijving.objects.filter(pk__in=ids, herinnering_geclaimd_op=now)))
+    return mails.attach_mail_related(
+        list(Inschrijving.objects.filter(pk__in=ids, herinnering_geclaimd_op=now))
+    )
 
 
 def send_due_reminders() -> int:
     """Send every due reminder once; returns how many were sent.
 
     Due: a confirmed registration, not erased, of a non-cancelled activity that starts within
-    REMINDER_HOURS_BEFORE, with no reminder yet and no live claim. Rows are claimed in batches
-    (`SELECT … FOR UPDATE SKIP LOCKED` + a conditional UPDATE), so racing workers take different rows.
-    What went out is marked sent (only while the claim is still ours) at least every
-    MARK_EVERY_SECONDS: a worker killed mid-run can double at most that fraction of a second of mails,
-    while the database sees a few commits per second instead of one per mail.
+    REMINDER_HOURS_BEFORE (a series: its next meeting), with no reminder yet and no live claim. Rows
+    are claimed in batches (`SELECT … FOR UPDATE SKIP LOCKED` + a conditional UPDATE), so racing
+    workers take different rows. Each activity's reminder is rendered once per language
+    (`mails.ReminderMerge`) and the messages go out over one connection in chunks; what went out is
+    marked sent in bulk (only while the claim is still ours) after each chunk, and a chunk is cut so it
+    takes about MARK_EVERY_SECONDS: a worker killed mid-run can double at most that fraction of a
+    second of mails, while the database sees a few commits per second instead of one per mail.
 
     Side effects: sets `herinnering_geclaimd_op` and `herinnering_verstuurd_op`; sends mails over one
     connection.
-    On an SMTP failure marks what was sent, releases the other claims and re-raises, so the next run
-    (or the task's retry with backoff) sends them; a refused address is given up on (logged, marked).
+    On an SMTP failure (at any message of a chunk) marks what was sent before it, releases the other
+    claims and re-raises, so the next run (or the task's retry with backoff) sends exactly those; a
+    refused address is given up on (logged, marked).
     """
     from django.core import mail
 
@@ -123,40 +135,56 @@ def send_due_reminders() -> int:
         return 0  # no connection to the mail server when there is nothing to send
     sent = 0
     done: list[int] = []  # mailed (or refused) but not yet marked
+    claim = batch[0].herinnering_geclaimd_op
 
-    def mark(claim) -> None:
+    def mark() -> None:
         if done:
             Inschrijving.objects.filter(pk__in=done, herinnering_geclaimd_op=claim).update(
                 herinnering_verstuurd_op=timezone.now()
             )
             done.clear()
 
+    def refused(rows: list[Inschrijving]) -> None:
+        for row in rows:
+            logger.warning("reminder of inschrijving %s refused by the mail server", row.pk)
+
     connection = mail.mailers.default
     merge = mails.ReminderMerge()
+    chunk_size = MARK_EVERY_ROWS
     try:
         connection.open()
         while batch:
             claim = batch[0].herinnering_geclaimd_op
-            marked_at = time.monotonic()
-            for inschrijving in batch:
+            position = 0
+            while position < len(batch):
+                rows = batch[position : position + chunk_size]
+                messages = [merge.build(row, "inschrijving_herinnering") for row in rows]
+                started = time.monotonic()
                 try:
-                    connection.send_messages([merge.build(inschrijving, "inschrijving_herinnering")])
-                except MAIL_REFUSED:
-                    logger.warning("reminder of inschrijving %s refused by the mail server", inschrijving.pk)
+                    refused_at = mail_send_batch(messages, connection=connection)
+                except MailBatchError as stop:
+                    done.extend(row.pk for row in rows[: stop.done])
+                    sent += stop.done - len(stop.refused)
+                    refused([rows[index] for index in stop.refused])
+                    raise stop.__cause__ from None  # the mail server's error, for the retry policy
+                elapsed = time.monotonic() - started
+                done.extend(row.pk for row in rows)
+                sent += len(rows) - len(refused_at)
+                refused([rows[index] for index in refused_at])
+                mark()
+                position += len(rows)
+                # What a killed worker may double is what went out since the last mark: a slow mail
+                # server gets smaller chunks (and a fast one bigger again, up to MARK_EVERY_ROWS).
+                if elapsed > MARK_EVERY_SECONDS:
+                    chunk_size = max(1, int(len(rows) * MARK_EVERY_SECONDS / elapsed))
                 else:
-                    sent += 1
-                done.append(inschrijving.pk)
-                if len(done) >= MARK_EVERY_ROWS or time.monotonic() - marked_at >= MARK_EVERY_SECONDS:
-                    mark(claim)
-                    marked_at = time.monotonic()
-            mark(claim)
+                    chunk_size = min(MARK_EVERY_ROWS, chunk_size * 2)
             batch = _claim_reminders(timezone.now())
     except BaseException:
         # Whatever stopped us (SMTP down, a bug in rendering, a shutdown): what went out is marked, what
         # did not goes back at once, so the next run sends it instead of waiting for the claim to expire.
         if batch:
-            claim = batch[0].herinnering_geclaimd_op
-            mark(claim)
+            mark()
             Inschrijving.objects.filter(
                 pk__in=[row.pk for row in batch],
                 herinnering_geclaimd_op=claim,
