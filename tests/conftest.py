@@ -139,7 +139,7 @@ def _reload_reference_data() -> None:
     for name in ("0002_coordinator_permissions", "0005_spelotheekregels"):  # added to the group, not set
         importlib.import_module(f"aanbod.spelotheek.migrations.{name}").add_permissions(apps, None)
     importlib.import_module("aanbod.migrations.0014_reeks_coordinator_permissions").grant(Group, Permission)
-    importlib.import_module("aanbod.migrations.0016_aanwezigheid_coordinator_permissions").grant(
+    importlib.import_module("aanbod.migrations.0017_aanwezigheid_coordinator_permissions").grant(
         Group, Permission
     )
 

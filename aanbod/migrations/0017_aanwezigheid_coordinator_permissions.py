@@ -30,7 +30,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aanbod", "0015_inschrijfregels_postcode_aanwezigheid"),
+        ("aanbod", "0016_reeks_wegwijzer_versie"),
         ("partners", "0003_coordinatoren_group"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
