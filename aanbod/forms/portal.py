@@ -268,7 +268,10 @@ class ActiviteitForm(InschrijfregelsMixin, forms.ModelForm):
                 )
         else:
             self.initial.setdefault("inschrijving_nodig", aanbod.inschrijving_nodig)
-        self.add_inschrijfregels_fields(self.instance if self.instance.pk else None)
+        # A meeting of a series follows the series' rules: only a single activity has its own.
+        self.met_regels = not self.instance.reeks_id
+        if self.met_regels:
+            self.add_inschrijfregels_fields(self.instance if self.instance.pk else None)
 
     def clean(self):
         data = super().clean()
@@ -298,12 +301,13 @@ class ActiviteitForm(InschrijfregelsMixin, forms.ModelForm):
                     )
         else:
             self.instance.inschrijven_tot = None
-        start = self.instance.start if not self.has_error("van") and datum and van else None
-        regels = self.clean_inschrijfregels(
-            data, sluit_op=self.instance.inschrijven_tot or start, laatste_start=start
-        )
-        for naam, waarde in regels.items():
-            setattr(self.instance, naam, waarde)
+        if self.met_regels:
+            start = self.instance.start if not self.has_error("van") and datum and van else None
+            regels = self.clean_inschrijfregels(
+                data, sluit_op=self.instance.inschrijven_tot or start, laatste_start=start
+            )
+            for naam, waarde in regels.items():
+                setattr(self.instance, naam, waarde)
         return data
 
 

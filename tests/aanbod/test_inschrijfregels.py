@@ -652,3 +652,13 @@ def test_postgres_the_aanbod_page_is_fresh_around_an_opening(postgres, client, a
     assert near.status_code == 200
     assert "private" in near["Cache-Control"] and "no-cache" in near["Cache-Control"]
     assert not near.has_header("ETag")
+
+
+def test_a_meeting_of_a_series_has_no_rules_of_its_own_in_the_portal(client, alice, partner_a):
+    reeks = factories.ReeksFactory(aanbod__partner=partner_a, bijeenkomsten=2)
+    client.force_login(alice)
+    page = client.get(
+        reverse("portal_activiteit_bewerken", args=[reeks.bijeenkomsten[0].pk])
+    ).content.decode()
+    assert page.count('name="datum"') == 1
+    assert "inschrijven_vanaf_datum" not in page and "leeftijd_controleren" not in page
