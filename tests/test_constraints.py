@@ -288,6 +288,18 @@ def test_inschrijving_one_active_per_email_per_reeks():
     rejects(lambda: factories.InschrijvingFactory(activiteit=None, reeks=reeks, email="ouder@example.org"))
 
 
+def test_aanwezigheid_once_per_meeting():
+    from aanbod.models import Aanwezigheid
+
+    reeks = factories.ReeksFactory(bijeenkomsten=1)
+    inschrijving = factories.InschrijvingFactory(activiteit=None, reeks=reeks)
+    meeting = reeks.bijeenkomsten[0]
+    Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=meeting, aanwezig=True)
+    rejects(
+        lambda: Aanwezigheid.objects.create(inschrijving=inschrijving, activiteit=meeting, aanwezig=False)
+    )
+
+
 def test_inschrijving_token_hash_unique():
     eerste = factories.InschrijvingFactory()
     rejects(lambda: factories.InschrijvingFactory(token=eerste.token))
@@ -327,6 +339,7 @@ TESTED = {
     "inschrijving_one_active_per_email",
     "inschrijving_one_active_per_email_reeks",
     "inschrijving_activiteit_or_reeks",
+    "aanwezigheid_once_per_meeting",
     "reeks_capaciteit_not_negative",
     "reeks_max_personen_positive",
     # unique fields
