@@ -211,3 +211,13 @@ def test_a_municipality_user_sees_only_its_own_gemeente(client, dora, dora_b, we
     # Antwerpen's own residents (2 at the course in Gent, 3 at the evening), not Gent's.
     assert "Parenting course;< 5;< 5" in antwerpen
     assert "Families reached;18" not in antwerpen
+
+
+def test_registrations_at_an_activity_that_no_longer_takes_them_still_count(gemeente_a, themas):
+    start = at(2025, 9, 9)
+    aanbod = factories.AanbodFactory(soort=Aanbod.Soort.WORKSHOP, themas=[themas["gedrag-en-grenzen"]])
+    drop_in = factories.ActiviteitFactory(aanbod=aanbod, start=start, einde=start + timedelta(hours=2))
+    registreer(drop_in, "9000", 6)
+    type(drop_in).objects.filter(pk=drop_in.pk).update(inschrijving_nodig=False)
+    rapport = build_rapport(gemeente=gemeente_a, periode=JAAR, min_cell=5, today=LATER)
+    assert rapport.tabel("bereik_soort").rij("workshop")[0] == Count(6)

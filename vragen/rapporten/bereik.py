@@ -156,6 +156,8 @@ def tel_bereik(*, gemeente: Gemeente, van: date, tot: date) -> Bereik:
             aanbod_id, soort = reeks_aanbod_id, reeks_soort
         per_cel[(soort, eerste.get(aanbod_id, GEEN))] += 1
     result.per_cel = dict(per_cel)
+    # An activity that stopped taking registrations may still hold some: its cell is possible too.
+    result.mogelijk |= set(per_cel)
     return result
 
 
