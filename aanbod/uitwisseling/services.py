@@ -1,9 +1,10 @@
 """Publishing to UiTdatabank through a durable outbox.
 
 A change that UiTdatabank must hear about writes an `UitOutbox` row in the transaction that made the
-change (`aanbod_changed`, `activiteit_changed`, `beschikbaarheid_changed`, called by the aanbod
-services; `uitpublicatie_set` when a partner ticks "also in UiTdatabank"). After commit a Celery task is
-enqueued for the row; when the broker is away the periodic `uitwisseling.send_due` finds it anyway.
+change (`aanbod_changed`, `activiteit_changed`, `reeks_changed`, `beschikbaarheid_changed`, called by the
+aanbod services; `uitpublicatie_set` when a partner ticks "also in UiTdatabank"). After commit a Celery
+task is enqueued for the row; when the broker is away the periodic `uitwisseling.send_due` finds it
+anyway.
 
 Sending (`uit_outbox_send`) claims the row with a conditional UPDATE, then the event (one worker per
 event at a time), and always sends the *current* state, so rows may come late, twice or in any order:
@@ -144,6 +145,12 @@ def aanbod_changed(*, aanbod: Aanbod) -> int:
 def activiteit_changed(*, activiteit: Activiteit) -> int:
     """An activity was created, changed or cancelled. Side effects: see `aanbod_changed`."""
     return aanbod_changed(aanbod=activiteit.aanbod)
+
+
+def reeks_changed(*, reeks: Reeks) -> int:
+    """A series was created or changed (its capacity, deadline or meetings) or cancelled: its event is
+    sent again whole, or cancelled. Side effects: see `aanbod_changed`."""
+    return aanbod_changed(aanbod=reeks.aanbod)
 
 
 def beschikbaarheid_changed(*, activiteit: Activiteit | None = None, reeks: Reeks | None = None) -> int:

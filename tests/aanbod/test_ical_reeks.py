@@ -82,11 +82,15 @@ def test_the_dutch_feed_says_deel_n_van_m(client, reeks, translations):
 
 def test_series_add_no_query_per_meeting_to_the_feed(client, partner_a, django_assert_max_num_queries):
     factories.ReeksFactory(aanbod__partner=partner_a, bijeenkomsten=2)
+    from django.core.cache import cache
+
     client.get("/agenda.ics")
+    cache.clear()  # no VEVENT from the cache (PostgreSQL keeps them): both feeds are built whole
     with django_assert_max_num_queries(12) as few:
         client.get("/agenda.ics?a=1")
     for _number in range(5):
         factories.ReeksFactory(aanbod__partner=partner_a, bijeenkomsten=4)
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         content = client.get("/agenda.ics?a=2").content
     assert content.count(b"RELATED-TO;RELTYPE=SIBLING") == 2 * 1 + 5 * 4 * 3

@@ -209,3 +209,14 @@ def test_an_event_is_for_one_series_and_only_a_reeks_event_has_one(reeks):
     UitEvent.objects.create(aanbod=reeks.aanbod, soort=UitEvent.Soort.REEKS)
     with pytest.raises(IntegrityError), transaction.atomic():
         UitEvent.objects.create(aanbod=reeks.aanbod, soort=UitEvent.Soort.REEKS)
+
+
+def test_a_change_to_the_series_is_sent_whole(fake_uitdatabank, reeks, django_capture_on_commit_callbacks):
+    tick(reeks.aanbod, django_capture_on_commit_callbacks)
+    reeks.capaciteit = 10
+    reeks.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reeks_changed(reeks=reeks) == 1
+    event = only_event(fake_uitdatabank)
+    assert {sub["bookingAvailability"]["capacity"] for sub in event["subEvent"]} == {10}
+    assert len(fake_uitdatabank.calls("PUT", "/events/")) == 1
