@@ -86,3 +86,16 @@ def test_volunteer_ticks_who_came_to_meeting_two_of_a_course(live_server, page, 
     assert cells.nth(1).inner_text().startswith("✓")
     assert cells.nth(0).inner_text().startswith("·")
     assert axe(page) == []
+
+
+def test_parent_confirms_cancelling_a_series_registration_seeing_every_date(live_server, page, axe):
+    reeks = factories.ReeksFactory(aanbod__titel="Babymassage in vier lessen", bijeenkomsten=4)
+    inschrijving = factories.InschrijvingFactory(activiteit=None, reeks=reeks, naam="Sara Peeters")
+    page.goto(f"{live_server.url}/inschrijving/{inschrijving.token}/annuleren/")
+    assert page.locator(".reeks-bijeenkomsten li").count() == 4
+    assert axe(page) == []
+    assert _fits_the_phone(page)
+    page.locator('form button[type="submit"]').click()
+    page.wait_for_url(re.compile(rf"/inschrijving/{inschrijving.token}/$"))
+    inschrijving.refresh_from_db()
+    assert inschrijving.status == Inschrijving.Status.GEANNULEERD
