@@ -158,7 +158,8 @@ def mail_send_batch(messages: Sequence[EmailMultiAlternatives], *, connection) -
     """Send over `connection` (opened by the caller, so the batch shares one connection to the mail
     server), one message at a time, so a failure half way tells exactly which went out. Returns the
     indexes of the messages the server refused (MAIL_REFUSED: given up on, not retried). Any other
-    failure raises MailBatchError (how many were done) from the mail server's error.
+    failure (an interruption too) raises MailBatchError, saying how many were done, from that error:
+    the caller records what went out and re-raises the `__cause__`.
 
     (`send_messages` with the whole list would also use one connection, but when it raises nobody knows
     which of the messages went out: retrying them all doubles some, dropping them all loses some.)
