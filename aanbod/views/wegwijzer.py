@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, QuerySet, Window, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -66,6 +66,37 @@ def paginate(
 ) -> Page:
     """A page of results; a page number past the end shows the last page, nonsense shows the first."""
     return CountedPaginator(queryset, per_page, count_key=count_key).get_page(request.GET.get("page"))
+
+
+def page_number(value: str | None) -> int | None:
+    """The requested page as Paginator.get_page reads it: nonsense is the first, below 1 the last (None)."""
+    try:
+        number = int(value) if value is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else None
+
+
+def paginate_with_count(request: HttpRequest, queryset: QuerySet, per_page: int, *, in_query: bool) -> Page:
+    """`paginate`, with the total counted in the page's own query (COUNT(*) OVER ()) when `in_query`.
+
+    A list in a computed order (search rank, distance, soonest activity) evaluates all its matches to
+    order them anyway: the count then costs next to nothing, where a separate COUNT would run the whole
+    filter again. A list in name order reads the title index and stops after one page; there a window
+    would read every row, so the count is a query of its own. A page past the end (or an empty list past
+    the first page) falls back to counting and shows the last page, as `paginate` does.
+    """
+    paginator = Paginator(queryset, per_page)
+    if not in_query:
+        return paginator.get_page(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
+    if number is not None:
+        start = (number - 1) * per_page
+        rows = list(queryset.annotate(results_total=Window(Count("*")))[start : start + per_page])
+        if rows or number == 1:
+            paginator.count = rows[0].results_total if rows else 0  # the cached_property, filled in
+            return Page(rows, number, paginator)
+    return paginator.get_page(paginator.num_pages)
 
 
 def komende_activiteiten() -> QuerySet:
@@ -171,11 +202,11 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
     filterset = AanbodFilter(request.GET)
-    page = paginate(
+    page = paginate_with_count(
         request,
         with_card_data(filterset.qs, prefetch=False),
         PAGE_SIZE,
-        count_key=count_key(request, "aanbod", filterset),
+        in_query=filterset.sort_order != Sort.NAME,
     )
     return render(
         request,
