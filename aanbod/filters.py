@@ -214,13 +214,14 @@ class ValueFilter(django_filters.Filter):
         return qs
 
 
-def choice_lists() -> dict:
+def choice_lists(version: int | None = None) -> dict:
     """The options of the filter selects and the gemeente suggestions, in the visitor's language.
 
-    Kept in the cache for five minutes: they change when a coordinator edits a thema, and reading them
-    on every page view costs more than the rest of the form.
+    Kept in the cache for five minutes: reading them on every page view costs more than the rest of the
+    form. With the wegwijzer's data version (`request.data_version`, huisvanhetkind.lib.pagecache) they
+    are kept per version, so an edited thema, language or werkgebied shows at once.
     """
-    key = f"wegwijzer:choices:v1:{get_language()}"
+    key = f"wegwijzer:choices:v2:{get_language()}:{version}"
     lists = cache.get(key)
     if lists is None:
         lists = {

@@ -134,27 +134,28 @@ def with_card_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
     return queryset.prefetch_related(*card_prefetches()) if prefetch else queryset
 
 
-def filter_context(filterset: AanbodFilter) -> dict:
+def filter_context(filterset: AanbodFilter, request: HttpRequest | None = None) -> dict:
+    choices = choice_lists(getattr(request, "data_version", None))
     return {
         "filter": filterset,
         "form": filterset.form,
         "sort_choices": Sort.CHOICES,
         "sort": filterset.sort_order,
         "explicit_sort": filterset.cleaned.get("sort") or "",
-        "active_filters": active_filter_labels(filterset),
-        "choices": choice_lists(),
+        "active_filters": active_filter_labels(filterset, choices),
+        "choices": choices,
         "share_query": shareable_query(filterset),
     }
 
 
-def active_filter_labels(filterset: AanbodFilter) -> list[tuple[str, str]]:
+def active_filter_labels(filterset: AanbodFilter, choices: dict | None = None) -> list[tuple[str, str]]:
     """(parameter, label) of each active filter, for ‘remove this filter’ links."""
     labels = []
     for name, value in filterset.active().items():
         if name == "gemeente":
             text = _("In or near %(gemeente)s") % {"gemeente": ", ".join(g.naam for g in value)}
         elif name == "leeftijd":
-            text = dict(choice_lists()["leeftijd"]).get(str(value), str(value))
+            text = dict((choices or choice_lists())["leeftijd"]).get(str(value), str(value))
         elif name in ("gratis", "kansentarief"):
             text = str(filterset.form.fields[name].label)
         elif name in ("van", "tot"):
@@ -215,7 +216,7 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "fuzzy": filterset.fuzzy,
             "prefetch_cards": prefetch_card_data,
-            **filter_context(filterset),
+            **filter_context(filterset, request),
         },
     )
 
@@ -304,7 +305,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "aanbod/wegwijzer/agenda.html",
-        {"page": page, "days": by_day(page.object_list), **filter_context(filterset)},
+        {"page": page, "days": by_day(page.object_list), **filter_context(filterset, request)},
     )
 
 
@@ -387,6 +388,6 @@ def agenda_afdruk(request: HttpRequest) -> HttpResponse:
             "qr_size": qr.symbol_size(scale=4, border=2)[0] if qr else 0,
             "van": van,
             "tot": filterset.cleaned.get("tot") or van + timedelta(days=POSTER_DAYS - 1),
-            **filter_context(filterset),
+            **filter_context(filterset, request),
         },
     )
