@@ -5,6 +5,7 @@ that is not a date, `van` after `tot`) becomes a form error that the page shows 
 that filter is left out; the other filters still apply. Nothing a visitor types can cause a 500.
 """
 
+import copy
 import math
 import re
 from datetime import date, datetime, time, timedelta
@@ -29,7 +30,9 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
@@ -211,13 +214,14 @@ class ValueFilter(django_filters.Filter):
         return qs
 
 
-def choice_lists() -> dict:
+def choice_lists(version: int | None = None) -> dict:
     """The options of the filter selects and the gemeente suggestions, in the visitor's language.
 
-    Kept in the cache for five minutes: they change when a coordinator edits a thema, and reading them
-    on every page view costs more than the rest of the form.
+    Kept in the cache for five minutes: reading them on every page view costs more than the rest of the
+    form. With the wegwijzer's data version (`request.data_version`, huisvanhetkind.lib.pagecache) they
+    are kept per version, so an edited thema, language or werkgebied shows at once.
     """
-    key = f"wegwijzer:choices:v1:{get_language()}"
+    key = f"wegwijzer:choices:v2:{get_language()}:{version}"
     lists = cache.get(key)
     if lists is None:
         lists = {
@@ -248,6 +252,9 @@ def leeftijd_flat() -> list:
 
 
 # ---- The FilterSet -------------------------------------------------------------------------------
+# Subqueries correlated with the (scoped) aanbod query use the models' plain `_base_manager`: the outer
+# query already holds only what the scope allows, and the public scope's own filter would join aanbod and
+# partner once more for every row (5,000 nested loops for `sort=soonest`).
 class AanbodFilter(django_filters.FilterSet):
     q = ValueFilter(
         field_class=SearchField,
@@ -307,13 +314,33 @@ class AanbodFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = AanbodFilterForm
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Aanbod.objects.gepubliceerd()
-        super().__init__(data, queryset=queryset, **kwargs)
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # django_filters.FilterSet.__init__, less its deep copy of every filter (with its field and
+        # widget) on each page view: `filters` is copied when first used, and the form class is built once.
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = Aanbod.objects.gepubliceerd() if queryset is None else queryset
+        self.request = request
+        self.form_prefix = prefix
         self.fuzzy = False
         self.form.fields["sort"].required = False
         self.form.fields["leeftijd"].widget.choices = leeftijd_choices()
+
+    @cached_property
+    def filters(self) -> dict:
+        filters = copy.deepcopy(self.base_filters)
+        for filter_ in filters.values():
+            filter_.model = self.queryset.model
+            filter_.parent = self
+        return filters
+
+    def get_form_class(self):
+        """The form class, built once: its fields are only templates, which every form deep-copies."""
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            type(self)._form_class = form_class
+        return form_class
 
     # -- helpers for views --------------------------------------------------------------------
     @property
@@ -414,10 +441,10 @@ class AanbodFilter(django_filters.FilterSet):
 
     def filter_dates(self, queryset, van: date | None, tot: date | None):
         """Aanbod with an activity in the period, or ongoing aanbod open on one of its weekdays."""
-        activiteiten = Activiteit.objects.filter(aanbod_id=OuterRef("pk"), geannuleerd=False)
+        activiteiten = Activiteit._base_manager.filter(aanbod_id=OuterRef("pk"), geannuleerd=False)
         activiteiten = activiteiten.filter(**period_lookups(van, tot))
         condition = Exists(activiteiten)
-        openingsuren = Openingsuur.objects.filter(aanbod_id=OuterRef("pk"))
+        openingsuren = Openingsuur._base_manager.filter(aanbod_id=OuterRef("pk"))
         if van and tot and (tot - van).days < 6:
             weekdays = {(van + timedelta(days=n)).weekday() for n in range((tot - van).days + 1)}
             openingsuren = openingsuren.filter(weekdag__in=weekdays)
@@ -429,7 +456,7 @@ class AanbodFilter(django_filters.FilterSet):
         if order == Sort.SOONEST:
             return queryset.annotate(
                 next_start=Subquery(
-                    Activiteit.objects.filter(
+                    Activiteit._base_manager.filter(
                         aanbod_id=OuterRef("pk"), geannuleerd=False, start__gte=timezone.now()
                     )
                     .order_by("start")
@@ -500,8 +527,8 @@ class AanbodFilter(django_filters.FilterSet):
 
 def held_in(gemeente_ids: list[int]) -> Exists | Q:
     """The aanbod takes place in one of the gemeenten: one of its locations, or a coming activity's."""
-    return Exists(Locatie.objects.filter(gemeente_id__in=gemeente_ids, aanbod=OuterRef("pk"))) | Exists(
-        Activiteit.objects.filter(
+    return Exists(Locatie._base_manager.filter(gemeente_id__in=gemeente_ids, aanbod=OuterRef("pk"))) | Exists(
+        Activiteit._base_manager.filter(
             aanbod_id=OuterRef("pk"),
             locatie__gemeente_id__in=gemeente_ids,
             geannuleerd=False,
@@ -537,7 +564,7 @@ def with_distance(queryset: QuerySet, centre: tuple[float, float]) -> QuerySet:
     dlat = Cast("latitude", FloatField()) - Value(lat0)
     dlon = (Cast("longitude", FloatField()) - Value(lon0)) * Value(scale)
     places = (
-        Locatie.objects.filter(latitude__isnull=False, longitude__isnull=False)
+        Locatie._base_manager.filter(latitude__isnull=False, longitude__isnull=False)
         .filter(
             Q(aanbod=OuterRef("pk"))
             | Q(

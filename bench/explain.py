@@ -6,7 +6,8 @@
 Renders each scenario of bench/wegwijzer.py uncached (the page cache and fragment caches empty) in this
 process, captures its SQL and runs EXPLAIN ANALYZE on each statement. Prints, per scenario, the number of
 queries, the slowest statement's execution time and the tables it read with a sequential scan (fine for
-small tables, a missing index for aanbod_aanbod or aanbod_activiteit). `--plans` prints the whole plans.
+small tables, a missing index for aanbod_aanbod or aanbod_activiteit). `--plans` prints the whole plans;
+`--only=TEXT` (repeatable) keeps the scenarios whose label contains TEXT.
 """
 
 import os
@@ -43,6 +44,9 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     scenarios = scenario_list()
+    only = [arg.split("=", 1)[1] for arg in sys.argv[1:] if arg.startswith("--only=")]
+    if only:
+        scenarios = [(label, path) for label, path in scenarios if any(o in label for o in only)]
     client = Client()
     plans = "--plans" in sys.argv
     print(f"{'scenario':<32} {'queries':>7} {'slowest ms':>10}  sequential scans of big tables")

@@ -72,9 +72,11 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
                 "DATABASE_URL for PostgreSQL needs a database name: postgres://host/name."
             )
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        # Fail fast while PostgreSQL restarts, and never let one query hold a worker for long.
+        # Fail fast while PostgreSQL restarts, and never let one query hold a worker for long. No JIT: the
+        # wegwijzer's filters (EXISTS subplans over 5,000 aanbod) are estimated far above jit_above_cost, and
+        # compiling them took 130-250 ms for queries that execute in a few (bench/explain.py).
         options.setdefault("connect_timeout", "3")
-        options.setdefault("options", "-c statement_timeout=30000")
+        options.setdefault("options", "-c statement_timeout=30000 -c jit=off")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,

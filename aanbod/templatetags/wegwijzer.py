@@ -2,12 +2,13 @@
 
 import functools
 import json
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pyphen
-from django import template
+from django import forms, template
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
@@ -256,6 +257,58 @@ def select_field(field, choices, empty_label=""):
     )
 
 
+def _errors_html(field) -> str:
+    errors = field.errors
+    return str(errors) if errors else ""
+
+
+def _plain_input(field) -> bool:
+    """A field whose <input> and field group `widget_html` and `field_group` build as Django would."""
+    return (
+        isinstance(field.field.widget, forms.widgets.Input)
+        and not field.use_fieldset
+        and not field.help_text
+        and not getattr(field.form, "required_css_class", None)
+    )
+
+
+@register.simple_tag
+def widget_html(field) -> str:
+    """`{{ field }}` for an <input>, without Django's widget templates (four templates an input, the
+    wegwijzer's filter form has seven inputs on every list page).
+
+    The widget's own `get_context` still decides every attribute (value, checked, aria-invalid,
+    aria-describedby, id) and their order; only the markup of django/forms/widgets/input.html and
+    attrs.html is written here. Any other widget goes through Django as before.
+    """
+    if not _plain_input(field):
+        return str(field)
+    widget = field.field.widget
+    attrs = field.build_widget_attrs({}, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    parts = [format_html('<input type="{}" name="{}"', context["type"], context["name"])]
+    if context["value"] is not None:
+        parts.append(format_html(' value="{}"', str(context["value"])))
+    for name, value in context["attrs"].items():
+        if value is True:
+            parts.append(format_html(" {}", name))
+        elif value is not False:
+            parts.append(format_html(' {}="{}"', name, str(value)))
+    parts.append(">")
+    return mark_safe("".join(parts))  # noqa: S308 — every part built by format_html
+
+
+@register.simple_tag
+def field_group(field) -> str:
+    """`{{ field.as_field_group }}` (label, errors, input) of an <input>, without the form templates."""
+    if not _plain_input(field) or field.form.label_suffix:
+        return field.as_field_group()
+    label = format_html('<label for="{}">{}</label>', field.id_for_label, field.label) if field.label else ""
+    return format_html("{}\n\n\n{}\n{}", label, _errors_html(field), widget_html(field))
+
+
 def _frozen(choices) -> tuple:
     return tuple(
         (value, _frozen(label)) if isinstance(label, list | tuple) else (value, str(label))
@@ -313,13 +366,29 @@ def language_links(context):
                 "lang": code[:2],
                 "short": SHORT_NAMES.get(code, code[:2].upper()),
                 "name": own_name,
-                "url": translate_url(path, code) if request is not None else "/",
+                "url": _translated(request, path, code) if request is not None else "/",
                 "current": code == current,
                 "translation": is_translation,
                 "partly": is_translation and partly,
             }
         )
     return links
+
+
+def _translated(request, path: str, code: str) -> str:
+    """`translate_url(path, code)`, from the match the request already has instead of resolving the path
+    again for every language (the URL resolver walks every pattern of the site)."""
+    match = getattr(request, "resolver_match", None)
+    parsed = urlsplit(path)
+    if match is None or unquote(parsed.path) != request.path_info:
+        return translate_url(path, code)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with translation.override(code):
+        try:
+            url = reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return path
+    return urlunsplit((parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment))
 
 
 _LABELS: dict[tuple, dict] = {}
@@ -408,7 +477,9 @@ def aanbod_cards(context, cards, heading="h2"):
         return mark_safe(template.render(context.new({"cards": cards, "heading": heading})))  # noqa: S308
     keys = {card.pk: f"{prefix}{_card_key(card)}" for card in cards}
     found = cache.get_many(list(keys.values()))
-    prefetch([card for card in cards if keys[card.pk] not in found])
+    missing = [card for card in cards if keys[card.pk] not in found]
+    if missing:
+        prefetch(missing)
     parts, fresh = [], {}
     for card in cards:
         key = keys[card.pk]

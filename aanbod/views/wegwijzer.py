@@ -8,7 +8,7 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, QuerySet, Window, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -71,6 +71,37 @@ def paginate(
     return CountedPaginator(queryset, per_page, count_key=count_key).get_page(request.GET.get("page"))
 
 
+def page_number(value: str | None) -> int | None:
+    """The requested page as Paginator.get_page reads it: nonsense is the first, below 1 the last (None)."""
+    try:
+        number = int(value) if value is not None else 1
+    except (TypeError, ValueError):
+        return 1
+    return number if number >= 1 else None
+
+
+def paginate_with_count(request: HttpRequest, queryset: QuerySet, per_page: int, *, in_query: bool) -> Page:
+    """`paginate`, with the total counted in the page's own query (COUNT(*) OVER ()) when `in_query`.
+
+    A list in a computed order (search rank, distance, soonest activity) evaluates all its matches to
+    order them anyway: the count then costs next to nothing, where a separate COUNT would run the whole
+    filter again. A list in name order reads the title index and stops after one page; there a window
+    would read every row, so the count is a query of its own. A page past the end (or an empty list past
+    the first page) falls back to counting and shows the last page, as `paginate` does.
+    """
+    paginator = Paginator(queryset, per_page)
+    if not in_query:
+        return paginator.get_page(request.GET.get("page"))
+    number = page_number(request.GET.get("page"))
+    if number is not None:
+        start = (number - 1) * per_page
+        rows = list(queryset.annotate(results_total=Window(Count("*")))[start : start + per_page])
+        if rows or number == 1:
+            paginator.count = rows[0].results_total if rows else 0  # the cached_property, filled in
+            return Page(rows, number, paginator)
+    return paginator.get_page(paginator.num_pages)
+
+
 def komende_activiteiten() -> QuerySet:
     return (
         Activiteit.objects.filter(einde__gte=timezone.now(), geannuleerd=False)
@@ -106,27 +137,28 @@ def with_card_data(queryset: QuerySet, *, prefetch: bool = True) -> QuerySet:
     return queryset.prefetch_related(*card_prefetches()) if prefetch else queryset
 
 
-def filter_context(filterset: AanbodFilter) -> dict:
+def filter_context(filterset: AanbodFilter, request: HttpRequest | None = None) -> dict:
+    choices = choice_lists(getattr(request, "data_version", None))
     return {
         "filter": filterset,
         "form": filterset.form,
         "sort_choices": Sort.CHOICES,
         "sort": filterset.sort_order,
         "explicit_sort": filterset.cleaned.get("sort") or "",
-        "active_filters": active_filter_labels(filterset),
-        "choices": choice_lists(),
+        "active_filters": active_filter_labels(filterset, choices),
+        "choices": choices,
         "share_query": shareable_query(filterset),
     }
 
 
-def active_filter_labels(filterset: AanbodFilter) -> list[tuple[str, str]]:
+def active_filter_labels(filterset: AanbodFilter, choices: dict | None = None) -> list[tuple[str, str]]:
     """(parameter, label) of each active filter, for ‘remove this filter’ links."""
     labels = []
     for name, value in filterset.active().items():
         if name == "gemeente":
             text = _("In or near %(gemeente)s") % {"gemeente": ", ".join(g.naam for g in value)}
         elif name == "leeftijd":
-            text = dict(choice_lists()["leeftijd"]).get(str(value), str(value))
+            text = dict((choices or choice_lists())["leeftijd"]).get(str(value), str(value))
         elif name in ("gratis", "kansentarief"):
             text = str(filterset.form.fields[name].label)
         elif name in ("van", "tot"):
@@ -174,11 +206,11 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
     filterset = AanbodFilter(request.GET)
-    page = paginate(
+    page = paginate_with_count(
         request,
         with_card_data(filterset.qs, prefetch=False),
         PAGE_SIZE,
-        count_key=count_key(request, "aanbod", filterset),
+        in_query=filterset.sort_order != Sort.NAME,
     )
     return render(
         request,
@@ -187,7 +219,7 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "fuzzy": filterset.fuzzy,
             "prefetch_cards": prefetch_card_data,
-            **filter_context(filterset),
+            **filter_context(filterset, request),
         },
     )
 
@@ -316,7 +348,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "aanbod/wegwijzer/agenda.html",
-        {"page": page, "days": by_day(page.object_list), **filter_context(filterset)},
+        {"page": page, "days": by_day(page.object_list), **filter_context(filterset, request)},
     )
 
 
@@ -399,6 +431,6 @@ def agenda_afdruk(request: HttpRequest) -> HttpResponse:
             "qr_size": qr.symbol_size(scale=4, border=2)[0] if qr else 0,
             "van": van,
             "tot": filterset.cleaned.get("tot") or van + timedelta(days=POSTER_DAYS - 1),
-            **filter_context(filterset),
+            **filter_context(filterset, request),
         },
     )

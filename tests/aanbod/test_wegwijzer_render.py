@@ -1,0 +1,217 @@
+"""The wegwijzer list's cheap render: the same HTML as Django's form templates, fragments per language and
+data version, the count from the page's own query, and a constant number of queries.
+
+Tests in several languages use the real catalogues (`translations`) and compare with what Django renders
+itself or with gettext, so they hold whatever the translators write.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import QueryDict
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from aanbod.filters import AanbodFilter, choice_lists
+from aanbod.models import Aanbod, Thema
+from aanbod.templatetags.wegwijzer import field_group, language_links, widget_html
+from aanbod.views import wegwijzer
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ["nl-be", "en", "fr"]
+# Empty, valid, refused and hostile values for every <input> of the filter form.
+QUERIES = [
+    "",
+    "q=slapen&gemeente=Gent&van=2026-12-07&tot=2026-12-13&gratis=1&kansentarief=ja",
+    "q=a%22b%3Cc&gemeente=xyzzy&van=bad&tot=2020-01-01&gratis=0&kansentarief=nee",
+    "gemeente=%22%3E%3Cscript%3E&van=2026-12-10&tot=2026-12-01&gratis=on",
+    "van=31/12/2026&tot=&q=" + "x" * 300,
+]
+INPUTS = ["q", "gemeente", "van", "tot", "gratis", "kansentarief"]
+
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("query", QUERIES)
+def test_filter_inputs_render_as_django_renders_them(translations, gemeente_a, language, query):
+    with translation.override(language):
+        form = AanbodFilter(QueryDict(query)).form
+        form.is_valid()
+        for name in INPUTS:
+            field = form[name]
+            assert widget_html(field) == str(field), (name, query)
+            if name not in ("gratis", "kansentarief"):
+                assert field_group(field) == field.as_field_group(), (name, query)
+
+
+def test_a_refused_value_is_marked_and_described(gemeente_a):
+    form = AanbodFilter(QueryDict("gemeente=xyzzy&van=bad")).form
+    form.is_valid()
+    for name in ("gemeente", "van"):
+        html = field_group(form[name])
+        assert 'aria-invalid="true"' in html
+        assert f'aria-describedby="id_{name}_error"' in html
+        assert f'<ul class="errorlist" id="id_{name}_error">' in html
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_list_shows_the_chosen_filters_in_every_language(translations, client, gemeente_a, language):
+    prefix = {"nl-be": "", "en": "/en", "fr": "/fr"}[language]
+    thema = Thema.objects.get(slug="slapen")
+    query = (
+        "gemeente=Gent&leeftijd=2&thema=slapen&soort=workshop&taal=fr&van=2026-12-07&tot=2026-12-13"
+        "&kansentarief=1&q=slaap"
+    )
+    client.get(f"{prefix}/aanbod/")  # the fragments (options, "my children") now come from the cache
+    html = client.get(f"{prefix}/aanbod/?{query}").content.decode()
+    assert f'lang="{language[:2]}"' in html
+    assert 'name="gemeente" value="Gent"' in html
+    assert 'type="search" name="q" value="slaap"' in html
+    assert '<option value="2" selected>' in html
+    assert f'<option value="{thema.slug}" selected>' in html
+    assert '<option value="workshop" selected>' in html
+    assert '<option value="fr" selected>' in html
+    assert 'name="van" value="2026-12-07"' in html
+    assert 'name="tot" value="2026-12-13"' in html
+    assert 'name="kansentarief" id="id_kansentarief" checked>' in html
+    assert 'name="gratis" id="id_gratis">' in html
+    assert html.count(" selected>") == 4 + 1  # four filters and "best match" in the sort select
+    with translation.override(language):
+        assert str(Thema.objects.get(slug="slapen").label) in html
+        assert translation.gettext("Add child") in html  # "my children", in this page's language
+
+
+def test_my_children_is_cached_per_language(translations, client, db):
+    client.get("/fr/aanbod/")
+    with translation.override("en"):
+        expected = translation.gettext("Add child")
+    with translation.override("fr"):
+        french = translation.gettext("Add child")
+    assert expected != french
+    html = client.get("/en/aanbod/").content.decode()
+    assert expected in html
+    assert french not in html
+
+
+def test_language_links_are_the_translated_urls(rf_request_for):
+    with translation.override("en"):
+        request = rf_request_for("/en/aanbod/?q=slapen&gemeente=Gent")
+        links = {link["code"]: link["url"] for link in language_links({"request": request})}
+    assert links == {
+        "nl-be": "/aanbod/?q=slapen&gemeente=Gent",
+        "en": "/en/aanbod/?q=slapen&gemeente=Gent",
+        "fr": "/fr/aanbod/?q=slapen&gemeente=Gent",
+    }
+
+
+@pytest.fixture
+def rf_request_for():
+    from django.urls import resolve
+
+    def make(url):
+        request = RequestFactory().get(url)
+        request.resolver_match = resolve(request.path_info)
+        return request
+
+    return make
+
+
+# ---- The count in the page's own query --------------------------------------------------------------
+@pytest.fixture
+def vijfentwintig(db):
+    return [factories.AanbodFactory(titel=f"Aanbod {i:02}") for i in range(25)]
+
+
+@pytest.mark.parametrize("page", [None, "1", "2", "3", "999", "0", "-1", "abc", "2.0", ""])
+@pytest.mark.parametrize("in_query", [True, False])
+def test_the_counted_page_is_the_page_paginate_gives(vijfentwintig, page, in_query):
+    queryset = Aanbod.objects.gepubliceerd().order_by("titel", "pk")
+    request = RequestFactory().get("/aanbod/", {} if page is None else {"page": page})
+    expected = Paginator(queryset, 10).get_page(request.GET.get("page"))
+    got = wegwijzer.paginate_with_count(request, queryset, 10, in_query=in_query)
+    assert got.number == expected.number
+    assert got.paginator.count == expected.paginator.count == 25
+    assert [a.pk for a in got.object_list] == [a.pk for a in expected.object_list]
+
+
+def test_an_empty_list_counts_nothing(db):
+    request = RequestFactory().get("/aanbod/", {"page": "3"})
+    page = wegwijzer.paginate_with_count(request, Aanbod.objects.gepubliceerd(), 10, in_query=True)
+    assert page.number == 1
+    assert page.paginator.count == 0
+    assert list(page.object_list) == []
+
+
+def test_a_ranked_list_needs_no_count_query(client, vijfentwintig):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/aanbod/?leeftijd=2")
+    assert response.context["page"].paginator.count == 25
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert "OVER ()" in counts[0].upper()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/aanbod/")  # in name order: a count of its own, the page from the index
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert "OVER" not in counts[0].upper()
+
+
+@pytest.mark.parametrize("query", ["", "q=aanbod", "q=anbod", "gemeente=gent&sort=soonest", "leeftijd=0-3"])
+def test_query_count_does_not_grow_with_the_page(
+    client, gemeente_a, monkeypatch, django_assert_max_num_queries, query
+):
+    counted = []
+    for size in (5, 25):
+        monkeypatch.setattr(wegwijzer, "PAGE_SIZE", size)
+        for i in range(size - Aanbod.objects.count()):
+            aanbod = factories.AanbodFactory(titel=f"Aanbod {size}-{i}")
+            factories.OpeningsuurFactory(aanbod=aanbod)
+        cache.clear()  # every fragment to build: the most queries a page can make
+        # At most: the data version, the netwerk, three choice lists, the gemeente in the text, the
+        # search probe, four for the typo fallback, the page, the cards' next activities and hours.
+        with django_assert_max_num_queries(14) as captured:
+            response = client.get(f"/aanbod/?{query}")
+        assert response.status_code == 200
+        assert len(response.context["page"].object_list) == size
+        counted.append(len(captured.captured_queries))
+    assert counted[0] == counted[1]
+
+
+# ---- Fragments per data version (PostgreSQL) ---------------------------------------------------------
+def test_an_edited_thema_shows_in_the_filter_at_once(postgres, client, settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 60
+    client.get("/en/aanbod/")
+    Thema.objects.filter(slug="slapen").update(naam_en="Sleeping well")
+    assert '<option value="slapen">Sleeping well</option>' in client.get("/en/aanbod/").content.decode()
+
+
+def test_choice_lists_are_kept_per_language_and_version(translations, db):
+    with translation.override("fr"):
+        french = choice_lists(7)
+    with translation.override("en"):
+        english = choice_lists(7)
+    assert french["soort"] != english["soort"]
+    Thema.objects.filter(slug="slapen").update(naam_en="Sleeping well")
+    with translation.override("en"):
+        assert ("slapen", "Sleeping well") not in choice_lists(7)["thema"]  # the same version: cached
+        assert ("slapen", "Sleeping well") in choice_lists(8)["thema"]
+
+
+# ---- The typo fallback (PostgreSQL) -------------------------------------------------------------------
+def test_the_typo_fallback_finds_and_says_so(postgres, client):
+    factories.AanbodFactory(titel="Peuterturnen", samenvatting="Bewegen met peuters.")
+    factories.AanbodFactory(titel="Koken met weinig geld", samenvatting="Gezond en goedkoop.")
+    response = client.get("/en/aanbod/?q=peuetr")
+    assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
+    assert response.context["fuzzy"] is True
+    response = client.get("/en/aanbod/?q=peuter")
+    assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
+    assert response.context["fuzzy"] is False
