@@ -20,10 +20,11 @@ from .state import activiteit_lock, cancellation_fan_out, wachtlijst_promote
 
 logger = logging.getLogger(__name__)
 
-# Rows claimed per transaction by the reminder sender; it marks what went out after each chunk of at
-# most MARK_EVERY_ROWS mails, cut smaller when a chunk takes longer than MARK_EVERY_SECONDS.
-REMINDER_BATCH = 200
-MARK_EVERY_ROWS = 50
+# Rows claimed per transaction by the reminder sender (a worker killed mid-batch leaves the unsent ones
+# to CLAIM_TIMEOUT, a delay a reminder a day ahead can take); it marks what went out after each chunk of
+# at most MARK_EVERY_ROWS mails, cut smaller when a chunk takes longer than MARK_EVERY_SECONDS to send.
+REMINDER_BATCH = 500
+MARK_EVERY_ROWS = 200
 MARK_EVERY_SECONDS = 0.1
 
 
