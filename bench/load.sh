@@ -17,9 +17,10 @@
 #
 # Prints requests per second, p50/p99 latency, the errors (non-2xx/3xx responses and wrk's socket errors:
 # connect, read, write, timeout) and the confirmed count of the burst activity (must be exactly 20).
-# Exits non-zero when a response is not 2xx/3xx, when the burst confirms another count than 20, or, in
-# the full run, on a socket error; the throughput ratio and p99 are reported against their targets, not
-# enforced, and --short only reports socket errors (a shared CI machine).
+# Exits non-zero when a response of the mix (page cache on) is not 2xx/3xx, when the burst confirms
+# another count than 20, or, in the full run, on a socket error; the throughput ratio and p99 are reported
+# against their targets, not enforced, --short only reports socket errors (a shared CI machine), and the
+# cold pass (every request renders) only reports.
 # The cache is Redis when LOAD_REDIS_URL (or REDIS_URL) is set, as in production: the broker on that
 # database, the page cache shared by all workers on the next one (or on LOAD_REDIS_CACHE_URL; given
 # alone it is the cache and Celery runs eagerly); otherwise each worker has its own local-memory cache.
@@ -99,7 +100,8 @@ socket_total=0
 # wrk's latency (980.00us, 12.34ms, 1.27s, 2.00m) in milliseconds.
 to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; u = v; sub(/^[0-9.]+/, "", u);
   printf "%.0f", (u == "us" ? n / 1000 : u == "ms" ? n : u == "s" ? n * 1000 : u == "m" ? n * 60000 : -1) }'; }
-# One pass: the bare view, then the mix, in the same server. $1: label, $2: seconds of page cache.
+# One pass: the bare view, then the mix, in the same server. $1: label, $2: seconds of page cache,
+# $3: "enforce" to count the mix's errors towards the exit status (the cold pass only reports them).
 measure() {
   local label=$1 bare_out mix_out bare_rps mix_rps ratio p50 p99 p99_ms non2xx sockets
   start_server "$2"
@@ -119,8 +121,10 @@ measure() {
   # "Socket errors: connect 0, read 0, write 0, timeout 0" (only printed when there are some)
   sockets=$(echo "$mix_out" | awk '/Socket errors/ {gsub(",", ""); print $4 + $6 + $8 + $10}')
   sockets=${sockets:-0}
-  non2xx_total=$((non2xx_total + non2xx))
-  socket_total=$((socket_total + sockets))
+  if [ "${3:-}" = "enforce" ]; then
+    non2xx_total=$((non2xx_total + non2xx))
+    socket_total=$((socket_total + sockets))
+  fi
   echo "== $label: $CONNECTIONS connections, bare ${BARE_DURATION}s then mix of ${#URLS[@]} URLs ${DURATION}s"
   echo "$bare_out$mix_out" | grep -E "Socket errors" || true
   echo "bare view: ${bare_rps} req/s (p50 $(echo "$bare_out" | awk '/ 50%/ {print $2}'), p99 $(echo "$bare_out" | awk '/ 99%/ {print $2}'))"
@@ -132,8 +136,8 @@ measure() {
 }
 
 echo "cache: ${LOAD_REDIS_CACHE_URL:-${LOAD_REDIS_URL:-local memory per worker}}; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-measure "page cache on" 60
-[ "$COLD" = "1" ] && measure "cold: page cache off" 0
+measure "page cache on" 60 enforce
+[ "$COLD" = "1" ] && measure "cold: page cache off (reported only)" 0
 start_server 60
 
 echo "== burst: 200 registrations for one activity of 20 places"

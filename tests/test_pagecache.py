@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
@@ -199,3 +199,27 @@ def test_postgres_the_feed_from_cached_events_equals_the_plain_one(postgres, cli
 
     assert without_stamps(first) == without_stamps(second) == without_stamps(plain)
     assert first.count(b"BEGIN:VEVENT") == 2
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request's first query is
+def test_postgres_the_version_query_is_the_connection_health_check(monkeypatch):
+    import psycopg
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]  # huisvanhetkind/env.py
+    connection.ensure_connection()
+    connection.health_check_done = False  # as at the start of a request on a kept connection
+    checks = []
+    monkeypatch.setattr(connections["default"], "is_usable", lambda: checks.append("SELECT 1") or True)
+    assert pagecache.data_version() is not None
+    assert checks == []  # no separate round trip
+    assert connection.health_check_done
+
+    # PostgreSQL dropped the connection (a restart): the version is read on a new one, no error.
+    dropped = connection.connection
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [dropped.info.backend_pid])
+    connection.health_check_done = False
+    assert pagecache.data_version() is not None
+    assert connection.connection is not dropped

@@ -52,15 +52,39 @@ _CSRF_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" val
 
 
 def data_version() -> int | None:
-    """The wegwijzer's data version (PostgreSQL, migration aanbod/0008), or None where there is none."""
+    """The wegwijzer's data version (PostgreSQL, migration aanbod/0008), or None where there is none.
+
+    With CONN_HEALTH_CHECKS Django sends `SELECT 1` before a request's first query on a kept connection.
+    When the version is that first query (as for every page served from the cache) it is the check
+    itself: a connection PostgreSQL dropped fails it, is closed, and the version is asked once more on a
+    new one. One round trip instead of two for a stored page.
+    """
     if connection.vendor != "postgresql":
         return None
+    checking = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if checking:
+        connection.health_check_done = True
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT last_value, is_called FROM hvhk_wegwijzer_versie")
-            last_value, is_called = cursor.fetchone()
+        return _read_data_version()
+    except DatabaseError:
+        if not checking:
+            return None
+    connection.close()
+    try:
+        return _read_data_version()
     except DatabaseError:
         return None
+
+
+def _read_data_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value, is_called FROM hvhk_wegwijzer_versie")
+        last_value, is_called = cursor.fetchone()
     return last_value if is_called else 0
 
 
