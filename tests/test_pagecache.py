@@ -223,3 +223,32 @@ def test_postgres_the_version_query_is_the_connection_health_check(monkeypatch):
     connection.health_check_done = False
     assert pagecache.data_version() is not None
     assert connection.connection is not dropped
+
+
+def test_postgres_a_stale_page_is_renewed_by_one_request_while_the_others_still_get_it(
+    postgres, client, aanbod, monkeypatch
+):
+    from django.core.cache import cache
+
+    start = (int(pagecache.time.time()) // pagecache.TIME_BUCKET_SECONDS + 1) * pagecache.TIME_BUCKET_SECONDS
+    now = [start + 1.0]
+    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
+    assert client.get("/aanbod/").templates  # rendered and stored for 60 s
+    now[0] += 30
+    assert not client.get("/aanbod/").templates  # fresh
+    now[0] += 31  # past its 60 s, same data version and clock bucket
+    Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")  # a new version: another page
+    assert b"Nieuwe titel" in client.get("/aanbod/").content
+    now[0] += 61
+    add = cache.add
+    with monkeypatch.context() as busy:  # another request holds the render lock
+        busy.setattr(
+            cache,
+            "add",
+            lambda key, *args, **kwargs: not key.endswith(":render") and add(key, *args, **kwargs),
+        )
+        stale = client.get("/aanbod/")
+    assert not stale.templates
+    assert b"Nieuwe titel" in stale.content
+    assert client.get("/aanbod/").templates  # this one takes the lock and renews it
+    assert not client.get("/aanbod/").templates

@@ -41,6 +41,9 @@ from django.utils.translation import get_language
 
 TIME_BUCKET_SECONDS = 300
 DEFAULT_MAX_AGE = 60
+# How long past its WEGWIJZER_PAGE_CACHE_SECONDS a stored page may still be served while one request
+# renders it anew (same data version and clock bucket: only the write-to-commit window can differ).
+STALE_SECONDS = 30
 _SEEN_SECONDS = 3600  # expiring only moves Last-Modified later: harmless
 _STORED_HEADERS = ("Content-Type", "Content-Disposition")
 # What a form view renders where a fresh one-time token belongs (form_for_visitors puts one in).
@@ -148,7 +151,7 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
         bucket = int(time.time()) // TIME_BUCKET_SECONDS
         digest = _digest(request, version, bucket)
         etag = f'"{digest[:32]}"'
-        page_key = f"wegwijzer:page:v2:{digest}"
+        page_key = f"wegwijzer:page:v3:{digest}"
         seen_key = f"wegwijzer:version-seen:{version}"
         seconds = getattr(settings, "WEGWIJZER_PAGE_CACHE_SECONDS", 60)
         # One round trip to the cache for the page and the moment this version was first seen.
@@ -165,8 +168,10 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
             return _mark_public(not_modified, max_age, etag, last_modified)
 
         stored = found.get(page_key)
-        if stored is not None:
-            content, headers = stored
+        # Past its seconds a stored page is renewed by one request (the one that takes the render lock);
+        # the others keep getting it meanwhile, instead of all rendering the same page at once.
+        if stored is not None and (stored[2] > time.time() or not cache.add(f"{page_key}:render", 1, 10)):
+            content, headers, _fresh_until = stored
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value
@@ -177,7 +182,9 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
             return _mark_private(response) if response.status_code == 200 else response
         if store and seconds:
             headers = {name: response[name] for name in _STORED_HEADERS if response.has_header(name)}
-            cache.set(page_key, (response.content, headers), seconds)
+            stored = (response.content, headers, time.time() + seconds)
+            cache.set(page_key, stored, seconds + STALE_SECONDS)
+            cache.delete(f"{page_key}:render")
         return _mark_public(response, max_age, etag, last_modified)
 
     return wrapper
