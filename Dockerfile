@@ -17,6 +17,9 @@ COPY pyproject.toml ./
 RUN pip install .
 
 COPY . .
+# The project's bytecode, compiled once here: PYTHONDONTWRITEBYTECODE keeps Python from writing it at run
+# time, so without this every start (gunicorn's master, each Celery process) compiles the source again.
+RUN python -m compileall -q -j 0 /app
 
 # Static files with hashed names, compressed, served by WhiteNoise. Settings need a SECRET_KEY to load;
 # this one exists only during the build. The .mo translation files are committed, so no gettext here.

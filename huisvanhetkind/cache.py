@@ -6,17 +6,37 @@ does not add a connect timeout to every cache call of every request.
 
 OPTIONS["max_timeout"] caps every entry's lifetime (seconds; "forever" included), so that keys a
 client can make the portal write (one per distinct API query) never pile up for long.
+
+Django's Redis backend builds a new `redis.Redis` client for every cache call (its constructor fills a
+table of ~170 response callbacks: about 0.3 ms of CPU, half the cost of serving a cached page). The
+client holds no connection of its own (the pool does, and the pool starts afresh in a forked process),
+so one client per pool is kept and reused.
 """
 
 import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger("huisvanhetkind.cache")
 
 BACKOFF_SECONDS = 5.0
+
+
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis cache client, with one `redis.Redis` per connection pool instead of one per call."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
 
 
 class FailOpenRedisCache(RedisCache):
@@ -26,6 +46,7 @@ class FailOpenRedisCache(RedisCache):
         options = dict(params.get("OPTIONS") or {})
         self.max_timeout = options.pop("max_timeout", None)
         super().__init__(server, {**params, "OPTIONS": options})
+        self._class = ReusedClientRedisCacheClient
 
     def get_backend_timeout(self, timeout=DEFAULT_TIMEOUT):
         result = super().get_backend_timeout(timeout)

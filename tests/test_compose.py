@@ -257,6 +257,33 @@ def test_gunicorn_config_reads_port_and_caps_workers(monkeypatch):
     assert getattr(importlib.import_module(module), name)
 
 
+def test_gunicorn_config_preloads_the_app_and_recycles_workers_rarely_and_apart(monkeypatch):
+    monkeypatch.delenv("GUNICORN_MAX_REQUESTS", raising=False)
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["worker_class"] == "sync"
+    assert config["preload_app"] is True
+    assert config["control_socket_disable"] is True
+    assert config["max_requests"] >= 10000
+    assert config["max_requests"] // 10 <= config["max_requests_jitter"] < config["max_requests"]
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "0")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["max_requests"] == 0
+
+
+def test_gunicorn_warms_up_in_the_master_only_when_preloading(monkeypatch):
+    from types import SimpleNamespace
+
+    import huisvanhetkind.warmup
+
+    calls = []
+    monkeypatch.setattr(huisvanhetkind.warmup, "warm_up", lambda: calls.append("warm") or {})
+    monkeypatch.setattr("gc.freeze", lambda: calls.append("freeze"))
+    when_ready = runpy.run_path(str(ROOT / "gunicorn.conf.py"))["when_ready"]
+    when_ready(SimpleNamespace(cfg=SimpleNamespace(preload_app=False)))
+    assert calls == []
+    when_ready(SimpleNamespace(cfg=SimpleNamespace(preload_app=True)))
+    assert calls == ["warm", "freeze"]
+
+
 def test_gunicorn_config_takes_web_concurrency(monkeypatch):
     monkeypatch.setenv("WEB_CONCURRENCY", "3")
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["workers"] == 3

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
@@ -199,3 +199,56 @@ def test_postgres_the_feed_from_cached_events_equals_the_plain_one(postgres, cli
 
     assert without_stamps(first) == without_stamps(second) == without_stamps(plain)
     assert first.count(b"BEGIN:VEVENT") == 2
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as a request's first query is
+def test_postgres_the_version_query_is_the_connection_health_check(monkeypatch):
+    import psycopg
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"]  # huisvanhetkind/env.py
+    connection.ensure_connection()
+    connection.health_check_done = False  # as at the start of a request on a kept connection
+    checks = []
+    monkeypatch.setattr(connections["default"], "is_usable", lambda: checks.append("SELECT 1") or True)
+    assert pagecache.data_version() is not None
+    assert checks == []  # no separate round trip
+    assert connection.health_check_done
+
+    # PostgreSQL dropped the connection (a restart): the version is read on a new one, no error.
+    dropped = connection.connection
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", [dropped.info.backend_pid])
+    connection.health_check_done = False
+    assert pagecache.data_version() is not None
+    assert connection.connection is not dropped
+
+
+def test_postgres_a_stale_page_is_renewed_by_one_request_while_the_others_still_get_it(
+    postgres, client, aanbod, monkeypatch
+):
+    from django.core.cache import cache
+
+    start = (int(pagecache.time.time()) // pagecache.TIME_BUCKET_SECONDS + 1) * pagecache.TIME_BUCKET_SECONDS
+    now = [start + 1.0]
+    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
+    assert client.get("/aanbod/").templates  # rendered and stored for 60 s
+    now[0] += 30
+    assert not client.get("/aanbod/").templates  # fresh
+    now[0] += 31  # past its 60 s, same data version and clock bucket
+    Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")  # a new version: another page
+    assert b"Nieuwe titel" in client.get("/aanbod/").content
+    now[0] += 61
+    add = cache.add
+    with monkeypatch.context() as busy:  # another request holds the render lock
+        busy.setattr(
+            cache,
+            "add",
+            lambda key, *args, **kwargs: not key.endswith(":render") and add(key, *args, **kwargs),
+        )
+        stale = client.get("/aanbod/")
+    assert not stale.templates
+    assert b"Nieuwe titel" in stale.content
+    assert client.get("/aanbod/").templates  # this one takes the lock and renews it
+    assert not client.get("/aanbod/").templates

@@ -16,9 +16,16 @@ so the validators roll over every TIME_BUCKET_SECONDS as well.
 Never for a logged-in user, never for a request that has messages to show, never for a response that set
 a cookie or used the CSRF token (a form): those get `Cache-Control: private, no-cache` and are not stored.
 Without a data version (SQLite) nothing is stored and the ETag is a hash of the rendered page.
+
+A public form (`/vraag/`) cannot be shared as it is: it holds the visitor's CSRF token and a one-time
+token, and must not come back from a browser's cache (its one-time token may have been used). Its view
+stays `never_cache`; `form_for_visitors` only spares the server the render: the empty form is stored
+under the same kind of key with both tokens taken out, and every request gets it with its own put in.
 """
 
 import hashlib
+import re
+import secrets
 import time
 from functools import wraps
 
@@ -27,26 +34,60 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
 TIME_BUCKET_SECONDS = 300
 DEFAULT_MAX_AGE = 60
+# How long past its WEGWIJZER_PAGE_CACHE_SECONDS a stored page may still be served while one request
+# renders it anew (same data version and clock bucket: only the write-to-commit window can differ).
+STALE_SECONDS = 30
 _SEEN_SECONDS = 3600  # expiring only moves Last-Modified later: harmless
 _STORED_HEADERS = ("Content-Type", "Content-Disposition")
+# What a form view renders where a fresh one-time token belongs (form_for_visitors puts one in).
+ONE_TIME_TOKEN = "hvhk-one-time-token-placeholder"
+_ONE_TIME = ONE_TIME_TOKEN.encode()
+_CSRF_HOLE = b"hvhk-csrf-token-placeholder"
+# Django's {% csrf_token %} renders exactly this.
+_CSRF_FIELD = re.compile(rb'(<input type="hidden" name="csrfmiddlewaretoken" value=")([^"]+)(")')
 
 
 def data_version() -> int | None:
-    """The wegwijzer's data version (PostgreSQL, migration aanbod/0008), or None where there is none."""
+    """The wegwijzer's data version (PostgreSQL, migration aanbod/0008), or None where there is none.
+
+    With CONN_HEALTH_CHECKS Django sends `SELECT 1` before a request's first query on a kept connection.
+    When the version is that first query (as for every page served from the cache) it is the check
+    itself: a connection PostgreSQL dropped fails it, is closed, and the version is asked once more on a
+    new one. One round trip instead of two for a stored page.
+    """
     if connection.vendor != "postgresql":
         return None
+    checking = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if checking:
+        connection.health_check_done = True
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT last_value, is_called FROM hvhk_wegwijzer_versie")
-            last_value, is_called = cursor.fetchone()
+        return _read_data_version()
+    except DatabaseError:
+        if not checking:
+            return None
+    connection.close()
+    try:
+        return _read_data_version()
     except DatabaseError:
         return None
+
+
+def _read_data_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value, is_called FROM hvhk_wegwijzer_versie")
+        last_value, is_called = cursor.fetchone()
     return last_value if is_called else 0
 
 
@@ -108,10 +149,9 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
             return _by_content(request, view(request, *args, **kwargs), max_age)
 
         bucket = int(time.time()) // TIME_BUCKET_SECONDS
-        path = f"{version}|{bucket}|{get_language()}|{request.get_full_path()}"
-        digest = hashlib.sha256(path.encode()).hexdigest()
+        digest = _digest(request, version, bucket)
         etag = f'"{digest[:32]}"'
-        page_key = f"wegwijzer:page:v2:{digest}"
+        page_key = f"wegwijzer:page:v3:{digest}"
         seen_key = f"wegwijzer:version-seen:{version}"
         seconds = getattr(settings, "WEGWIJZER_PAGE_CACHE_SECONDS", 60)
         # One round trip to the cache for the page and the moment this version was first seen.
@@ -128,8 +168,10 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
             return _mark_public(not_modified, max_age, etag, last_modified)
 
         stored = found.get(page_key)
-        if stored is not None:
-            content, headers = stored
+        # Past its seconds a stored page is renewed by one request (the one that takes the render lock);
+        # the others keep getting it meanwhile, instead of all rendering the same page at once.
+        if stored is not None and (stored[2] > time.time() or not cache.add(f"{page_key}:render", 1, 10)):
+            content, headers, _fresh_until = stored
             response = HttpResponse(content)
             for name, value in headers.items():
                 response[name] = value
@@ -140,10 +182,76 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
             return _mark_private(response) if response.status_code == 200 else response
         if store and seconds:
             headers = {name: response[name] for name in _STORED_HEADERS if response.has_header(name)}
-            cache.set(page_key, (response.content, headers), seconds)
+            stored = (response.content, headers, time.time() + seconds)
+            cache.set(page_key, stored, seconds + STALE_SECONDS)
+            cache.delete(f"{page_key}:render")
         return _mark_public(response, max_age, etag, last_modified)
 
     return wrapper
+
+
+def _digest(request: HttpRequest, version: int, bucket: int) -> str:
+    """What a page depends on: the data, the clock bucket, the language and the full path."""
+    return hashlib.sha256(
+        f"{version}|{bucket}|{get_language()}|{request.get_full_path()}".encode()
+    ).hexdigest()
+
+
+def form_for_visitors(view):
+    """Render an anonymous visitor's empty form once; fill in each request's CSRF and one-time tokens.
+
+    The view renders `ONE_TIME_TOKEN` where a fresh one-time token belongs (every response gets one
+    token of its own in its place, stored or not). GET requests of anonymous visitors without messages
+    are kept for WEGWIJZER_PAGE_CACHE_SECONDS under the data version, the clock bucket, the language and
+    the full path, with the CSRF token taken out; a stored page gets the request's own CSRF token (which
+    sets the cookie as rendering would). Nothing is stored without a data version, for a response other
+    than a plain 200, or when the page used the CSP nonce. The view keeps its own Cache-Control
+    (`never_cache`): neither browsers nor proxies may keep a page with tokens.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method != "GET" or _is_private(request):
+            return _fill_tokens(request, view(request, *args, **kwargs))
+        seconds = getattr(settings, "WEGWIJZER_PAGE_CACHE_SECONDS", 60)
+        version = data_version() if seconds else None
+        if version is None:
+            return _fill_tokens(request, view(request, *args, **kwargs))
+        key = f"wegwijzer:form:v1:{_digest(request, version, int(time.time()) // TIME_BUCKET_SECONDS)}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content)
+            for name, value in headers.items():
+                response[name] = value
+            return _fill_tokens(request, response)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not getattr(request, "_csp_nonce", None)  # a LazyNonce is true once it was used
+        ):
+            # One CSRF token per render (the template context's), in Django's own markup.
+            content = _CSRF_FIELD.sub(rb"\1" + _CSRF_HOLE + rb"\3", response.content)
+            headers = {name: response[name] for name in _STORED_HEADERS if response.has_header(name)}
+            cache.set(key, (content, headers), seconds)
+        return _fill_tokens(request, response)
+
+    return wrapper
+
+
+def _fill_tokens(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if response.streaming:
+        return response
+    content = filled = response.content
+    if _ONE_TIME in filled:
+        filled = filled.replace(_ONE_TIME, secrets.token_urlsafe(16).encode())
+    if _CSRF_HOLE in filled:
+        filled = filled.replace(_CSRF_HOLE, get_token(request).encode())
+    if filled is not content:
+        response.content = filled
+    return response
 
 
 def _by_content(request: HttpRequest, response: HttpResponse, max_age: int) -> HttpResponse:

@@ -31,6 +31,14 @@ def test_dead_redis_cache_fails_open(dead_redis_cache):
     assert FailOpenRedisCache.is_down()
 
 
+def test_the_redis_cache_builds_one_client_per_pool_not_one_per_call(dead_redis_cache):
+    backend = dead_redis_cache._cache
+    client = backend.get_client("a")
+    assert backend.get_client("b") is client
+    assert backend.get_client("c", write=True) is client  # one server: reads and writes share its pool
+    assert client.connection_pool is backend._get_connection_pool(False)
+
+
 def test_pages_serve_with_redis_down(client, db, dead_redis_cache, settings):
     settings.REDIS_URL = CLOSED_REDIS
     assert client.get("/").status_code == 200

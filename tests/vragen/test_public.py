@@ -248,3 +248,62 @@ def test_new_question_mails_coordinators_without_its_text(
     assert mailoutbox[0].bcc == [coordinator.email]
     assert vraag_data["tekst"] not in mailoutbox[0].body
     assert "/admin/vragen/gesprek/" in mailoutbox[0].body
+
+
+# The empty question form: rendered once (huisvanhetkind.lib.pagecache.form_for_visitors), yet every
+# visitor gets tokens of their own, and no browser or proxy may keep it.
+TOKENS = re.compile(r'name="(csrfmiddlewaretoken|eenmalig)" value="([^"]+)"')
+
+
+def tokens(response) -> dict[str, str]:
+    return dict(TOKENS.findall(response.content.decode()))
+
+
+def test_the_question_form_is_kept_by_no_browser_or_proxy(parent_client, db):
+    response = parent_client.get("/vraag/")
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private"} <= cache_control
+    assert not response.has_header("ETag")
+    assert not response.has_header("Last-Modified")
+
+
+def test_every_visit_gets_its_own_one_time_and_csrf_tokens(db):
+    from django.test import Client
+
+    from huisvanhetkind.lib.pagecache import ONE_TIME_TOKEN
+
+    first, second = (tokens(Client().get("/vraag/")) for _ in range(2))
+    assert set(first) == set(second) == {"csrfmiddlewaretoken", "eenmalig"}
+    assert first["eenmalig"] != second["eenmalig"]
+    assert first["csrfmiddlewaretoken"] != second["csrfmiddlewaretoken"]
+    assert ONE_TIME_TOKEN not in (first["eenmalig"], second["eenmalig"])
+
+
+def test_postgres_the_empty_form_is_rendered_once_and_sent_with_fresh_tokens(
+    postgres, settings, vraag_data, gemeente_a
+):
+    from django.test import Client
+
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 60
+    first = Client().get("/vraag/")
+    assert "vragen/vraag_stellen.html" in [t.name for t in first.templates]
+    parent = Client(enforce_csrf_checks=True)
+    stored = parent.get("/vraag/")
+    assert stored.templates == []  # from the page cache
+    assert stored.content.decode().count("<form") == first.content.decode().count("<form")
+    assert "csrftoken" in stored.cookies  # the stored page's token comes with its cookie
+    assert tokens(stored)["eenmalig"] != tokens(first)["eenmalig"]
+    response, code = ask(parent, {**vraag_data, **tokens(stored)})
+    assert response.status_code == 200
+    assert code is not None
+    # Another thema in the address is another page.
+    assert Client().get("/vraag/?thema=slapen").templates
+
+
+def test_postgres_a_logged_in_user_gets_the_form_rendered(postgres, settings, client, alice):
+    from django.test import Client
+
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 60
+    Client().get("/vraag/")  # stored for visitors
+    client.force_login(alice)
+    assert "vragen/vraag_stellen.html" in [t.name for t in client.get("/vraag/").templates]

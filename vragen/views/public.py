@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from aanbod.models import Thema
+from huisvanhetkind.lib.pagecache import ONE_TIME_TOKEN, form_for_visitors
 from huisvanhetkind.lib.ratelimit import RateLimit, ratelimit, too_many_requests
 
 from .. import codes
@@ -61,6 +62,7 @@ def _first_use(token: str) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit("vraag-stellen", "10/h", methods=["POST"], sliding=True)
+@form_for_visitors  # the empty form is rendered once; each visitor gets fresh tokens in it
 def vraag_stellen(request):
     if request.method == "POST":
         form = VraagStellenForm(request.POST)
@@ -81,8 +83,9 @@ def vraag_stellen(request):
             context = {"code": code, "code_gespeld": gespeld, "gesprek": gesprek}
             return _no_store(render(request, "vragen/vraag_verstuurd.html", context))
     else:
-        initial = {}
-        thema = Thema.objects.filter(slug=request.GET.get("thema", ""), actief=True).first()
+        initial = {"eenmalig": ONE_TIME_TOKEN}
+        slug = request.GET.get("thema", "")
+        thema = Thema.objects.filter(slug=slug, actief=True).first() if slug else None
         if thema:
             initial["thema"] = thema.pk
         form = VraagStellenForm(initial=initial)
