@@ -662,3 +662,22 @@ def test_a_meeting_of_a_series_has_no_rules_of_its_own_in_the_portal(client, ali
     ).content.decode()
     assert page.count('name="datum"') == 1
     assert "inschrijven_vanaf_datum" not in page and "leeftijd_controleren" not in page
+
+
+@pytest.mark.parametrize("soort", DOELEN)
+def test_the_confirmation_mail_says_until_when_to_cancel_online(
+    soort, mailoutbox, django_capture_on_commit_callbacks
+):
+    start = timezone.now() + dt.timedelta(days=10)
+    deadline = (start - dt.timedelta(days=2)).astimezone(BRUSSEL).replace(hour=12, minute=0, second=0)
+    doel = DOELEN[soort](start, annuleren_tot=deadline)
+    zonder = DOELEN[soort](start + dt.timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        register(doel, "met@example.org")
+        register(zonder, "zonder@example.org")
+    mails = {mail.to[0]: mail for mail in mailoutbox}
+    met = mails["met@example.org"]
+    datum = str(timezone.localtime(deadline).day)
+    for body in (met.body, met.alternatives[0][0]):
+        assert "registration online until" in body and f" {datum} " in body and "12:00" in body
+    assert "registration online until" not in mails["zonder@example.org"].body
