@@ -43,3 +43,18 @@ def test_parent_registers_for_a_whole_course_from_its_page(live_server, page, ax
     inschrijving = Inschrijving.objects.get()
     assert inschrijving.reeks_id == reeks.pk and inschrijving.activiteit_id is None
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("taal", ["nl", "en", "fr"])
+@pytest.mark.parametrize("breedte", [320, 390])
+def test_a_series_registration_page_fits_a_phone_in_each_language(live_server, page, taal, breedte):
+    """The long "When (you register for the whole series)" term once squeezed its dates into a column a
+    few pixels wide in French, and the page scrolled sideways."""
+    reeks = factories.ReeksFactory(capaciteit=12, bijeenkomsten=3)
+    page.set_viewport_size({"width": breedte, "height": 800})
+    prefix = "" if taal == "nl" else f"/{taal}"
+    page.goto(f"{live_server.url}{prefix}/reeksen/{reeks.pk}/inschrijven/")
+    assert page.locator(".reeks-bijeenkomsten li").count() == 3
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= breedte
+    dates = page.locator(".reeks-bijeenkomsten").bounding_box()
+    assert dates["width"] >= breedte / 3
