@@ -719,6 +719,11 @@ class Activiteit(Plaatsen, Inschrijfregels, SingleLineText, models.Model):
         indexes = [
             models.Index(fields=["start"], name="activiteit_start_idx"),
             models.Index(fields=["aanbod", "start"], name="activiteit_aanbod_start_idx"),
+            # The wegwijzer's "soonest activity" sort and van/tot filter look up each aanbod's coming,
+            # not cancelled activities: this index answers them without reading the rows.
+            models.Index(
+                fields=["aanbod", "start"], condition=Q(geannuleerd=False), name="activiteit_komend_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,9 @@ import pyphen
 from django import forms, template
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.html import format_html, format_html_join
@@ -490,3 +492,56 @@ def aanbod_cards(context, cards, heading="h2"):
     if fresh:
         cache.set_many(fresh, CARD_SECONDS)
     return mark_safe("".join(parts))  # noqa: S308 — rendered by the (autoescaping) card template
+
+
+# ---- The site's header and footer, rendered once per language and state --------------------------
+# Their `{% url %}`, `{% static %}` and `{% translate %}` tags were a good share of every page's Python
+# work, while their output depends only on what is in the key below: the language, the URL prefix, whether
+# someone is logged in, the network's record (name, logo, contact, baseline) and what a caller passes (the
+# header: the current URL name, for aria-current). Whatever depends on the page's own URL (the language
+# switcher and its links back to this page, the translation note) stays outside, rendered every time.
+# Kept in this process (no cache round trip), at most CHROME_ENTRIES entries, emptied on a setting change.
+CHROME_ENTRIES = 512
+_CHROME: dict[tuple, str] = {}
+
+
+def _netwerk_fingerprint(netwerk) -> tuple:
+    if netwerk is None:
+        return ()
+    return tuple(str(getattr(netwerk, field.attname)) for field in netwerk._meta.concrete_fields)
+
+
+@register.simple_tag(takes_context=True)
+def cached_include(context, template_name: str, *vary) -> str:
+    """`{% include template_name %}`, its output kept per language, login state, network record and `vary`.
+
+    Only for templates whose output depends on nothing else in the context (see above)."""
+    user = context.get("user")
+    key = (
+        template_name,
+        translation.get_language(),
+        get_script_prefix(),
+        bool(user is not None and user.is_authenticated),
+        _netwerk_fingerprint(context.get("netwerk")),
+        *vary,
+    )
+    html = _CHROME.get(key)
+    if html is None:
+        with context.push():
+            html = context.template.engine.get_template(template_name).render(context)
+        if len(_CHROME) >= CHROME_ENTRIES:
+            _CHROME.clear()
+        _CHROME[key] = html
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def url_name(context) -> str:
+    """The current page's URL name (with its namespace), '' without a match."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return match.view_name if match else ""
+
+
+@receiver(setting_changed)
+def _forget_chrome(**kwargs) -> None:
+    _CHROME.clear()

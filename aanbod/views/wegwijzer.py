@@ -8,7 +8,20 @@ import segno
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Window, prefetch_related_objects
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +37,7 @@ from partners.models import Netwerk
 
 from ..filters import AanbodFilter, Sort, choice_lists
 from ..ical import calendar_for, calendar_from_events, event_ical, reeks_info
-from ..models import Aanbod, Activiteit, Locatie, Openingsuur, Reeks
+from ..models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Reeks
 from ..search import clean_query, understand_query
 from ..services.inschrijvingen import inschrijven_opening
 
@@ -325,6 +338,23 @@ def agenda_queryset(filterset: AanbodFilter, **kwargs) -> QuerySet:
     return filterset.activiteiten(**kwargs).select_related("aanbod__partner", "locatie__gemeente").with_deel()
 
 
+def with_reeks_bezetting(queryset: QuerySet) -> QuerySet:
+    """Annotate a series meeting with its series' places: `reeks_capaciteit` and `reeks_bezet` (persons
+    confirmed for the series; a family registers for the series, not for one meeting). In the page's own
+    query, no query per item; counted past the scope, as `met_bezetting` does (places are public)."""
+    bezet = (
+        Inschrijving._base_manager.filter(reeks_id=OuterRef("reeks_id"), status=Inschrijving.Status.BEVESTIGD)
+        .order_by()
+        .values("reeks_id")
+        .annotate(totaal=Sum("aantal_personen"))
+        .values("totaal")
+    )
+    return queryset.annotate(
+        reeks_capaciteit=F("reeks__capaciteit"),
+        reeks_bezet=Coalesce(Subquery(bezet, output_field=IntegerField()), 0),
+    )
+
+
 def by_day(activiteiten) -> list[tuple]:
     """[(date, [activiteit, …]), …] in local time."""
     return [
@@ -341,7 +371,7 @@ def agenda(request: HttpRequest) -> HttpResponse:
     filterset = AanbodFilter(request.GET)
     page = paginate(
         request,
-        agenda_queryset(filterset).met_bezetting(),
+        with_reeks_bezetting(agenda_queryset(filterset).met_bezetting()),
         AGENDA_PAGE_SIZE,
         count_key=count_key(request, "agenda", filterset),
     )

@@ -5,9 +5,12 @@ the series as it was (aanbod/migrations/0016 on PostgreSQL)."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from aanbod.models import Activiteit, Reeks
+from aanbod.models import Activiteit, Inschrijving, Reeks
 from huisvanhetkind.lib import pagecache
 from tests import factories
 
@@ -62,3 +65,45 @@ def test_postgres_cancelling_a_series_is_never_served_from_the_cache(postgres, c
     assert b"This series does not take place." not in client.get(path).content
     reeks_cancel(reeks=reeks, reden="Te weinig inschrijvingen.")
     assert b"This series does not take place." in client.get(path).content
+
+
+def agenda_items(content: str) -> list[str]:
+    return content.split('<li class="card linked agenda-item')[1:]
+
+
+def test_the_agenda_shows_a_full_series_on_each_of_its_meetings(client, settings, reeks):
+    """Places belong to the series: its meetings show "full" when the series is, read in the page's own
+    queries (as many with five items as with one)."""
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+    single = factories.ActiviteitFactory(
+        aanbod=reeks.aanbod, titel="Losse sessie", capaciteit=10, start=reeks.bijeenkomsten[0].start
+    )
+    factories.InschrijvingFactory(activiteit=None, reeks=reeks, aantal_personen=4)
+    # The waiting list takes no place.
+    factories.InschrijvingFactory(
+        activiteit=None, reeks=reeks, aantal_personen=2, status=Inschrijving.Status.WACHTLIJST
+    )
+    cache.clear()  # every measured page from cold caches (the count is kept per data version)
+    with CaptureQueriesContext(connection) as before:
+        items = agenda_items(client.get("/agenda/").content.decode())
+    assert len(items) == 5
+    assert not any("Full — waiting list" in item for item in items)
+
+    factories.InschrijvingFactory(activiteit=None, reeks=reeks, aantal_personen=2)
+    cache.clear()
+    with CaptureQueriesContext(connection) as after:
+        items = agenda_items(client.get("/agenda/").content.decode())
+    full = [item for item in items if "Full — waiting list" in item]
+    assert len(full) == 4
+    assert all("of a series" in item for item in full)
+    assert [item for item in items if single.naam in item][0] not in full
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+    # One meeting alone: the same number of queries.
+    Activiteit.objects.filter(reeks=reeks).exclude(pk=reeks.bijeenkomsten[0].pk).delete()
+    single.delete()
+    cache.clear()
+    with CaptureQueriesContext(connection) as alone:
+        items = agenda_items(client.get("/agenda/").content.decode())
+    assert len(items) == 1 and "Full — waiting list" in items[0]
+    assert len(alone.captured_queries) == len(before.captured_queries)
