@@ -382,7 +382,7 @@ class AanbodFilter(django_filters.FilterSet):
     def apply(self, queryset: QuerySet, *, dates: bool, sort: bool) -> QuerySet:
         data = self.cleaned
         if data.get("q"):
-            result = search_aanbod(queryset, data["q"])
+            result = search_aanbod(queryset, data["q"], narrowed=len(self.active()) > 1)
             queryset, self.fuzzy = result.queryset, result.fuzzy
         for name, value in data.items():
             if name in self.SPECIAL or value in (None, "", False):

@@ -108,9 +108,19 @@ def paginate_with_count(request: HttpRequest, queryset: QuerySet, per_page: int,
     number = page_number(request.GET.get("page"))
     if number is not None:
         start = (number - 1) * per_page
-        rows = list(queryset.annotate(results_total=Window(Count("*")))[start : start + per_page])
-        if rows or number == 1:
-            paginator.count = rows[0].results_total if rows else 0  # the cached_property, filled in
+        # Two steps: the page's ids and the total from a narrow query (the window buffers every match,
+        # so only its id and sort keys), then the page's own rows and what they show.
+        # The sort keys are selected too: ORDER BY then names them (a constant such as a search's
+        # Value(0.0) rank cannot stand in ORDER BY by itself).
+        keys = list(
+            queryset.annotate(results_total=Window(Count("*"))).values_list(
+                "pk", "results_total", *queryset.query.annotations
+            )[start : start + per_page]
+        )
+        if keys or number == 1:
+            paginator.count = keys[0][1] if keys else 0  # the cached_property, filled in
+            position = {key[0]: i for i, key in enumerate(keys)}
+            rows = sorted(queryset.filter(pk__in=position).order_by(), key=lambda row: position[row.pk])
             return Page(rows, number, paginator)
     return paginator.get_page(paginator.num_pages)
 
