@@ -1,31 +1,12 @@
 """Coordinators see and correct attendance per meeting (Aanwezigheid) in the admin, never delete it
 (partners tick it in the portal; see 0014 for the series themselves)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Coördinatoren"
-PERMISSIONS = {"aanwezigheid": ("add", "change", "view")}
+from huisvanhetkind.lib.permissions import CoordinatorPermissions
 
-
-def grant(Group, Permission) -> None:
-    """Add these permissions to the coordinators' group (idempotent; also used by the tests)."""
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(
-        *[
-            Permission.objects.get(content_type__app_label="aanbod", codename=f"{action}_{model}")
-            for model, actions in PERMISSIONS.items()
-            for action in actions
-        ]
-    )
-
-
-def forwards(apps, schema_editor):
-    app_config = apps.get_app_config("aanbod")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+PERMISSIONS = CoordinatorPermissions("aanbod", {"aanwezigheid": ("add", "change", "view")})
+grant = PERMISSIONS.grant  # the tests grant them on their fresh database
 
 
 class Migration(migrations.Migration):
@@ -36,4 +17,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(PERMISSIONS.forwards, migrations.RunPython.noop)]

@@ -1,37 +1,20 @@
 """Coordinators manage the UiTdatabank publication in the admin (see partners/migrations/0003)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Coördinatoren"
-ALL = ("add", "change", "delete", "view")
-PERMISSIONS = {
-    "uitpublicatie": ALL,
-    "uitevent": ("view", "change"),
-    "uitoutbox": ("view", "change"),
-    "uitorganisator": ALL,
-    "uitplaats": ALL,
-}
+from huisvanhetkind.lib.permissions import ALL, CoordinatorPermissions
 
-
-def grant(Group, Permission) -> None:
-    """Add these permissions to the coordinators' group (idempotent; also used by the tests)."""
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    group.permissions.add(
-        *[
-            Permission.objects.get(content_type__app_label="uitwisseling", codename=f"{action}_{model}")
-            for model, actions in PERMISSIONS.items()
-            for action in actions
-        ]
-    )
-
-
-def forwards(apps, schema_editor):
-    app_config = apps.get_app_config("uitwisseling")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+PERMISSIONS = CoordinatorPermissions(
+    "uitwisseling",
+    {
+        "uitpublicatie": ALL,
+        "uitevent": ("view", "change"),
+        "uitoutbox": ("view", "change"),
+        "uitorganisator": ALL,
+        "uitplaats": ALL,
+    },
+)
+grant = PERMISSIONS.grant  # the tests grant them on their fresh database
 
 
 class Migration(migrations.Migration):
@@ -42,4 +25,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(PERMISSIONS.forwards, migrations.RunPython.noop)]
