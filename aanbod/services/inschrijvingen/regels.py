@@ -16,6 +16,7 @@ Times are compared as aware moments; the pages show them in the network's time z
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.utils import dateformat, timezone
@@ -84,9 +85,9 @@ class Opening:
         """Only residents may register now."""
         return self.inwoners_vanaf is not None and self.inwoners_vanaf <= self.nu < self.iedereen_vanaf
 
-    @property
+    @cached_property
     def gemeenten(self) -> str:
-        return werkgebied_label()
+        return werkgebied_label()  # a query: once per opening, however often a page shows it
 
     @property
     def inwoners_label(self) -> str:
