@@ -1,10 +1,10 @@
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -100,6 +100,34 @@ class AanbodQuerySet(models.QuerySet):
     def niet_nagekeken_sinds(self, days: int) -> "AanbodQuerySet":
         grens = timezone.localdate() - timedelta(days=days)
         return self.filter(Q(nagekeken_op__lt=grens) | Q(nagekeken_op__isnull=True))
+
+    def met_volgende_start(self, now: datetime | None = None) -> "AanbodQuerySet":
+        """Annotate `next_start`: the start of the first not-cancelled activity from `now` on (or NULL).
+
+        Exact, and cheap on PostgreSQL: the stored `volgende_start` where it is still ahead of `now` (or
+        NULL, which time cannot change), the lookup in the activities only for the few rows whose stored
+        start has passed since it was written. On SQLite, where nothing stores it, the lookup for every row.
+        """
+        now = now or timezone.now()
+        if connections[self.db].vendor != "postgresql":
+            return self.annotate(next_start=komende_start(now))
+        return self.annotate(
+            next_start=models.Case(
+                models.When(volgende_start__lt=now, then=komende_start(now)),
+                default=F("volgende_start"),
+                output_field=models.DateTimeField(),
+            )
+        )
+
+
+def komende_start(now: datetime) -> Subquery:
+    """The start of the outer aanbod's first not-cancelled activity from `now` on: one probe of
+    activiteit_komend_idx. Read past the scope (`_base_manager`): the outer query is scoped already."""
+    return Subquery(
+        Activiteit._base_manager.filter(aanbod_id=OuterRef("pk"), geannuleerd=False, start__gte=now)
+        .order_by("start")
+        .values("start")[:1]
+    )
 
 
 class Aanbod(SingleLineText, models.Model):
@@ -202,6 +230,13 @@ class Aanbod(SingleLineText, models.Model):
     # The full-text document on PostgreSQL, kept current by triggers (see migration
     # 0005_search); always empty on SQLite, where search falls back to icontains.
     search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL: the start of its first not-cancelled activity that had not started when an activity of
+    # it was last written; NULL when there was none. Written only by the database (triggers of migration
+    # 0020_aanbod_volgende_start), whatever writes the activities; a value anyone else writes is replaced
+    # by the truth. Time makes it stale once that activity starts: read it through
+    # `AanbodQuerySet.met_volgende_start()`, which is exact; the beat task `aanbod.refresh_volgende_start`
+    # rewrites stale values so that few rows pay for the exact lookup. Always empty on SQLite (see 0020).
+    volgende_start = models.DateTimeField(_("next start"), null=True, blank=True, editable=False)
 
     # The public sees published aanbod of active partners (see huisvanhetkind/lib/scoping.py).
     objects = scoped_manager(AanbodQuerySet, partner="partner", public=lambda qs: qs.gepubliceerd())
@@ -231,6 +266,7 @@ class Aanbod(SingleLineText, models.Model):
                     "leeftijd_van",
                     "leeftijd_tot",
                     "aanstaande_ouders",
+                    "volgende_start",
                 ],
                 condition=Q(status="gepubliceerd"),
                 name="aanbod_wegwijzer_idx",

@@ -159,6 +159,8 @@ CELERY_BEAT_SCHEDULE = {
     "erase-expired-inschrijvingen": {"task": "aanbod.erase_expired_inschrijvingen", "schedule": 86400.0},
     "delete-expired-gesprekken": {"task": "vragen.delete_expired_gesprekken", "schedule": 86400.0},
     "remind-niet-nagekeken-aanbod": {"task": "aanbod.remind_niet_nagekeken_aanbod", "schedule": 30 * 86400.0},
+    # The wegwijzer's stored next start of each aanbod, once that activity has started (PostgreSQL).
+    "refresh-volgende-start": {"task": "aanbod.refresh_volgende_start", "schedule": 600.0},
     # The UiTdatabank outbox: send what is due (also what a lost message or an outage left), and
     # notice changes made where no service wrote an outbox row (the admin).
     "uitdatabank-send-due": {"task": "uitwisseling.send_due", "schedule": 60.0},

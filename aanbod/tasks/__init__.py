@@ -1,3 +1,3 @@
 """Celery tasks of the aanbod app (thin: each calls a service). Imported here so autodiscovery finds them."""
 
-from . import inschrijvingen, moderatie, nagekeken  # noqa: F401
+from . import inschrijvingen, moderatie, nagekeken, wegwijzer  # noqa: F401
