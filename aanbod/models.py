@@ -104,17 +104,18 @@ class AanbodQuerySet(models.QuerySet):
     def met_volgende_start(self, now: datetime | None = None) -> "AanbodQuerySet":
         """Annotate `next_start`: the start of the first not-cancelled activity from `now` on (or NULL).
 
-        Exact, and cheap on PostgreSQL: the stored `volgende_start` where it is still ahead of `now` (or
-        NULL, which time cannot change), the lookup in the activities only for the few rows whose stored
-        start has passed since it was written. On SQLite, where nothing stores it, the lookup for every row.
+        Exact, and cheap on PostgreSQL: the stored start (`VolgendeStart`) where it is still ahead of
+        `now`, NULL where none is stored (time cannot give an aanbod a coming activity), and the lookup in
+        the activities only for the few rows whose stored start has passed since it was written. On
+        SQLite, where nothing is stored, the lookup for every row.
         """
         now = now or timezone.now()
         if connections[self.db].vendor != "postgresql":
             return self.annotate(next_start=komende_start(now))
         return self.annotate(
             next_start=models.Case(
-                models.When(volgende_start__lt=now, then=komende_start(now)),
-                default=F("volgende_start"),
+                models.When(volgende_start__start__lt=now, then=komende_start(now)),
+                default=F("volgende_start__start"),
                 output_field=models.DateTimeField(),
             )
         )
@@ -230,13 +231,6 @@ class Aanbod(SingleLineText, models.Model):
     # The full-text document on PostgreSQL, kept current by triggers (see migration
     # 0005_search); always empty on SQLite, where search falls back to icontains.
     search_vector = SearchVectorField(null=True, editable=False)
-    # PostgreSQL: the start of its first not-cancelled activity that had not started when an activity of
-    # it was last written; NULL when there was none. Written only by the database (triggers of migration
-    # 0020_aanbod_volgende_start), whatever writes the activities; a value anyone else writes is replaced
-    # by the truth. Time makes it stale once that activity starts: read it through
-    # `AanbodQuerySet.met_volgende_start()`, which is exact; the beat task `aanbod.refresh_volgende_start`
-    # rewrites stale values so that few rows pay for the exact lookup. Always empty on SQLite (see 0020).
-    volgende_start = models.DateTimeField(_("next start"), null=True, blank=True, editable=False)
 
     # The public sees published aanbod of active partners (see huisvanhetkind/lib/scoping.py).
     objects = scoped_manager(AanbodQuerySet, partner="partner", public=lambda qs: qs.gepubliceerd())
@@ -266,7 +260,6 @@ class Aanbod(SingleLineText, models.Model):
                     "leeftijd_van",
                     "leeftijd_tot",
                     "aanstaande_ouders",
-                    "volgende_start",
                 ],
                 condition=Q(status="gepubliceerd"),
                 name="aanbod_wegwijzer_idx",
@@ -312,6 +305,39 @@ class Aanbod(SingleLineText, models.Model):
         if self.leeftijd_van is None:
             return True
         return self.leeftijd_van <= jaren <= self.leeftijd_tot
+
+
+class VolgendeStart(models.Model):
+    """PostgreSQL: an aanbod's next start, for the wegwijzer's "soonest activity" order.
+
+    The start of its first not-cancelled activity that had not started when an activity of it was last
+    written; no row when there was none. Written only by the database (triggers of migration
+    0020_volgende_start), whatever writes the activities. Time makes a row stale once that activity starts:
+    read it through `AanbodQuerySet.met_volgende_start()`, which is exact; the beat task
+    `aanbod.refresh_volgende_start` rewrites stale rows so that few need the exact lookup. Empty on SQLite.
+
+    A table of its own rather than a column of aanbod: an aanbod row is wide (its search document) and has
+    some fifteen indexes (three GIN), so rewriting it for every activity written cost ~0.7 ms a row and
+    made a bulk fill of activities 40% slower; a row here costs a few microseconds.
+    """
+
+    aanbod = models.OneToOneField(
+        Aanbod, on_delete=models.CASCADE, primary_key=True, related_name="volgende_start"
+    )
+    start = models.DateTimeField(_("start"))
+
+    objects = scoped_manager(
+        models.QuerySet,
+        partner="aanbod__partner",
+        public=lambda qs: qs.filter(aanbod__status=Aanbod.Status.GEPUBLICEERD, aanbod__partner__actief=True),
+    )
+
+    class Meta:
+        verbose_name = _("next start")
+        verbose_name_plural = _("next starts")
+
+    def __str__(self) -> str:
+        return f"{self.aanbod_id}: {self.start:%Y-%m-%d %H:%M}"
 
 
 class LocatieQuerySet(models.QuerySet):

@@ -1,38 +1,36 @@
-"""The stored `Aanbod.volgende_start` (PostgreSQL), rewritten where time made it stale.
+"""The stored next start of each aanbod (`VolgendeStart`, PostgreSQL), rewritten where time made it stale.
 
-The database keeps the value current whatever writes the activities (triggers, aanbod/migrations/0020),
-but not as time passes: once an aanbod's next activity starts, its stored start lies in the past. The
-wegwijzer's order stays exact regardless (`AanbodQuerySet.met_volgende_start` looks such a row up in the
-activities); this rewrite, every ten minutes (Celery beat), keeps those lookups few.
+The database keeps it current whatever writes the activities (triggers, aanbod/migrations/0020), but not
+as time passes: once an aanbod's next activity starts, its stored start lies in the past. The wegwijzer's
+order stays exact regardless (`AanbodQuerySet.met_volgende_start` looks such a row up in the activities);
+this rewrite, every ten minutes (Celery beat), keeps those lookups few.
 """
 
 import logging
 
 from django.db import connections
-from django.utils import timezone
 
-from aanbod.models import Aanbod, komende_start
+from aanbod.models import VolgendeStart
 
 logger = logging.getLogger(__name__)
 
 
 def aanbod_refresh_volgende_start() -> int:
-    """Rewrite the stored start of published aanbod whose stored start has passed; returns how many.
+    """Rewrite the stored starts that have passed (or drop them: no next activity); returns how many.
 
-    Published aanbod only: the wegwijzer reads no other (a stale value elsewhere is still read exactly,
-    and rewritten here once it is published). Side effects: UPDATEs those rows, only when there are any (an
-    UPDATE advances the wegwijzer's data version even when it changes nothing). Nothing on SQLite, where
-    nothing stores the value.
+    Side effects: writes `aanbod_volgendestart` only (not aanbod: no search document, no data version).
+    Nothing on SQLite, where nothing is stored.
     """
-    stale = Aanbod._base_manager.filter(status=Aanbod.Status.GEPUBLICEERD)
-    if connections[stale.db].vendor != "postgresql":
+    connection = connections[VolgendeStart.objects.db]
+    if connection.vendor != "postgresql":
         return 0
-    now = timezone.now()
-    stale = stale.filter(volgende_start__lt=now)
-    ids = list(stale.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    # The aanbod's BEFORE UPDATE trigger computes the same value; written here too, to say what it is.
-    count = stale.filter(pk__in=ids).update(volgende_start=komende_start(now))
-    logger.info("volgende_start rewritten for %s aanbod", count)
+    with connection.cursor() as cursor:
+        # The database's clock, as the triggers that wrote the rows used it.
+        cursor.execute(
+            "SELECT hvhk_volgende_start_set(ARRAY("
+            "SELECT aanbod_id FROM aanbod_volgendestart WHERE start < statement_timestamp()))"
+        )
+        count = cursor.fetchone()[0]
+    if count:
+        logger.info("next start rewritten for %s aanbod", count)
     return count

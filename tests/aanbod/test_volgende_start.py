@@ -1,5 +1,6 @@
-"""`Aanbod.volgende_start`: kept by PostgreSQL's triggers whatever writes the activities, and read exactly
-by the wegwijzer's "soonest activity" order even when time made it stale (aanbod/migrations/0020)."""
+"""`VolgendeStart`, each aanbod's next start: kept by PostgreSQL's triggers whatever writes the activities,
+and read exactly by the wegwijzer's "soonest activity" order even when time made it stale
+(aanbod/migrations/0020)."""
 
 import time
 from datetime import timedelta
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from aanbod.models import Aanbod, Activiteit
+from aanbod.models import Aanbod, Activiteit, VolgendeStart
 from aanbod.services.inschrijvingen import reeks_cancel
 from aanbod.services.volgende_start import aanbod_refresh_volgende_start
 from aanbod.tasks.wegwijzer import refresh_volgende_start
@@ -34,7 +35,7 @@ def activiteit(aanbod, hours: float, **kwargs) -> Activiteit:
 
 
 def stored(aanbod: Aanbod):
-    return Aanbod.objects.values_list("volgende_start", flat=True).get(pk=aanbod.pk)
+    return VolgendeStart.objects.filter(aanbod=aanbod).values_list("start", flat=True).first()
 
 
 def soonest(client) -> list[str]:
@@ -103,44 +104,40 @@ def test_a_series_cancelled_clears_it(postgres):
     assert stored(reeks.aanbod) is None
 
 
-def test_a_save_of_an_aanbod_loaded_earlier_does_not_write_back_its_old_value(postgres):
+def test_a_save_of_the_aanbod_leaves_it_and_a_delete_takes_it_along(postgres):
     aanbod = factories.AanbodFactory()
     geladen = Aanbod.objects.get(pk=aanbod.pk)
     nieuw = activiteit(aanbod, 24)
     geladen.titel = "Een nieuwe titel"
-    geladen.save()  # writes every column, volgende_start = NULL as it was loaded
+    geladen.save()
     assert stored(aanbod) == nieuw.start
-    Aanbod.objects.filter(pk=aanbod.pk).update(volgende_start=in_hours(1000))
-    assert stored(aanbod) == nieuw.start
+    aanbod.delete()
+    assert not VolgendeStart.objects.exists()
 
 
-def test_activities_written_do_not_rebuild_the_search_document(postgres):
-    """The search trigger keeps the vector when its document's columns did not change; a sentinel vector
-    (written with that trigger off) shows whether it was rebuilt."""
-    aanbod = factories.AanbodFactory(titel="Slaapcafé")
-    geladen = Aanbod.objects.get(pk=aanbod.pk)
+def test_a_truncate_of_the_activities_empties_it(postgres):
+    activiteit(factories.AanbodFactory(), 24)
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no trigger events pending for ALTER TABLE
-        cursor.execute("ALTER TABLE aanbod_aanbod DISABLE TRIGGER aanbod_search_vector_update")
-        cursor.execute(
-            "UPDATE aanbod_aanbod SET search_vector = 'sentinel'::tsvector WHERE id = %s", [aanbod.pk]
-        )
-        cursor.execute("ALTER TABLE aanbod_aanbod ENABLE TRIGGER aanbod_search_vector_update")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no trigger events pending for TRUNCATE
+        cursor.execute("TRUNCATE aanbod_activiteit CASCADE")
+    assert not VolgendeStart.objects.exists()
 
-    def vector() -> str:
+
+def test_writes_of_activities_do_not_write_the_aanbod(postgres):
+    """Its own table: the aanbod row (its search document, its indexes, the data version) is left alone:
+    an UPDATE would leave a new row version (ctid)."""
+    aanbod = factories.AanbodFactory()
+
+    def row_version() -> str:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT search_vector::text FROM aanbod_aanbod WHERE id = %s", [aanbod.pk])
+            cursor.execute("SELECT ctid::text FROM aanbod_aanbod WHERE id = %s", [aanbod.pk])
             return cursor.fetchone()[0]
 
-    nieuw = activiteit(aanbod, 24)
-    assert stored(aanbod) == nieuw.start
-    Aanbod.objects.filter(pk=aanbod.pk).update(status=Aanbod.Status.GEARCHIVEERD)
-    assert vector() == "'sentinel'"
-    # A save that brings its (older) vector back, or a new title, gets the document rebuilt.
-    geladen.save()
-    assert "slaapcaf" in vector()
-    Aanbod.objects.filter(pk=aanbod.pk).update(titel="Zwemmen")
-    assert "zwemm" in vector() and "slaapcaf" not in vector()
+    before = row_version()
+    first = activiteit(aanbod, 24)
+    first.geannuleerd = True
+    first.save()
+    assert row_version() == before
 
 
 def test_the_refresh_rewrites_values_that_time_made_stale(postgres):
@@ -187,4 +184,4 @@ def test_nothing_to_refresh_on_sqlite():
         pytest.skip("SQLite only")
     factories.ActiviteitFactory()
     assert aanbod_refresh_volgende_start() == 0
-    assert Aanbod.objects.get().volgende_start is None
+    assert not VolgendeStart.objects.exists()
