@@ -454,7 +454,7 @@ class AanbodFilter(django_filters.FilterSet):
         if order == Sort.RELEVANCE:
             return self.sort_by_relevance(queryset)
         if order == Sort.SOONEST:
-            # The stored start (an index-only scan of aanbod_wegwijzer_idx), exact: see met_volgende_start.
+            # The stored next start (VolgendeStart; no probe per aanbod), exact: see met_volgende_start.
             return queryset.met_volgende_start().order_by(F("next_start").asc(nulls_last=True), "titel", "pk")
         return queryset.order_by("titel", "pk")
 

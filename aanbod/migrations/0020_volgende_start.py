@@ -51,6 +51,12 @@ LANGUAGE plpgsql AS $$
 DECLARE
   changed integer;
 BEGIN
+  -- One writer per aanbod at a time, and the truth read after the lock (a statement of its own, so with a
+  -- snapshot of its own under READ COMMITTED): two transactions that write activities of one aanbod at
+  -- once would otherwise each compute without the other's activity, and the later commit could store
+  -- a start later than the true one. A row lock (not an advisory lock: a bulk write touches thousands of
+  -- aanbod, more than the lock table holds); KEY SHARE, what inserting an activity takes, is not blocked.
+  PERFORM 1 FROM aanbod_aanbod WHERE id = ANY (ids) ORDER BY id FOR NO KEY UPDATE;
   WITH truth AS (
     SELECT id AS aanbod_id, hvhk_volgende_start(id) AS start FROM (SELECT DISTINCT unnest(ids) AS id) AS touched
   ), gone AS (
