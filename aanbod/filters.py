@@ -327,6 +327,7 @@ class AanbodFilter(django_filters.FilterSet):
         self.request = request
         self.form_prefix = prefix
         self.fuzzy = False
+        self._facts = {}
         self.form.fields["sort"].required = False
         self.form.fields["leeftijd"].widget.choices = leeftijd_choices()
 
@@ -411,9 +412,30 @@ class AanbodFilter(django_filters.FilterSet):
         through = Aanbod.gemeenten.through.objects
         ids = [g.pk for g in gemeenten]
         condition = Q(pk__in=through.filter(gemeente_id__in=ids).values("aanbod_id"))
-        if Gemeente.objects.werkgebied().filter(pk__in=ids).exists():
+        if self.gemeente_facts(gemeenten)["in_werkgebied"]:
             condition |= ~Q(pk__in=through.values("aanbod_id"))
         return queryset.filter(condition | held_in(ids))
+
+    def gemeente_facts(self, gemeenten: list[Gemeente]) -> dict:
+        """Whether the gemeente(n) are in the werkgebied, and their centre: two queries, kept in the cache
+        for the data version when the view gave the request (`request.data_version`)."""
+        version = getattr(self.request, "data_version", None)
+        ids = ",".join(str(pk) for pk in sorted(g.pk for g in gemeenten))
+        key = f"wegwijzer:gemeente-facts:v1:{version}:{ids}"
+        facts = self._facts.get(key)
+        if facts is None and version is not None:
+            facts = cache.get(key)
+        if facts is None:
+            facts = {
+                "in_werkgebied": Gemeente.objects.werkgebied()
+                .filter(pk__in=[g.pk for g in gemeenten])
+                .exists(),
+                "centre": gemeente_centre(gemeenten),
+            }
+            if version is not None:
+                cache.set(key, facts, 300)
+        self._facts[key] = facts
+        return facts
 
     def filter_leeftijd(self, queryset, leeftijd: Levensfase | int):
         """Aanbod whose age range contains the age (or overlaps the life stage); no range means all ages."""
@@ -476,7 +498,7 @@ class AanbodFilter(django_filters.FilterSet):
         keys = []
         gemeenten = data.get("gemeente")
         if gemeenten:
-            centre = gemeente_centre(gemeenten)
+            centre = self.gemeente_facts(gemeenten)["centre"]
             if centre:
                 queryset = with_distance(queryset, centre)
                 keys.append(F("afstand2").asc(nulls_last=True))
