@@ -6,6 +6,7 @@ that filter is left out; the other filters still apply. Nothing a visitor types 
 """
 
 import copy
+import functools
 import math
 import re
 from datetime import date, datetime, time, timedelta
@@ -100,13 +101,18 @@ class GemeenteField(forms.CharField):
 
 
 def leeftijd_choices() -> list:
-    """Life stages, then ages; built per request so that the labels are in the visitor's language."""
+    """Life stages, then ages, with their labels in the visitor's language (built once per language)."""
+    return _leeftijd_choices(get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _leeftijd_choices(language: str) -> list:
     ages = [("0", _("Under 1 year")), ("1", _("1 year old"))]
     ages += [(str(n), _("%(n)s years old") % {"n": n}) for n in LEEFTIJDEN_IN_LIJST if n > 1]
     return [
-        ("", _("Any age")),
-        (_("Life stage"), [(stage.value, stage.label) for stage in Levensfase]),
-        (_("Age of your child"), ages),
+        ("", str(_("Any age"))),
+        (str(_("Life stage")), [(stage.value, str(stage.label)) for stage in Levensfase]),
+        (str(_("Age of your child")), [(value, str(label)) for value, label in ages]),
     ]
 
 
