@@ -797,7 +797,9 @@ class Activiteit(Plaatsen, Inschrijfregels, SingleLineText, models.Model):
         verbose_name_plural = _("activiteiten")
         ordering = ["start"]
         indexes = [
-            models.Index(fields=["start"], name="activiteit_start_idx"),
+            # The agenda: coming activities (einde >= now) in order of start. With einde in the index the
+            # activities that have ended are skipped in the index, without reading their rows.
+            models.Index(fields=["start", "einde"], name="activiteit_start_einde_idx"),
             models.Index(fields=["aanbod", "start"], name="activiteit_aanbod_start_idx"),
             # The wegwijzer's "soonest activity" sort and van/tot filter look up each aanbod's coming,
             # not cancelled activities: this index answers them without reading the rows.

@@ -6,7 +6,9 @@
 Renders each scenario of bench/wegwijzer.py uncached (the page cache and fragment caches empty) in this
 process, captures its SQL and runs EXPLAIN ANALYZE on each statement. Prints, per scenario, the number of
 queries, the slowest statement's execution time and the tables it read with a sequential scan (fine for
-small tables, a missing index for aanbod_aanbod or aanbod_activiteit). `--plans` prints the whole plans;
+small tables, a missing index for aanbod_aanbod or aanbod_activiteit), with the sum of the execution
+times and of the pages each statement read (buffers: unlike milliseconds, the same on a busy machine).
+`--plans` prints the whole plans;
 `--only=TEXT` (repeatable) keeps the scenarios whose label contains TEXT.
 """
 
@@ -49,13 +51,16 @@ def main() -> None:
         scenarios = [(label, path) for label, path in scenarios if any(o in label for o in only)]
     client = Client()
     plans = "--plans" in sys.argv
-    print(f"{'scenario':<32} {'queries':>7} {'slowest ms':>10}  sequential scans of big tables")
+    print(
+        f"{'scenario':<32} {'queries':>7} {'slowest ms':>10} {'total ms':>9} {'buffers':>8}"
+        "  sequential scans of big tables"
+    )
     for label, path in scenarios:
         cache.clear()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        slowest, seq = 0.0, set()
+        slowest, total, buffers, seq = 0.0, 0.0, 0, set()
         for query in captured.captured_queries:
             sql = query["sql"]
             if not sql.lstrip().upper().startswith("SELECT") or "set_config" in sql:
@@ -65,11 +70,18 @@ def main() -> None:
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             took = float(re.search(r"Execution Time: ([\d.]+) ms", plan).group(1))
             slowest = max(slowest, took)
+            total += took
+            # The top node's buffers (its children's included): pages read, whatever the machine's load.
+            top = re.search(r"Buffers: shared hit=(\d+)", plan)
+            buffers += int(top.group(1)) if top else 0
             seq |= {t for t in re.findall(r"Seq Scan on (\w+)", plan) if t in BIG_TABLES}
             if plans:
                 print(f"--- {label}: {sql[:200]}\n{plan}\n")
         seq_text = ", ".join(sorted(seq)) or "-"
-        print(f"{label:<32} {len(captured.captured_queries):>7} {slowest:>10.1f}  {seq_text}")
+        print(
+            f"{label:<32} {len(captured.captured_queries):>7} {slowest:>10.1f} {total:>9.1f} {buffers:>8}"
+            f"  {seq_text}"
+        )
 
 
 def scenario_list() -> list[tuple[str, str]]:

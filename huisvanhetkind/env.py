@@ -74,9 +74,14 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict:
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         # Fail fast while PostgreSQL restarts, and never let one query hold a worker for long. No JIT: the
         # wegwijzer's filters (EXISTS subplans over 5,000 aanbod) are estimated far above jit_above_cost, and
-        # compiling them took 130-250 ms for queries that execute in a few (bench/explain.py).
+        # compiling them took 130-250 ms for queries that execute in a few (bench/explain.py). No parallel
+        # workers either: a page's queries read a few hundred pages, and starting a worker process took
+        # longer than the query (thema=slapen: 8 ms with a worker, 2 without); under load the cores are
+        # busy serving other requests anyway.
         options.setdefault("connect_timeout", "3")
-        options.setdefault("options", "-c statement_timeout=30000 -c jit=off")
+        options.setdefault(
+            "options", "-c statement_timeout=30000 -c jit=off -c max_parallel_workers_per_gather=0"
+        )
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,

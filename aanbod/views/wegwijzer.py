@@ -228,7 +228,7 @@ def understood_url(request: HttpRequest) -> str | None:
 def aanbod_list(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
-    filterset = AanbodFilter(request.GET)
+    filterset = AanbodFilter(request.GET, request=request)
     page = paginate_with_count(
         request,
         with_card_data(filterset.qs, prefetch=False),
@@ -378,7 +378,7 @@ def by_day(activiteiten) -> list[tuple]:
 def agenda(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
-    filterset = AanbodFilter(request.GET)
+    filterset = AanbodFilter(request.GET, request=request)
     page = paginate(
         request,
         with_reeks_bezetting(agenda_queryset(filterset).met_bezetting()),
@@ -402,7 +402,7 @@ def ics_response(body: bytes, filename: str, *, attachment: bool) -> HttpRespons
 @require_safe
 @cached_for_visitors(max_age=900)
 def agenda_ics(request: HttpRequest) -> HttpResponse:
-    filterset = AanbodFilter(request.GET)
+    filterset = AanbodFilter(request.GET, request=request)
     activiteiten = list(agenda_queryset(filterset)[:FEED_LIMIT])
     naam = _("%(netwerk)s — calendar") % {"netwerk": Netwerk.load().naam}
     return ics_response(feed_body(request, activiteiten, naam), "agenda.ics", attachment=False)
@@ -452,7 +452,7 @@ def shareable_query(filterset: AanbodFilter) -> str:
 @require_safe
 def agenda_afdruk(request: HttpRequest) -> HttpResponse:
     """An A4 poster of the coming week's activities, with a QR code to the same agenda online."""
-    filterset = AanbodFilter(request.GET)
+    filterset = AanbodFilter(request.GET, request=request)
     activiteiten = list(agenda_queryset(filterset, default_days=POSTER_DAYS)[: POSTER_LIMIT + 1])
     online = settings.SITE_URL + reverse("agenda") + shareable_query(filterset)
     try:

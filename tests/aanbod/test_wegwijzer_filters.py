@@ -270,3 +270,35 @@ def test_agenda_van_tot_limit_the_activities_themselves(client, aanbod):
 
 def test_openingsuur_weekday_choice_is_stable(aanbod):
     assert aanbod["overal"].openingsuren.get().weekdag in Openingsuur.Weekdag.values
+
+
+def test_gemeente_facts_are_kept_for_the_data_version_and_read_again_for_a_new_one(
+    aanbod, gemeente_a, django_assert_num_queries
+):
+    """Whether a gemeente is in the werkgebied, and its centre, are queries a page view need not repeat
+    while the data version holds; a new version (a write) reads them afresh."""
+    from types import SimpleNamespace
+
+    from django.core.cache import cache
+    from django.db import connection
+    from django.http import QueryDict
+    from django.test.utils import CaptureQueriesContext
+
+    from aanbod.filters import AanbodFilter
+
+    cache.clear()
+    factories.LocatieFactory(gemeente=gemeente_a, latitude="51.05", longitude="3.72")
+
+    def facts(version):
+        filterset = AanbodFilter(QueryDict(), request=SimpleNamespace(data_version=version))
+        return filterset.gemeente_facts([gemeente_a])
+
+    with CaptureQueriesContext(connection) as first:
+        assert facts(7) == {"in_werkgebied": True, "centre": (51.05, 3.72)}
+    assert len(first) >= 2
+    with django_assert_num_queries(0):
+        assert facts(7)["centre"] == (51.05, 3.72)
+    factories.LocatieFactory(gemeente=gemeente_a, latitude="51.07", longitude="3.74")
+    with CaptureQueriesContext(connection) as again:
+        assert facts(8)["centre"] == pytest.approx((51.06, 3.73))
+    assert len(again) >= 2
