@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aanbod", "0019_wegwijzer_covering_index"),
+        ("aanbod", "0020_volgende_start"),
     ]
 
     operations = [
