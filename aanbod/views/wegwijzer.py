@@ -21,6 +21,7 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RowRange
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -113,7 +114,7 @@ def paginate_with_count(request: HttpRequest, queryset: QuerySet, per_page: int,
         # The sort keys are selected too: ORDER BY then names them (a constant such as a search's
         # Value(0.0) rank cannot stand in ORDER BY by itself).
         keys = list(
-            queryset.annotate(results_total=Window(Count("*"))).values_list(
+            queryset.annotate(results_total=total_count(queryset)).values_list(
                 "pk", "results_total", *queryset.query.annotations
             )[start : start + per_page]
         )
@@ -123,6 +124,21 @@ def paginate_with_count(request: HttpRequest, queryset: QuerySet, per_page: int,
             rows = sorted(queryset.filter(pk__in=position).order_by(), key=lambda row: position[row.pk])
             return Page(rows, number, paginator)
     return paginator.get_page(paginator.num_pages)
+
+
+def total_count(queryset: QuerySet) -> Window:
+    """COUNT(*) over every row of `queryset`, ordered as the page is.
+
+    The window's order does not change the count (its frame is the whole list) but where the sort keys
+    are computed: PostgreSQL feeds a window the bare columns, computing any other expression above it, so
+    with `OVER ()` a search rank's whole search document (some 2.4 KB a row) was buffered for each match,
+    spilling to disk for a thousand. Keys in the window's ORDER BY are computed below it, once, and the
+    page's ORDER BY reuses the window's sort.
+    """
+    order = list(queryset.query.order_by)
+    if not order:
+        return Window(Count("*"))
+    return Window(Count("*"), order_by=order, frame=RowRange(start=None, end=None))
 
 
 def komende_activiteiten() -> QuerySet:

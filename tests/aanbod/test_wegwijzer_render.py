@@ -5,6 +5,8 @@ Tests in several languages use the real catalogues (`translations`) and compare 
 itself or with gettext, so they hold whatever the translators write.
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -156,12 +158,34 @@ def test_a_ranked_list_needs_no_count_query(client, vijfentwintig):
     assert response.context["page"].paginator.count == 25
     counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 1
-    assert "OVER ()" in counts[0].upper()
+    # A window over the whole list: OVER (), or ordered as the page with a frame of every row.
+    window = counts[0].upper()
+    assert "COUNT(*) OVER (" in window
+    assert "OVER ()" in window or "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING" in window
     with CaptureQueriesContext(connection) as captured:
         response = client.get("/aanbod/")  # in name order: a count of its own, the page from the index
     counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
     assert len(counts) == 1
     assert "OVER" not in counts[0].upper()
+
+
+def test_the_window_count_does_not_carry_the_search_document(postgres, client, vijfentwintig):
+    """PostgreSQL feeds a window bare columns and computes other expressions above it: with OVER () the
+    rank's whole search_vector was buffered for every match. Ordered as the page, the rank is computed
+    below the window."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/aanbod/?q=aanbod")
+    assert response.context["page"].paginator.count == 25
+    (sql,) = [q["sql"] for q in captured.captured_queries if "COUNT(*) OVER" in q["sql"].upper()]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE, COSTS OFF) " + sql)
+        plan = [row[0] for row in cursor.fetchall()]
+    window = next(i for i, line in enumerate(plan) if "WindowAgg" in line)
+    # The window's own output, then its input's.
+    outputs = [line.strip() for line in plan[window + 1 :] if line.strip().startswith("Output:")]
+    below = outputs[1]
+    assert "ts_rank(" in below
+    assert not re.search(r"(: |, )aanbod_aanbod\.search_vector(,|$)", below), below
 
 
 @pytest.mark.parametrize("query", ["", "q=aanbod", "q=anbod", "gemeente=gent&sort=soonest", "leeftijd=0-3"])
