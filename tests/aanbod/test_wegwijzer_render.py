@@ -200,8 +200,9 @@ def test_query_count_does_not_grow_with_the_page(
             factories.OpeningsuurFactory(aanbod=aanbod)
         cache.clear()  # every fragment to build: the most queries a page can make
         # At most: the data version, the netwerk, three choice lists, the gemeente in the text, the
-        # search probe, four for the typo fallback, the page, the cards' next activities and hours.
-        with django_assert_max_num_queries(14) as captured:
+        # search probe, the page (ids and count, then rows), the cards' next activities and hours; the
+        # typo fallback adds none (once four, now subqueries of the page's).
+        with django_assert_max_num_queries(12) as captured:
             response = client.get(f"/aanbod/?{query}")
         assert response.status_code == 200
         assert len(response.context["page"].object_list) == size
@@ -239,3 +240,15 @@ def test_the_typo_fallback_finds_and_says_so(postgres, client):
     response = client.get("/en/aanbod/?q=peuter")
     assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
     assert response.context["fuzzy"] is False
+
+
+def test_the_typo_fallback_costs_no_query_of_its_own(postgres, client):
+    factories.AanbodFactory(titel="Peuterturnen", samenvatting="Bewegen met peuters.")
+    counted = {}
+    for query in ("peuter", "peuetr"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/en/aanbod/?q={query}")
+        assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
+        counted[query] = len(captured.captured_queries)
+    assert counted["peuetr"] == counted["peuter"]
