@@ -169,13 +169,13 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
             TrigramWordSimilarity(phrase, "naam_fr"),
         )
     ).filter(similarity__gte=TRIGRAM_THRESHOLD)
-    in_thema = Aanbod.themas.through.objects.filter(thema_id__in=themas.values("pk")).values("aanbod_id")
+    in_thema = Aanbod.themas.through.objects.filter(_AnyOf(F("thema_id"), Subquery(themas.values("pk"))))
     partners = Partner.objects.filter(naam__trigram_word_similar=phrase).values("pk")
     condition = (
         Q(titel__trigram_word_similar=phrase)
         | Q(samenvatting__trigram_word_similar=phrase)
         | Q(_AnyOf(F("partner_id"), Subquery(partners)))
-        | Q(_AnyOf(F("pk"), Subquery(in_thema)))
+        | Q(_AnyOf(F("pk"), Subquery(in_thema.values("aanbod_id"))))
     )
     return SearchResult(similar.filter(condition), fuzzy=True)
 
