@@ -25,17 +25,15 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
-    JSONField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    TextField,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Greatest
+from django.db.models.functions import Greatest
 from django.utils.text import slugify
 
 from partners.models import Gemeente, Partner, Postcode
@@ -131,21 +129,13 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
             return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
         ids = "{}"
     else:
-        matched = queryset.model._base_manager.filter(search_vector=combined).annotate(
-            found_rank=SearchRank(F("search_vector"), combined)
-        )
-        ids, ranks = _matching_ids(queryset, matched)
+        ids = _matching_ids(queryset, queryset.model._base_manager.filter(search_vector=combined))
     if ids != "{}":
         # One array parameter, not an IN list of a thousand: cheap to compile, and planned by its length.
         # Kept as the array's text: psycopg would parse, and quote again, each of a thousand ids (4 ms).
-        # The ranks come from the probe, which read each match's document anyway: the page's queries then
-        # need no document at all (the covering index serves them), where ranking again read every match's
-        # row. A float4 rank survives its shortest decimal text exactly, so the order is the same.
         matched_ids = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
         return SearchResult(
-            queryset.filter(pk__in=matched_ids).annotate(
-                rank=_RankOf(Cast(Value(ranks), JSONField()), Cast(F("pk"), TextField()))
-            )
+            queryset.filter(pk__in=matched_ids).annotate(rank=SearchRank(F("search_vector"), combined))
         )
 
     # Nothing matched: perhaps a typo. Compare with the words of titles, summaries and names.
@@ -208,41 +198,30 @@ def _has_any(queryset: QuerySet) -> bool:
         return cursor.fetchone()[0]
 
 
-def _matching_ids(queryset: QuerySet, matched: QuerySet) -> tuple[str, str]:
-    """The ids in `queryset` among `matched` (a full-text match annotated with its `found_rank`), found
-    through the GIN index, as an array literal ('{1,2,3}', '{}' for none), and their ranks as a JSON object
-    ('{"1": 0.6, …}').
+def _matching_ids(queryset: QuerySet, matched: QuerySet) -> str:
+    """The ids in `queryset` among `matched` (a full-text match), found through the GIN index, as an array
+    literal ('{1,2,3}', '{}' for none).
 
     The planner expects a prefix query (`slapen` → 'slap' | 'slapen':* | 'slaap':*) to match most of the
-    aanbod and would read the whole table, testing every row's search document (1,700 buffer reads, 8 ms
-    at 5,000 aanbod, 35 ms when documents were stored out of line), where the index finds the 1,300 matches
-    in 2 ms: sequential scans are off for this one statement (SET LOCAL in the same implicit transaction,
-    reset after it). The page query then orders only these ids, and nothing to find (a typo) costs an
-    index probe.
+    aanbod and would read the whole table, testing every row's search document, stored out of line (some
+    17,000 buffer reads, 35 ms at 5,000 aanbod), where the index finds the 1,300 matches in 5 ms: sequential
+    scans are off for this one statement (SET LOCAL in the same implicit transaction, reset after it). The
+    page query then ranks only these ids, and nothing to find (a typo) costs an index probe.
     """
-    matched_sql, matched_params = matched.order_by().values("pk", "found_rank").query.sql_with_params()
+    matched_sql, matched_params = matched.order_by().values("pk").query.sql_with_params()
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
             f"{_SET_THRESHOLD}; SET LOCAL enable_seqscan = off; "
             f"WITH matched AS MATERIALIZED ({matched_sql}) "
-            "SELECT coalesce(array_agg(matched.pk), '{}')::text, "
-            "coalesce(jsonb_object_agg(matched.pk, matched.found_rank), '{}')::text FROM matched "
-            f"WHERE matched.pk IN (SELECT visible.pk FROM ({sql}) AS visible); "
+            f"SELECT ARRAY(SELECT visible.pk FROM ({sql}) AS visible "
+            "WHERE visible.pk IN (SELECT pk FROM matched))::text; "
             "RESET enable_seqscan",
             (*matched_params, *params),
         )
         cursor.nextset()
         cursor.nextset()
-        return cursor.fetchone()
-
-
-class _RankOf(Func):
-    """`(ranks ->> id)::real`: a rank the probe computed, looked up in its JSON object by the row's id."""
-
-    arg_joiner = " ->> "
-    template = "((%(expressions)s)::real)"
-    output_field = FloatField()
+        return cursor.fetchone()[0]
 
 
 # `%>` (the typo pass) compares with pg_trgm.word_similarity_threshold: the probes that decide whether the

@@ -57,17 +57,6 @@ def test_a_match_in_the_title_ranks_above_one_in_the_description(postgres, slaap
     assert titles.index("Rustig slapen zonder zorgen") < titles.index("Voorlezen in de bib")
 
 
-def test_ranks_taken_from_the_probe_are_the_documents_own(postgres, slaap):
-    """Alone, a search takes its ranks from the probe (aanbod.search._matching_ids) as text; with other
-    filters it ranks in the page's query. The same float4 values either way, so the same order."""
-    for query in ("slapen", "slaap baby", "tips"):
-        alone = search_aanbod(Aanbod.objects.gepubliceerd(), query)
-        narrowed = search_aanbod(Aanbod.objects.gepubliceerd(), query, narrowed=True)
-        ranks = {a.pk: a.rank for a in alone.queryset}
-        assert ranks
-        assert ranks == {a.pk: a.rank for a in narrowed.queryset}
-
-
 def test_typo_still_finds_the_word(postgres, slaap):
     result = search_aanbod(Aanbod.objects.gepubliceerd(), "peuetr")
     assert [a.titel for a in result.queryset] == ["Peuterturnen"]
