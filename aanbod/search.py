@@ -17,7 +17,21 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Case, Exists, F, FloatField, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils.text import slugify
@@ -126,17 +140,6 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
 
     # Nothing matched: perhaps a typo. Compare with the words of titles, summaries and names.
     phrase = " ".join(words)
-    thema_ids = list(
-        Thema.objects.annotate(
-            similarity=Greatest(
-                TrigramWordSimilarity(phrase, "naam"),
-                TrigramWordSimilarity(phrase, "naam_en"),
-                TrigramWordSimilarity(phrase, "naam_fr"),
-            )
-        )
-        .filter(similarity__gte=TRIGRAM_THRESHOLD)
-        .values_list("pk", flat=True)
-    )
     similar = queryset.annotate(
         rank=Greatest(
             TrigramWordSimilarity(phrase, "titel"),
@@ -145,23 +148,35 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
         )
     )
     # The same rule as `rank >= TRIGRAM_THRESHOLD` (the greatest is above it when one of them is), written
-    # with pg_trgm's `%>` so the GIN trigram indexes (migration 0010) find the candidates instead of a
-    # similarity computed for every aanbod; partner and thema matches come in as ids, keeping every
-    # branch of the OR on aanbod's own indexes.
-    _set_word_similarity_threshold()
-    partner_ids = list(Partner.objects.filter(naam__trigram_word_similar=phrase).values_list("pk", flat=True))
-    condition = Q(titel__trigram_word_similar=phrase) | Q(samenvatting__trigram_word_similar=phrase)
-    if partner_ids:
-        condition |= Q(partner_id__in=partner_ids)
-    if thema_ids:
-        condition |= Q(
-            pk__in=list(
-                Aanbod.themas.through.objects.filter(thema_id__in=thema_ids).values_list(
-                    "aanbod_id", flat=True
-                )
-            )
+    # with pg_trgm's `%>` (its threshold set by the probe above) so the GIN trigram indexes (migration 0010)
+    # find the candidates instead of a similarity computed for every aanbod. Partner and thema matches come
+    # in as arrays of ids computed once in the same statement (`= ANY(ARRAY(…))`), keeping every branch of
+    # the OR on aanbod's own indexes: no round trip for them, and no list of hundreds of ids to plan twice.
+    themas = Thema.objects.annotate(
+        similarity=Greatest(
+            TrigramWordSimilarity(phrase, "naam"),
+            TrigramWordSimilarity(phrase, "naam_en"),
+            TrigramWordSimilarity(phrase, "naam_fr"),
         )
+    ).filter(similarity__gte=TRIGRAM_THRESHOLD)
+    in_thema = Aanbod.themas.through.objects.filter(_AnyOf(F("thema_id"), Subquery(themas.values("pk"))))
+    partners = Partner.objects.filter(naam__trigram_word_similar=phrase).values("pk")
+    condition = (
+        Q(titel__trigram_word_similar=phrase)
+        | Q(samenvatting__trigram_word_similar=phrase)
+        | Q(_AnyOf(F("partner_id"), Subquery(partners)))
+        | Q(_AnyOf(F("pk"), Subquery(in_thema.values("aanbod_id"))))
+    )
     return SearchResult(similar.filter(condition), fuzzy=True)
+
+
+class _AnyOf(Func):
+    """`value = ANY(ARRAY(subquery))`: the subquery runs once (an InitPlan) and its array can drive an index
+    scan inside an OR, where `IN (subquery)` would be tested row by row."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
 
 
 def _has_any(queryset: QuerySet) -> bool:
@@ -175,7 +190,11 @@ def _has_any(queryset: QuerySet) -> bool:
     """
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH matched AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM matched)", params)
+        cursor.execute(
+            f"{_SET_THRESHOLD}; WITH matched AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM matched)",
+            params,
+        )
+        cursor.nextset()
         return cursor.fetchone()[0]
 
 
@@ -184,16 +203,17 @@ def _matching_ids(queryset: QuerySet, matched: QuerySet) -> str:
     literal ('{1,2,3}', '{}' for none).
 
     The planner expects a prefix query (`slapen` → 'slap' | 'slapen':* | 'slaap':*) to match most of the
-    aanbod and would read the whole table, testing every row's search document, stored out of line (some
-    17,000 buffer reads, 35 ms at 5,000 aanbod), where the index finds the 1,300 matches in 5 ms: sequential
-    scans are off for this one statement (SET LOCAL in the same implicit transaction, reset after it). The
-    page query then ranks only these ids, and nothing to find (a typo) costs an index probe.
+    aanbod and would read the whole table, testing every row's search document (1,700 buffer reads, 8 ms
+    at 5,000 aanbod; 17,500 and 35 ms before aanbod/0021 kept documents in line), where the index finds the
+    1,300 matches in 2 ms: sequential scans are off for this one statement (SET LOCAL in the same implicit
+    transaction, reset after it). The page query then ranks only these ids, and nothing to find (a typo)
+    costs an index probe.
     """
     matched_sql, matched_params = matched.order_by().values("pk").query.sql_with_params()
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SET LOCAL enable_seqscan = off; "
+            f"{_SET_THRESHOLD}; SET LOCAL enable_seqscan = off; "
             f"WITH matched AS MATERIALIZED ({matched_sql}) "
             f"SELECT ARRAY(SELECT visible.pk FROM ({sql}) AS visible "
             "WHERE visible.pk IN (SELECT pk FROM matched))::text; "
@@ -201,15 +221,13 @@ def _matching_ids(queryset: QuerySet, matched: QuerySet) -> str:
             (*matched_params, *params),
         )
         cursor.nextset()
+        cursor.nextset()
         return cursor.fetchone()[0]
 
 
-def _set_word_similarity_threshold() -> None:
-    """`%>` compares with pg_trgm.word_similarity_threshold: make it ours for this connection."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(TRIGRAM_THRESHOLD)]
-        )
+# `%>` (the typo pass) compares with pg_trgm.word_similarity_threshold: the probes that decide whether the
+# typo pass runs make it ours for this connection in the same round trip (a constant: no parameter).
+_SET_THRESHOLD = f"SET pg_trgm.word_similarity_threshold = {float(TRIGRAM_THRESHOLD)}"
 
 
 def _search_fallback(queryset: QuerySet, query: str, words: list[str]) -> QuerySet:

@@ -21,6 +21,7 @@ from django.db.models import (
     Window,
     prefetch_related_objects,
 )
+from django.db.models.expressions import Col, CombinedExpression, ExpressionWrapper, OrderBy, RowRange, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -113,7 +114,7 @@ def paginate_with_count(request: HttpRequest, queryset: QuerySet, per_page: int,
         # The sort keys are selected too: ORDER BY then names them (a constant such as a search's
         # Value(0.0) rank cannot stand in ORDER BY by itself).
         keys = list(
-            queryset.annotate(results_total=Window(Count("*"))).values_list(
+            queryset.annotate(results_total=total_count(queryset)).values_list(
                 "pk", "results_total", *queryset.query.annotations
             )[start : start + per_page]
         )
@@ -123,6 +124,45 @@ def paginate_with_count(request: HttpRequest, queryset: QuerySet, per_page: int,
             rows = sorted(queryset.filter(pk__in=position).order_by(), key=lambda row: position[row.pk])
             return Page(rows, number, paginator)
     return paginator.get_page(paginator.num_pages)
+
+
+def total_count(queryset: QuerySet) -> Window:
+    """COUNT(*) over every row of `queryset`: OVER (), or ordered as the page when a sort key costs work.
+
+    The window's order does not change the count (its frame is the whole list) but where the sort keys
+    are computed: PostgreSQL feeds a window the bare columns and computes any other expression above it, so
+    with `OVER ()` a search rank's whole search document (some 2.4 KB a row) was buffered for every match,
+    spilling to disk for a thousand, and a distance or a subquery was carried as its inputs. Keys in the
+    window's ORDER BY are computed below it, once, and the page's ORDER BY reuses the window's sort. For
+    keys made of columns alone (an age span, a title) `OVER ()` stays: there the full sort an ordered
+    window needs costs more than the top-20 sort after it.
+    """
+    order = list(queryset.query.order_by)
+    annotations = queryset.query.annotations
+    if any(_costly_key(key, annotations) for key in order):
+        return Window(Count("*"), order_by=order, frame=RowRange(start=None, end=None))
+    return Window(Count("*"))
+
+
+def _costly_key(key, annotations: dict) -> bool:
+    """Whether an order_by() entry is computed by more than column arithmetic (a function, a subquery)."""
+    if isinstance(key, str):
+        key = F(key.lstrip("-"))
+    if isinstance(key, OrderBy):
+        key = key.expression
+    if isinstance(key, F):
+        key = annotations.get(key.name)
+        if key is None:
+            return False  # a column of the model
+    return not _columns_only(key)
+
+
+def _columns_only(expression) -> bool:
+    if isinstance(expression, Col | F | Value):
+        return True
+    if isinstance(expression, CombinedExpression | ExpressionWrapper):
+        return all(_columns_only(source) for source in expression.get_source_expressions())
+    return False
 
 
 def komende_activiteiten() -> QuerySet:

@@ -104,6 +104,18 @@ def test_index_follows_edits_without_a_manual_step(postgres, slaap):
     assert found("zindelijkheid") == []
 
 
+def test_the_search_document_stays_in_its_row(postgres, db):
+    """Read for every match's rank: kept in the row (aanbod/0021), not behind a TOAST probe per match."""
+    aanbod = factories.AanbodFactory(beschrijving=" ".join(f"woord{i}" for i in range(300)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_column_size(search_vector) FROM aanbod_aanbod WHERE id = %s", [aanbod.pk])
+        assert cursor.fetchone()[0] > 2100  # over the default TOAST target: out of line without 0021
+        cursor.execute("SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'aanbod_aanbod'")
+        (toast,) = cursor.fetchone()
+        cursor.execute(f"SELECT count(*) FROM {toast}")
+        assert cursor.fetchone()[0] == 0
+
+
 def test_thema_names_in_other_languages_are_searchable(postgres, db):
     factories.AanbodFactory(titel="Babbelmoment", themas=[Thema.objects.get(slug="slapen")])
     assert found("sleep") == ["Babbelmoment"]

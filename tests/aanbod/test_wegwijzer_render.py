@@ -5,6 +5,8 @@ Tests in several languages use the real catalogues (`translations`) and compare 
 itself or with gettext, so they hold whatever the translators write.
 """
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -164,6 +166,36 @@ def test_a_ranked_list_needs_no_count_query(client, vijfentwintig):
     assert "OVER" not in counts[0].upper()
 
 
+@pytest.mark.parametrize(
+    ("query", "ordered"),
+    [("", False), ("leeftijd=2", False), ("q=slapen", True), ("thema=slapen", True), ("sort=soonest", True)],
+)
+def test_the_count_window_is_ordered_for_costly_sort_keys_only(db, query, ordered):
+    """A rank, a subquery or a distance is computed below an ordered window; keys of bare columns keep
+    OVER () and the cheaper top-of-the-list sort."""
+    window = wegwijzer.total_count(AanbodFilter(QueryDict(query)).qs)
+    assert (window.order_by is not None) is ordered
+
+
+def test_the_window_count_does_not_carry_the_search_document(postgres, client, vijfentwintig):
+    """PostgreSQL feeds a window bare columns and computes other expressions above it: with OVER () the
+    rank's whole search_vector was buffered for every match. Ordered as the page, the rank is computed
+    below the window."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/aanbod/?q=aanbod")
+    assert response.context["page"].paginator.count == 25
+    (sql,) = [q["sql"] for q in captured.captured_queries if "COUNT(*) OVER" in q["sql"].upper()]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE, COSTS OFF) " + sql)
+        plan = [row[0] for row in cursor.fetchall()]
+    window = next(i for i, line in enumerate(plan) if "WindowAgg" in line)
+    # The window's own output, then its input's.
+    outputs = [line.strip() for line in plan[window + 1 :] if line.strip().startswith("Output:")]
+    below = outputs[1]
+    assert "ts_rank(" in below
+    assert not re.search(r"(: |, )aanbod_aanbod\.search_vector(,|$)", below), below
+
+
 @pytest.mark.parametrize("query", ["", "q=aanbod", "q=anbod", "gemeente=gent&sort=soonest", "leeftijd=0-3"])
 def test_query_count_does_not_grow_with_the_page(
     client, gemeente_a, monkeypatch, django_assert_max_num_queries, query
@@ -176,8 +208,9 @@ def test_query_count_does_not_grow_with_the_page(
             factories.OpeningsuurFactory(aanbod=aanbod)
         cache.clear()  # every fragment to build: the most queries a page can make
         # At most: the data version, the netwerk, three choice lists, the gemeente in the text, the
-        # search probe, four for the typo fallback, the page, the cards' next activities and hours.
-        with django_assert_max_num_queries(14) as captured:
+        # search probe, the page (ids and count, then rows), the cards' next activities and hours; the
+        # typo fallback adds none (once four, now subqueries of the page's).
+        with django_assert_max_num_queries(12) as captured:
             response = client.get(f"/aanbod/?{query}")
         assert response.status_code == 200
         assert len(response.context["page"].object_list) == size
@@ -215,3 +248,15 @@ def test_the_typo_fallback_finds_and_says_so(postgres, client):
     response = client.get("/en/aanbod/?q=peuter")
     assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
     assert response.context["fuzzy"] is False
+
+
+def test_the_typo_fallback_costs_no_query_of_its_own(postgres, client):
+    factories.AanbodFactory(titel="Peuterturnen", samenvatting="Bewegen met peuters.")
+    counted = {}
+    for query in ("peuter", "peuetr"):
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(f"/en/aanbod/?q={query}")
+        assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
+        counted[query] = len(captured.captured_queries)
+    assert counted["peuetr"] == counted["peuter"]
