@@ -36,6 +36,6 @@ class PostgresOnlySQL(migrations.RunSQL):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("aanbod", "0019_wegwijzer_covering_index")]
+    dependencies = [("aanbod", "0021_activiteit_start_einde_index")]
 
     operations = [PostgresOnlySQL(FORWARD, BACKWARD)]
