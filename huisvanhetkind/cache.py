@@ -11,13 +11,19 @@ Django's Redis backend builds a new `redis.Redis` client for every cache call (i
 table of ~170 response callbacks: about 0.3 ms of CPU, half the cost of serving a cached page). The
 client holds no connection of its own (the pool does, and the pool starts afresh in a forked process),
 so one client per pool is kept and reused.
+
+Clearing the cache also clears what this process keeps in front of it (the page cache's own copies,
+`huisvanhetkind.lib.pagecache.forget_local`): a cleared cache means cold pages for this process at once.
 """
 
 import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+from huisvanhetkind.lib.pagecache import forget_local
 
 logger = logging.getLogger("huisvanhetkind.cache")
 
@@ -102,4 +108,13 @@ class FailOpenRedisCache(RedisCache):
         return self._guard(super().delete_many, None, keys, version=version)
 
     def clear(self):
+        forget_local()
         return self._guard(super().clear, False)
+
+
+class LocalMemoryCache(LocMemCache):
+    """Django's local-memory cache (no Redis: `make run`, tests); clearing it clears the page copies too."""
+
+    def clear(self):
+        forget_local()
+        super().clear()

@@ -130,7 +130,7 @@ if REDIS_CACHE_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "BACKEND": "huisvanhetkind.cache.LocalMemoryCache",
             "LOCATION": "hvhk",
             # Room for the wegwijzer's fragments (a card, a feed's event each): the default 300 culls them.
             "OPTIONS": {"MAX_ENTRIES": 5000},
