@@ -144,6 +144,29 @@ def test_the_counted_page_is_the_page_paginate_gives(vijfentwintig, page, in_que
     assert [a.pk for a in got.object_list] == [a.pk for a in expected.object_list]
 
 
+def test_the_rows_of_a_counted_page_are_read_by_id_without_the_filters(vijfentwintig):
+    """With `rows`, the second step reads twenty known ids from the unfiltered list and takes the first
+    step's annotations (here a computed sort key) along, instead of running the filters again."""
+    from django.db.models import Value
+
+    queryset = (
+        Aanbod.objects.gepubliceerd()
+        .filter(titel__startswith="Aanbod")
+        .annotate(sleutel=Value(7))
+        .order_by("-titel", "pk")
+    )
+    request = RequestFactory().get("/aanbod/")
+    with CaptureQueriesContext(connection) as captured:
+        page = wegwijzer.paginate_with_count(
+            request, queryset, 10, in_query=True, rows=Aanbod.objects.gepubliceerd()
+        )
+    assert page.paginator.count == 25
+    assert [a.pk for a in page.object_list] == [a.pk for a in queryset[:10]]
+    assert {a.sleutel for a in page.object_list} == {7}
+    rows_sql = captured.captured_queries[-1]["sql"]
+    assert "LIKE" not in rows_sql.upper() and "GLOB" not in rows_sql.upper()
+
+
 def test_an_empty_list_counts_nothing(db):
     request = RequestFactory().get("/aanbod/", {"page": "3"})
     page = wegwijzer.paginate_with_count(request, Aanbod.objects.gepubliceerd(), 10, in_query=True)
