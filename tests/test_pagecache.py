@@ -252,3 +252,40 @@ def test_postgres_a_stale_page_is_renewed_by_one_request_while_the_others_still_
     assert b"Nieuwe titel" in stale.content
     assert client.get("/aanbod/").templates  # this one takes the lock and renews it
     assert not client.get("/aanbod/").templates
+
+
+def test_postgres_a_new_clock_bucket_is_rendered_once_while_the_others_get_the_previous_page(
+    postgres, client, aanbod, monkeypatch
+):
+    """At a bucket's start every page of the version is new: one request renders it, the others get the
+    page of the bucket before (same data), private, instead of all rendering at once."""
+    from django.core.cache import cache
+
+    start = (int(pagecache.time.time()) // pagecache.TIME_BUCKET_SECONDS + 1) * pagecache.TIME_BUCKET_SECONDS
+    now = [start + 1.0]
+    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
+    first = client.get("/aanbod/")
+    assert first.templates  # rendered and stored in this bucket
+    now[0] += pagecache.TIME_BUCKET_SECONDS  # the next bucket: no page stored for it yet
+    add = cache.add
+    with monkeypatch.context() as busy:  # another request holds the render lock
+        busy.setattr(
+            cache,
+            "add",
+            lambda key, *args, **kwargs: not key.endswith(":render") and add(key, *args, **kwargs),
+        )
+        waiting = client.get("/aanbod/")
+    assert not waiting.templates
+    assert waiting.content == first.content
+    assert "private" in waiting["Cache-Control"] and not waiting.has_header("ETag")
+    renewed = client.get("/aanbod/")  # this one takes the lock and renders the bucket's page
+    assert renewed.templates
+    assert renewed.has_header("ETag") and renewed["ETag"] != first["ETag"]
+    Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")  # a write: never the older page
+    with monkeypatch.context() as busy:
+        busy.setattr(
+            cache,
+            "add",
+            lambda key, *args, **kwargs: not key.endswith(":render") and add(key, *args, **kwargs),
+        )
+        assert b"Nieuwe titel" in client.get("/aanbod/").content

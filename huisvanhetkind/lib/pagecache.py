@@ -359,6 +359,19 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
                 response[name] = value
             return _mark_public(response, max_age, etag, last_modified)
 
+        if stored is None and keeping and not cache.add(f"{page_key}:render", 1, 10):
+            # A new clock bucket starts every page of this version anew at the same moment: while one
+            # request renders a page, the others get the previous bucket's page of the same data (a few
+            # seconds older, marked private so that nobody keeps it), instead of all rendering it at once
+            # (a run of wrk across a bucket's start: p99 365 ms, 63 ms within one bucket).
+            previous = cache.get(f"wegwijzer:page:v3:{_digest(request, version, bucket - 1)}")
+            if previous is not None:
+                content, headers, _fresh_until = previous
+                response = HttpResponse(content)
+                for name, value in headers.items():
+                    response[name] = value
+                return _mark_private(response)
+
         response = view(request, *args, **kwargs)
         if not _is_shareable(request, response):
             return _mark_private(response) if response.status_code == 200 else response
