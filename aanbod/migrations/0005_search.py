@@ -19,6 +19,8 @@ import django.contrib.postgres.search
 from django.contrib.postgres.operations import TrigramExtension, UnaccentExtension
 from django.db import migrations
 
+from huisvanhetkind.lib.schema import PostgresOnlySQL
+
 FORWARD = r"""
 DO $$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'hvhk_dutch') THEN
@@ -131,18 +133,6 @@ DROP FUNCTION IF EXISTS hvhk_weighted(text, "char");
 DROP TEXT SEARCH CONFIGURATION IF EXISTS hvhk_simple;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS hvhk_dutch;
 """
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on any database but PostgreSQL (SQLite has no text search)."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -8,6 +8,8 @@ takes no row lock, so concurrent registrations do not queue behind each other.
 
 from django.db import migrations
 
+from huisvanhetkind.lib.schema import PostgresOnlySQL
+
 TABLES = [
     "aanbod_aanbod",
     "aanbod_aanbod_themas",
@@ -51,18 +53,6 @@ DROP FUNCTION IF EXISTS hvhk_bump_wegwijzer_versie();
 DROP SEQUENCE IF EXISTS hvhk_wegwijzer_versie;
 """
 )
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on any database but PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

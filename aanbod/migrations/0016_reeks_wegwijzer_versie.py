@@ -4,22 +4,14 @@ aanbod page and the agenda never serve a series as it was. PostgreSQL only, like
 
 from django.db import migrations
 
+from huisvanhetkind.lib.schema import PostgresOnlySQL
+
 FORWARD = """
 CREATE TRIGGER aanbod_reeks_wegwijzer_versie
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON aanbod_reeks
   FOR EACH STATEMENT EXECUTE FUNCTION hvhk_bump_wegwijzer_versie();
 """
 BACKWARD = "DROP TRIGGER IF EXISTS aanbod_reeks_wegwijzer_versie ON aanbod_reeks;"
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -35,6 +35,8 @@ beat task `aanbod.refresh_volgende_start` (`hvhk_volgende_start_set` on the stal
 import django.db.models.deletion
 from django.db import migrations, models
 
+from huisvanhetkind.lib.schema import PostgresOnlySQL
+
 FORWARD = [
     r"""
 CREATE OR REPLACE FUNCTION hvhk_volgende_start(p_aanbod_id bigint) RETURNS timestamptz
@@ -142,18 +144,6 @@ BACKWARD = [
     "DROP FUNCTION IF EXISTS hvhk_volgende_start_set(bigint[]);",
     "DROP FUNCTION IF EXISTS hvhk_volgende_start(bigint);",
 ]
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    """RunSQL that does nothing on any database but PostgreSQL."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -15,6 +15,8 @@ comparison). The UPDATE has the search trigger write every document anew, so exi
 
 from django.db import migrations
 
+from huisvanhetkind.lib.schema import PostgresOnlySQL
+
 FORWARD = """
 ALTER TABLE aanbod_aanbod SET (toast_tuple_target = 8160);
 UPDATE aanbod_aanbod SET search_vector = NULL;
@@ -23,16 +25,6 @@ BACKWARD = """
 ALTER TABLE aanbod_aanbod RESET (toast_tuple_target);
 UPDATE aanbod_aanbod SET search_vector = NULL;
 """
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

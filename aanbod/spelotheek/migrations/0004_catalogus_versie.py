@@ -4,22 +4,14 @@ PostgreSQL only, like the version itself."""
 
 from django.db import migrations
 
+from huisvanhetkind.lib.schema import PostgresOnlySQL
+
 FORWARD = """
 CREATE TRIGGER spelotheek_speelgoed_wegwijzer_versie
   AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON spelotheek_speelgoed
   FOR EACH STATEMENT EXECUTE FUNCTION hvhk_bump_wegwijzer_versie();
 """
 BACKWARD = "DROP TRIGGER IF EXISTS spelotheek_speelgoed_wegwijzer_versie ON spelotheek_speelgoed;"
-
-
-class PostgresOnlySQL(migrations.RunSQL):
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):
