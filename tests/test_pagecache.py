@@ -4,6 +4,7 @@ The validators come from the data version on PostgreSQL (`postgres` tests) and f
 elsewhere; both must answer a conditional GET with 304 and never let a private page be shared.
 """
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -225,10 +226,24 @@ def test_postgres_the_version_query_is_the_connection_health_check(monkeypatch):
     assert connection.connection is not dropped
 
 
+@contextmanager
+def render_lock_held_elsewhere(monkeypatch):
+    """Within the block another request holds every page's render lock."""
+    from django.core.cache import cache
+
+    add = cache.add
+    with monkeypatch.context() as busy:
+        busy.setattr(
+            cache,
+            "add",
+            lambda key, *args, **kwargs: not key.endswith(":render") and add(key, *args, **kwargs),
+        )
+        yield
+
+
 def test_postgres_a_stale_page_is_renewed_by_one_request_while_the_others_still_get_it(
     postgres, client, aanbod, monkeypatch
 ):
-    from django.core.cache import cache
 
     start = (int(pagecache.time.time()) // pagecache.TIME_BUCKET_SECONDS + 1) * pagecache.TIME_BUCKET_SECONDS
     now = [start + 1.0]
@@ -240,13 +255,7 @@ def test_postgres_a_stale_page_is_renewed_by_one_request_while_the_others_still_
     Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")  # a new version: another page
     assert b"Nieuwe titel" in client.get("/aanbod/").content
     now[0] += 61
-    add = cache.add
-    with monkeypatch.context() as busy:  # another request holds the render lock
-        busy.setattr(
-            cache,
-            "add",
-            lambda key, *args, **kwargs: not key.endswith(":render") and add(key, *args, **kwargs),
-        )
+    with render_lock_held_elsewhere(monkeypatch):
         stale = client.get("/aanbod/")
     assert not stale.templates
     assert b"Nieuwe titel" in stale.content
@@ -259,7 +268,6 @@ def test_postgres_a_new_clock_bucket_is_rendered_once_while_the_others_get_the_p
 ):
     """At a bucket's start every page of the version is new: one request renders it, the others get the
     page of the bucket before (same data), private, instead of all rendering at once."""
-    from django.core.cache import cache
 
     start = (int(pagecache.time.time()) // pagecache.TIME_BUCKET_SECONDS + 1) * pagecache.TIME_BUCKET_SECONDS
     now = [start + 1.0]
@@ -267,13 +275,7 @@ def test_postgres_a_new_clock_bucket_is_rendered_once_while_the_others_get_the_p
     first = client.get("/aanbod/")
     assert first.templates  # rendered and stored in this bucket
     now[0] += pagecache.TIME_BUCKET_SECONDS  # the next bucket: no page stored for it yet
-    add = cache.add
-    with monkeypatch.context() as busy:  # another request holds the render lock
-        busy.setattr(
-            cache,
-            "add",
-            lambda key, *args, **kwargs: not key.endswith(":render") and add(key, *args, **kwargs),
-        )
+    with render_lock_held_elsewhere(monkeypatch):
         waiting = client.get("/aanbod/")
     assert not waiting.templates
     assert waiting.content == first.content
@@ -282,10 +284,5 @@ def test_postgres_a_new_clock_bucket_is_rendered_once_while_the_others_get_the_p
     assert renewed.templates
     assert renewed.has_header("ETag") and renewed["ETag"] != first["ETag"]
     Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")  # a write: never the older page
-    with monkeypatch.context() as busy:
-        busy.setattr(
-            cache,
-            "add",
-            lambda key, *args, **kwargs: not key.endswith(":render") and add(key, *args, **kwargs),
-        )
+    with render_lock_held_elsewhere(monkeypatch):
         assert b"Nieuwe titel" in client.get("/aanbod/").content

@@ -353,11 +353,7 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
         # Past its seconds a stored page is renewed by one request (the one that takes the render lock);
         # the others keep getting it meanwhile, instead of all rendering the same page at once.
         if stored is not None and (stored[2] > now or not cache.add(f"{page_key}:render", 1, 10)):
-            content, headers, _fresh_until = stored
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            return _mark_public(response, max_age, etag, last_modified)
+            return _mark_public(_stored_response(stored), max_age, etag, last_modified)
 
         if stored is None and keeping and not cache.add(f"{page_key}:render", 1, 10):
             # A new clock bucket starts every page of this version anew at the same moment: while one
@@ -366,11 +362,7 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
             # (a run of wrk across a bucket's start: p99 365 ms, 63 ms within one bucket).
             previous = cache.get(f"wegwijzer:page:v3:{_digest(request, version, bucket - 1)}")
             if previous is not None:
-                content, headers, _fresh_until = previous
-                response = HttpResponse(content)
-                for name, value in headers.items():
-                    response[name] = value
-                return _mark_private(response)
+                return _mark_private(_stored_response(previous))
 
         response = view(request, *args, **kwargs)
         if not _is_shareable(request, response):
@@ -385,6 +377,15 @@ def cached_for_visitors(view=None, *, max_age: int = DEFAULT_MAX_AGE, store: boo
         return _mark_public(response, max_age, etag, last_modified)
 
     return wrapper
+
+
+def _stored_response(stored: tuple) -> HttpResponse:
+    """The response of a stored (content, headers, fresh until) entry."""
+    content, headers, _fresh_until = stored
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
 
 
 def _digest(request: HttpRequest, version: int, bucket: int) -> str:
@@ -426,11 +427,7 @@ def form_for_visitors(view):
             if stored is not None and limit and stored[2] > now:
                 _local.keep(key, generation, stored, stored[0], limit)
         if stored is not None and stored[2] > now:
-            content, headers, _expires = stored
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            return _fill_tokens(request, response)
+            return _fill_tokens(request, _stored_response(stored))
         response = view(request, *args, **kwargs)
         if (
             response.status_code == 200
