@@ -38,6 +38,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from huisvanhetkind.lib.pagecache import for_version
 from partners.models import Gemeente
 
 from .models import MAX_LEEFTIJD, Aanbod, Activiteit, Levensfase, Locatie, Openingsuur, Taal, Thema
@@ -77,6 +78,10 @@ class GemeenteField(forms.CharField):
         ),
     }
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.find = find_gemeenten  # the filterset keeps what it found per data version
+
     def to_python(self, value):
         return clean_query(value)[:100]
 
@@ -84,20 +89,57 @@ class GemeenteField(forms.CharField):
         value = super().clean(value)
         if not value:
             return []
-        match = _POSTCODE.match(value)
-        if match:
-            gemeenten = list(Gemeente.objects.voor_postcode(match.group(1)))
-        else:
-            gemeenten = list(
-                Gemeente.objects.filter(
-                    Q(slug=slugify(value)) | Q(naam__iexact=value) | Q(naam_fr__iexact=value)
-                )
-            )
+        gemeenten = self.find(value)
         if not gemeenten:
             raise forms.ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"value": value}
             )
         return gemeenten
+
+
+def find_gemeenten(value: str) -> list[Gemeente]:
+    """The gemeente(n) a visitor means by a name (Dutch or French), a slug or a Belgian postcode."""
+    match = _POSTCODE.match(value)
+    if match:
+        return list(Gemeente.objects.voor_postcode(match.group(1)))
+    return list(
+        Gemeente.objects.filter(Q(slug=slugify(value)) | Q(naam__iexact=value) | Q(naam_fr__iexact=value))
+    )
+
+
+class ChoiceOfField(forms.CharField):
+    """One of a list of objects by its key (a thema's slug, a language's code): `options()` gives them as
+    {key: object}. A ModelChoiceField, less its query on every page view (the filterset keeps the
+    options per data version)."""
+
+    default_error_messages = {
+        "invalid_choice": _("Select a valid choice. That choice is not one of the available choices."),
+    }
+
+    def __init__(self, *, options, **kwargs):
+        kwargs.setdefault("widget", forms.Select())
+        super().__init__(**kwargs)
+        self.options = options
+
+    def to_python(self, value):
+        return clean_query(value)[:100]
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found = self.options().get(value)
+        if found is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return found
+
+
+def active_themas() -> dict[str, Thema]:
+    return {thema.slug: thema for thema in Thema.objects.filter(actief=True)}
+
+
+def talen() -> dict[str, Taal]:
+    return {taal.code: taal for taal in Taal.objects.all()}
 
 
 def leeftijd_choices() -> list:
@@ -286,27 +328,13 @@ class AanbodFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"list": "gemeenten", "autocomplete": "address-level2"}),
     )
     leeftijd = ValueFilter(field_class=LeeftijdField, label=_("Age of your child"))
-    thema = django_filters.ModelChoiceFilter(
-        queryset=Thema.objects.filter(actief=True),
-        to_field_name="slug",
-        field_name="themas",
-        label=_("Topic"),
-        empty_label=_("All topics"),
-    )
+    thema = ValueFilter(field_class=ChoiceOfField, options=active_themas, label=_("Topic"))
     soort = django_filters.ChoiceFilter(
         choices=Aanbod.Soort.choices, label=_("Kind of activity"), empty_label=_("All kinds")
     )
-    taal = django_filters.ModelChoiceFilter(
-        queryset=Taal.objects.all(),
-        to_field_name="code",
-        method="filter_taal",
-        label=_("Language"),
-        empty_label=_("Any language"),
-    )
-    gratis = CheckFilter(method="filter_gratis", label=_("Only free"))
-    kansentarief = CheckFilter(
-        method="filter_kansentarief", label=_("Free or with a reduced rate (UiTPAS kansentarief)")
-    )
+    taal = ValueFilter(field_class=ChoiceOfField, options=talen, label=_("Language"))
+    gratis = CheckFilter(label=_("Only free"))
+    kansentarief = CheckFilter(label=_("Free or with a reduced rate (UiTPAS kansentarief)"))
     van = ValueFilter(field_class=DateField, label=pgettext_lazy("date", "From"))
     tot = ValueFilter(field_class=DateField, label=pgettext_lazy("date", "Until"))
     sort = ValueFilter(
@@ -315,8 +343,6 @@ class AanbodFilter(django_filters.FilterSet):
         label=_("Sort by"),
     )
 
-    # Applied by filter_queryset in a fixed order rather than one by one.
-    SPECIAL = ("q", "gemeente", "leeftijd", "van", "tot", "sort")
     ACTIVITY_DATES = ("van", "tot")
 
     class Meta:
@@ -334,8 +360,15 @@ class AanbodFilter(django_filters.FilterSet):
         self.form_prefix = prefix
         self.fuzzy = False
         self._facts = {}
-        self.form.fields["sort"].required = False
-        self.form.fields["leeftijd"].widget.choices = leeftijd_choices()
+        fields = self.form.fields
+        fields["sort"].required = False
+        fields["leeftijd"].widget.choices = leeftijd_choices()
+        # Reference data looked up on every page view, kept in this process for the data version.
+        fields["gemeente"].find = lambda value: for_version(
+            request, ("gemeenten", value), lambda: find_gemeenten(value)
+        )
+        fields["thema"].options = lambda: for_version(request, "themas", active_themas)
+        fields["taal"].options = lambda: for_version(request, "talen", talen)
 
     @cached_property
     def filters(self) -> dict:
@@ -395,10 +428,16 @@ class AanbodFilter(django_filters.FilterSet):
         if data.get("q"):
             result = search_aanbod(queryset, data["q"], narrowed=len(self.active()) > 1)
             queryset, self.fuzzy = result.queryset, result.fuzzy
-        for name, value in data.items():
-            if name in self.SPECIAL or value in (None, "", False):
-                continue
-            queryset = self.filters[name].filter(queryset, value)
+        if data.get("thema"):
+            queryset = queryset.filter(themas=data["thema"])
+        if data.get("soort"):
+            queryset = queryset.filter(soort=data["soort"])
+        if data.get("taal"):
+            queryset = self.filter_taal(queryset, data["taal"])
+        if data.get("gratis"):
+            queryset = queryset.filter(kosten=Aanbod.Kosten.GRATIS)
+        if data.get("kansentarief"):
+            queryset = queryset.filter(Q(kosten=Aanbod.Kosten.GRATIS) | Q(kansentarief=True))
         if data.get("gemeente"):
             queryset = self.filter_gemeente(queryset, data["gemeente"])
         if data.get("leeftijd") is not None:
@@ -455,21 +494,13 @@ class AanbodFilter(django_filters.FilterSet):
             return queryset.filter(all_ages | Q(leeftijd_van__lt=high, leeftijd_tot__gte=low))
         return queryset.filter(all_ages | Q(leeftijd_van__lte=leeftijd, leeftijd_tot__gte=leeftijd))
 
-    def filter_taal(self, queryset, name, taal: Taal):
+    def filter_taal(self, queryset, taal: Taal):
         talen = Aanbod.talen.through.objects
         condition = Q(pk__in=talen.filter(taal_id=taal.pk).values("aanbod_id"))
         if taal.code == "nl":
             # Aanbod that names no language is in Dutch, the network's working language.
             condition |= ~Q(pk__in=talen.values("aanbod_id"))
         return queryset.filter(condition)
-
-    def filter_gratis(self, queryset, name, value: bool):
-        return queryset.filter(kosten=Aanbod.Kosten.GRATIS) if value else queryset
-
-    def filter_kansentarief(self, queryset, name, value: bool):
-        if not value:
-            return queryset
-        return queryset.filter(Q(kosten=Aanbod.Kosten.GRATIS) | Q(kansentarief=True))
 
     def filter_dates(self, queryset, van: date | None, tot: date | None):
         """Aanbod with an activity in the period, or ongoing aanbod open on one of its weekdays."""

@@ -244,3 +244,9 @@ class LidFactory(factory.django.DjangoModelFactory):
     postcode = "9000"
     lid_van = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
     lid_tot = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=300))
+
+
+def listed_aanbod(response) -> list:
+    """The aanbod of a wegwijzer list page, in its order. With a data version (PostgreSQL) the page holds
+    only ids and annotations (CardRows) for the cards tag; this reads their aanbod as the tag would."""
+    return response.context["load_cards"](list(response.context["page"].object_list))

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aanbod.ical import calendar_for
-from aanbod.models import Aanbod, Activiteit
+from aanbod.models import Aanbod, Activiteit, Thema
 from huisvanhetkind.lib import pagecache
 from partners.models import Netwerk
 from tests import factories
@@ -164,6 +164,32 @@ def test_postgres_cards_are_reused_across_filter_combinations(postgres, client, 
     assert cards not in [t.name for t in other.templates]
     Aanbod.objects.filter(pk=aanbod.pk).update(titel="Nieuwe titel")
     assert b"Nieuwe titel" in client.get("/aanbod/", {"sort": "soonest"}).content
+
+
+def test_postgres_a_list_of_kept_cards_reads_no_aanbod_rows(postgres, client, aanbod, settings):
+    """With every card of the page in the cache, the list needs the page's ids alone: no aanbod row, no
+    partner, no next activity or opening hours are read."""
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+    client.get("/aanbod/")  # renders and keeps the card
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/aanbod/", {"sort": "soonest"})
+    assert "Slaapcaf" in response.content.decode()
+    read = " ".join(q["sql"] for q in captured.captured_queries)
+    assert '"aanbod_aanbod"."samenvatting"' not in read
+    assert "aanbod_openingsuur" not in read and '"partners_partner"."naam"' not in read
+
+
+def test_postgres_reference_lookups_are_kept_for_the_data_version(postgres, client, aanbod, settings):
+    settings.WEGWIJZER_PAGE_CACHE_SECONDS = 0
+    factories.ThemaFactory(slug="slapen", naam="Slapen")  # reference data (aanbod/0003): get or create
+    client.get("/aanbod/", {"thema": "slapen", "gemeente": "gent"})
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/aanbod/", {"thema": "slapen", "gemeente": "gent", "sort": "name"})
+    read = " ".join(q["sql"] for q in captured.captured_queries)
+    assert 'FROM "aanbod_thema"' not in read and 'FROM "partners_gemeente"' not in read
+    Thema.objects.filter(slug="slapen").update(actief=False)  # a write: a new data version
+    response = client.get("/aanbod/", {"thema": "slapen"})
+    assert response.context["form"].errors["thema"]
 
 
 def test_postgres_a_list_count_is_shared_by_its_pages_sorts_and_languages(postgres, client, aanbod, settings):

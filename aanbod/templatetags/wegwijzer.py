@@ -1,6 +1,7 @@
 """Template helpers for the wegwijzer: pictures, structured data, language links and plain labels."""
 
 import functools
+import hashlib
 import json
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -456,9 +457,11 @@ CARD_SECONDS = 300
 
 
 def _card_key(card) -> str:
-    """A card differs per list only by the distance to the chosen gemeente ("in Lochristi, 6 km")."""
+    """A card differs per list only by its nearest place to the chosen gemeente ("in Lochristi, 6 km")."""
     km = distance_km(getattr(card, "afstand2", None))
-    return f"{card.pk}" if km is None else f"{card.pk}-{round(km)}"
+    if km is None:
+        return f"{card.pk}"
+    return f"{card.pk}-{round(km)}-" + hashlib.md5(str(getattr(card, "plaats", "")).encode()).hexdigest()[:8]
 
 
 @register.simple_tag(takes_context=True)
@@ -468,26 +471,27 @@ def aanbod_cards(context, cards, heading="h2"):
     A card is the same on every filter combination it turns up in, so the long tail of filter URLs that
     the page cache cannot hold still reuses the rendered cards: one get_many for the page, and only the
     cards not seen yet go through the template. Without a data version the template renders them all.
+    `cards` are aanbod, or a list's CardRows (ids and annotations, aanbod.views.wegwijzer): the context's
+    `load_cards` then reads the aanbod of the cards not in the cache (and prefetches what they show).
     """
     template = context.template.engine.get_template(CARDS_TEMPLATE)
     cards = list(cards)
-    # A list that leaves the cards' related data to us (with_card_data(prefetch=False)) passes the loader.
-    prefetch = context.get("prefetch_cards") or (lambda cards: None)
+    load = context.get("load_cards") or (lambda cards: cards)
     prefix = fragment_key(context.get("request"), f"card-{heading}")
     if prefix is None or not cards:
-        prefetch(cards)
-        return mark_safe(template.render(context.new({"cards": cards, "heading": heading})))  # noqa: S308
+        return mark_safe(template.render(context.new({"cards": load(cards), "heading": heading})))  # noqa: S308
     keys = {card.pk: f"{prefix}{_card_key(card)}" for card in cards}
     found = cache.get_many(list(keys.values()))
     missing = [card for card in cards if keys[card.pk] not in found]
-    if missing:
-        prefetch(missing)
+    loaded = {card.pk: card for card in load(missing)} if missing else {}
     parts, fresh = [], {}
     for card in cards:
         key = keys[card.pk]
         html = found.get(key)
         if html is None:
-            html = fresh[key] = template.render(context.new({"cards": [card], "heading": heading}))
+            if card.pk not in loaded:
+                continue  # gone since the list was read
+            html = fresh[key] = template.render(context.new({"cards": [loaded[card.pk]], "heading": heading}))
         parts.append(html)
     if fresh:
         cache.set_many(fresh, CARD_SECONDS)

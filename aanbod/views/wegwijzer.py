@@ -94,8 +94,52 @@ def page_number(value: str | None) -> int | None:
     return number if number >= 1 else None
 
 
+class CardRow:
+    """A page's row before its card is known: the aanbod's id and what the list computed for it (the
+    distance and place of the nearest location, the search rank, …). `load_cards` turns the rows whose
+    cards are not in the cache into full aanbod; a page whose cards are all kept reads no aanbod rows."""
+
+    __slots__ = ("pk", "annotations")
+
+    def __init__(self, pk: int, annotations: dict):
+        self.pk = pk
+        self.annotations = annotations
+
+    def __getattr__(self, name: str):
+        try:
+            return self.annotations[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def read_rows(rows: QuerySet, card_rows: list) -> list:
+    """The aanbod of these CardRows, read by id from `rows` (an unfiltered list with what a card needs), in
+    their order and with their annotations set. A row that went away between the queries is left out."""
+    found = {row.pk: row for row in rows.filter(pk__in=[card.pk for card in card_rows]).order_by()}
+    aanbod = []
+    for card in card_rows:
+        row = found.get(card.pk)
+        if row is not None:
+            row.__dict__.update(card.annotations)
+            aanbod.append(row)
+    return aanbod
+
+
+def card_loader(rows: QuerySet):
+    """The cards tag's `load_cards`: the aanbod of the cards it did not find in the cache, ready for the card
+    template (CardRows read from `rows`; the next activity and opening hours prefetched)."""
+
+    def load(cards: list) -> list:
+        if cards and isinstance(cards[0], CardRow):
+            cards = read_rows(rows, cards)
+        prefetch_card_data(cards)
+        return cards
+
+    return load
+
+
 def paginate_with_count(
-    request: HttpRequest, queryset: QuerySet, per_page: int, *, in_query: bool, rows: QuerySet | None = None
+    request: HttpRequest, queryset: QuerySet, per_page: int, *, in_query: bool, card_rows: bool = False
 ) -> Page:
     """`paginate`, with the total counted in the page's own query (COUNT(*) OVER ()) when `in_query`.
 
@@ -105,21 +149,20 @@ def paginate_with_count(
     would read every row, so the count is a query of its own. A page past the end (or an empty list past
     the first page) falls back to counting and shows the last page, as `paginate` does.
 
-    With `rows` (the same list unfiltered, with what a card needs), the page's rows are read from it by
-    id, and the first step's annotations (distance, place, rank, …) set on them: the filters, their
-    subqueries and the search are then neither planned nor run a second time for twenty known ids.
+    The page's ids come first, with the total and the sort keys: a narrow query (the window buffers every
+    match, so only its id and keys). With `card_rows` the page holds just those (CardRows): the cards tag
+    takes the kept cards from the cache and loads only the others (`card_loader`), by id, so neither the
+    aanbod rows of kept cards are read nor the filters, their subqueries and the search planned and run a
+    second time. Without it the page holds the aanbod, read by id.
     """
     paginator = Paginator(queryset, per_page)
-    if not in_query:
-        return paginator.get_page(request.GET.get("page"))
-    number = page_number(request.GET.get("page"))
+    names = list(queryset.query.annotations)
+    number = page_number(request.GET.get("page")) if in_query else None
+    page = None
     if number is not None:
         start = (number - 1) * per_page
-        # Two steps: the page's ids and the total from a narrow query (the window buffers every match,
-        # so only its id and sort keys), then the page's own rows and what they show.
         # The sort keys are selected too: ORDER BY then names them (a constant such as a search's
         # Value(0.0) rank cannot stand in ORDER BY by itself).
-        names = list(queryset.query.annotations)
         keys = list(
             queryset.annotate(results_total=total_count(queryset)).values_list("pk", "results_total", *names)[
                 start : start + per_page
@@ -127,15 +170,22 @@ def paginate_with_count(
         )
         if keys or number == 1:
             paginator.count = keys[0][1] if keys else 0  # the cached_property, filled in
-            position = {key[0]: i for i, key in enumerate(keys)}
-            if rows is None:
-                found = list(queryset.filter(pk__in=position).order_by())
-            else:
-                found = list(rows.filter(pk__in=position).order_by())
-                for row in found:
-                    row.__dict__.update(zip(names, keys[position[row.pk]][2:], strict=True))
-            return Page(sorted(found, key=lambda row: position[row.pk]), number, paginator)
-    return paginator.get_page(paginator.num_pages)
+            page = Page(
+                [CardRow(key[0], dict(zip(names, key[2:], strict=True))) for key in keys], number, paginator
+            )
+    if page is None:
+        page = paginator.get_page(paginator.num_pages if in_query else request.GET.get("page"))
+        if not card_rows:
+            return page
+        keys = (
+            queryset.values_list("pk", *names)[page.start_index() - 1 : page.end_index()]
+            if paginator.count
+            else []
+        )
+        page.object_list = [CardRow(key[0], dict(zip(names, key[1:], strict=True))) for key in keys]
+    elif not card_rows:
+        page.object_list = read_rows(queryset.order_by(), page.object_list)
+    return page
 
 
 def total_count(queryset: QuerySet) -> Window:
@@ -281,12 +331,14 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
     filterset = AanbodFilter(request.GET, request=request)
+    # Kept cards (with a data version) need only the page's ids: the cards tag loads the others.
+    kept = getattr(request, "data_version", None) is not None
     page = paginate_with_count(
         request,
-        with_card_data(filterset.qs, prefetch=False),
+        filterset.qs if kept else with_card_data(filterset.qs, prefetch=False),
         PAGE_SIZE,
         in_query=filterset.sort_order != Sort.NAME,
-        rows=with_card_data(filterset.queryset.all(), prefetch=False),
+        card_rows=kept,
     )
     return render(
         request,
@@ -294,7 +346,7 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "fuzzy": filterset.fuzzy,
-            "prefetch_cards": prefetch_card_data,
+            "load_cards": card_loader(with_card_data(filterset.queryset.all(), prefetch=False)),
             **filter_context(filterset, request),
         },
     )

@@ -128,6 +128,7 @@ class _LocalCopies:
             self._generation = None  # (version, clock bucket) of the pages
             self._pages = OrderedDict()  # key -> (entry, size), least recently used first
             self._size = 0
+            self._facts = (None, {})  # (version, {key: value}): `for_version`
 
     # The data version
     def version(self) -> int | None:
@@ -185,13 +186,46 @@ class _LocalCopies:
                 _key, (_entry, dropped) = self._pages.popitem(last=False)
                 self._size -= dropped
 
+    # Facts read from the database, valid for one data version
+    def fact(self, version: int, key):
+        kept_version, facts = self._facts
+        return facts.get(key, _MISSING) if kept_version == version else _MISSING
+
+    def keep_fact(self, version: int, key, value) -> None:
+        with self._lock:
+            kept_version, facts = self._facts
+            if kept_version != version or len(facts) >= _FACTS:
+                facts = {}
+                self._facts = (version, facts)
+            facts[key] = value
+
     def size(self) -> tuple[int, int]:
         """(pages, bytes) kept."""
         with self._lock:
             return len(self._pages), self._size
 
 
+_MISSING = object()
+_FACTS = 2048  # distinct facts a process keeps for one version (a flood of new keys starts afresh)
 _local = _LocalCopies()
+
+
+def for_version(request: HttpRequest | None, key, compute):
+    """`compute()`, kept by this process while the data version of the request holds (reference data a
+    page looks up on every view: a thema by its slug, a gemeente by what a visitor typed).
+
+    Every table those lookups read advances the version when written (aanbod/0008), so a kept value is
+    never stale; without a version (SQLite, or no `request.data_version`) it is computed every time. The
+    value is shared by the requests of this process: treat it as read-only.
+    """
+    version = getattr(request, "data_version", None)
+    if version is None:
+        return compute()
+    value = _local.fact(version, key)
+    if value is _MISSING:
+        value = compute()
+        _local.keep_fact(version, key, value)
+    return value
 
 
 def forget_local() -> None:

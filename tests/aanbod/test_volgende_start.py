@@ -40,7 +40,7 @@ def stored(aanbod: Aanbod):
 
 def soonest(client) -> list[str]:
     response = client.get("/aanbod/", {"sort": "soonest"})
-    return [a.titel for a in response.context["page"].object_list]
+    return [a.titel for a in factories.listed_aanbod(response)]
 
 
 # ---- PostgreSQL: the stored value follows every write --------------------------------------------

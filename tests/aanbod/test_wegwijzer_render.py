@@ -145,8 +145,8 @@ def test_the_counted_page_is_the_page_paginate_gives(vijfentwintig, page, in_que
 
 
 def test_the_rows_of_a_counted_page_are_read_by_id_without_the_filters(vijfentwintig):
-    """With `rows`, the second step reads twenty known ids from the unfiltered list and takes the first
-    step's annotations (here a computed sort key) along, instead of running the filters again."""
+    """The second step reads ten known ids and takes the first step's annotations (here a computed sort
+    key) along; the cards' loader reads them from the unfiltered list, without the filters."""
     from django.db.models import Value
 
     queryset = (
@@ -156,15 +156,34 @@ def test_the_rows_of_a_counted_page_are_read_by_id_without_the_filters(vijfentwi
         .order_by("-titel", "pk")
     )
     request = RequestFactory().get("/aanbod/")
-    with CaptureQueriesContext(connection) as captured:
-        page = wegwijzer.paginate_with_count(
-            request, queryset, 10, in_query=True, rows=Aanbod.objects.gepubliceerd()
-        )
+    page = wegwijzer.paginate_with_count(request, queryset, 10, in_query=True)
     assert page.paginator.count == 25
     assert [a.pk for a in page.object_list] == [a.pk for a in queryset[:10]]
     assert {a.sleutel for a in page.object_list} == {7}
-    rows_sql = captured.captured_queries[-1]["sql"]
+    with CaptureQueriesContext(connection) as captured:
+        cards = wegwijzer.card_loader(Aanbod.objects.gepubliceerd())(
+            wegwijzer.paginate_with_count(request, queryset, 10, in_query=True, card_rows=True).object_list
+        )
+    assert [a.pk for a in cards] == [a.pk for a in queryset[:10]]
+    assert {a.sleutel for a in cards} == {7}
+    rows_sql = next(
+        q["sql"]
+        for q in captured.captured_queries
+        if '"aanbod_aanbod"."titel"' in q["sql"] and "COUNT" not in q["sql"]
+    )
     assert "LIKE" not in rows_sql.upper() and "GLOB" not in rows_sql.upper()
+
+
+@pytest.mark.parametrize("page", [None, "2", "999", "0"])
+@pytest.mark.parametrize("in_query", [True, False])
+def test_card_rows_are_the_page_without_its_aanbod_rows(vijfentwintig, page, in_query):
+    queryset = Aanbod.objects.gepubliceerd().order_by("titel", "pk")
+    request = RequestFactory().get("/aanbod/", {} if page is None else {"page": page})
+    expected = wegwijzer.paginate_with_count(request, queryset, 10, in_query=in_query)
+    got = wegwijzer.paginate_with_count(request, queryset, 10, in_query=in_query, card_rows=True)
+    assert (got.number, got.paginator.count) == (expected.number, 25)
+    assert all(isinstance(row, wegwijzer.CardRow) for row in got.object_list)
+    assert [row.pk for row in got.object_list] == [a.pk for a in expected.object_list]
 
 
 def test_an_empty_list_counts_nothing(db):
@@ -266,10 +285,10 @@ def test_the_typo_fallback_finds_and_says_so(postgres, client):
     factories.AanbodFactory(titel="Peuterturnen", samenvatting="Bewegen met peuters.")
     factories.AanbodFactory(titel="Koken met weinig geld", samenvatting="Gezond en goedkoop.")
     response = client.get("/en/aanbod/?q=peuetr")
-    assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
+    assert [a.titel for a in factories.listed_aanbod(response)] == ["Peuterturnen"]
     assert response.context["fuzzy"] is True
     response = client.get("/en/aanbod/?q=peuter")
-    assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
+    assert [a.titel for a in factories.listed_aanbod(response)] == ["Peuterturnen"]
     assert response.context["fuzzy"] is False
 
 
@@ -280,6 +299,6 @@ def test_the_typo_fallback_costs_no_query_of_its_own(postgres, client):
         cache.clear()
         with CaptureQueriesContext(connection) as captured:
             response = client.get(f"/en/aanbod/?q={query}")
-        assert [a.titel for a in response.context["page"].object_list] == ["Peuterturnen"]
+        assert [a.titel for a in factories.listed_aanbod(response)] == ["Peuterturnen"]
         counted[query] = len(captured.captured_queries)
     assert counted["peuetr"] == counted["peuter"]

@@ -59,7 +59,7 @@ def catalogue(werkgebied, lokeren, lochristi):
 def listed(client, **params):
     response = client.get(reverse("aanbod_list"), params)
     assert response.status_code == 200
-    return response, [a.titel for a in response.context["page"].object_list]
+    return response, [a.titel for a in factories.listed_aanbod(response)]
 
 
 def test_gemeente_orders_what_is_in_it_first_then_by_distance(client, catalogue):
