@@ -411,6 +411,21 @@ class AanbodFilter(django_filters.FilterSet):
             return sort
         return Sort.RELEVANCE if self.relevance_applies else Sort.NAME
 
+    @property
+    def counts_in_query(self) -> bool:
+        """Whether the list's page counts its matches in its own query (a window) rather than apart.
+
+        A computed order (rank, distance, soonest) evaluates every match to sort them anyway. So do the
+        filters on many related rows, a gemeente's and the dates': their sets (the activities held there
+        or then) are built in full for the count, and a page query apart would build them again (van/tot
+        at 50,000 activities: 4.3 ms in two statements, 3.1 in one). Other lists in name order count
+        apart: the count reads the covering index, and the page stops at its twentieth row (taal=fr: 2.3
+        ms in two statements, 4.4 in one).
+        """
+        data = self.cleaned
+        related = data.get("gemeente") or data.get("van") or data.get("tot")
+        return self.sort_order != Sort.NAME or bool(related)
+
     def active(self, *, exclude: tuple[str, ...] = ()) -> dict:
         """The filters that are set and valid, without `sort`."""
         return {

@@ -337,7 +337,7 @@ def aanbod_list(request: HttpRequest) -> HttpResponse:
         request,
         filterset.qs if kept else with_card_data(filterset.qs, prefetch=False),
         PAGE_SIZE,
-        in_query=filterset.sort_order != Sort.NAME,
+        in_query=filterset.counts_in_query,
         card_rows=kept,
     )
     return render(

@@ -209,6 +209,27 @@ def test_a_ranked_list_needs_no_count_query(client, vijfentwintig):
 
 
 @pytest.mark.parametrize(
+    ("query", "windowed"),
+    [
+        ("van=2030-01-07&tot=2030-01-13", True),
+        ("sort=name&gemeente=gent", True),
+        ("taal=fr", False),
+        ("gratis=1", False),
+    ],
+)
+def test_a_list_filtered_on_many_related_rows_counts_in_its_page_query(
+    client, gemeente_a, vijfentwintig, query, windowed
+):
+    """The dates' and a gemeente's sets are built in full for a count: the page counts in the same statement
+    instead of building them twice. Filters on the aanbod's own columns count apart, from the index."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(f"/aanbod/?{query}").status_code == 200
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert ("OVER" in counts[0].upper()) is windowed
+
+
+@pytest.mark.parametrize(
     ("query", "ordered"),
     [("", False), ("leeftijd=2", False), ("q=slapen", True), ("thema=slapen", True), ("sort=soonest", True)],
 )
