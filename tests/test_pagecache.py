@@ -187,6 +187,11 @@ def test_postgres_reference_lookups_are_kept_for_the_data_version(postgres, clie
         client.get("/aanbod/", {"thema": "slapen", "gemeente": "gent", "sort": "name"})
     read = " ".join(q["sql"] for q in captured.captured_queries)
     assert 'FROM "aanbod_thema"' not in read and 'FROM "partners_gemeente"' not in read
+    client.get("/aanbod/", {"q": "koken 9000"})  # a gemeente or postcode in the text: read once
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/aanbod/", {"q": "koken 9000"})
+    read = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "partners_gemeente" not in read and "partners_postcode" not in read
     Thema.objects.filter(slug="slapen").update(actief=False)  # a write: a new data version
     response = client.get("/aanbod/", {"thema": "slapen"})
     assert response.context["form"].errors["thema"]

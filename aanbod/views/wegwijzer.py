@@ -307,10 +307,13 @@ def understood_url(request: HttpRequest) -> str | None:
     query = request.GET.get("q", "")
     if not query or "page" in request.GET:
         return None
-    understood = understand_query(
-        query,
-        find_gemeente=not request.GET.get("gemeente"),
-        find_leeftijd=not request.GET.get("leeftijd"),
+    flags = {
+        "find_gemeente": not request.GET.get("gemeente"),
+        "find_leeftijd": not request.GET.get("leeftijd"),
+    }
+    # What a text means reads the gemeenten and postcodes: kept for the data version, per text.
+    understood = pagecache.for_version(
+        request, ("understood", query, *flags.values()), lambda: understand_query(query, **flags)
     )
     if not understood.changed:
         return None
