@@ -1,10 +1,12 @@
 """`gemeente` means "in or near": nearest first, each card says where; free text understands a gemeente
 and an age; thema and age give relevance order (issue 16, points 1 and 3)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from aanbod.models import Aanbod, Thema
 from aanbod.search import understand_query
@@ -82,6 +84,22 @@ def test_gemeente_shows_what_is_held_there_even_if_meant_for_others(client, cata
     _, titles = listed(client, gemeente="Gent")
 
     assert titles[0] == "Alleen voor Gentenaars"
+
+
+@pytest.mark.parametrize(("hours", "listed_there"), [(-1, False), (1, True), (-24, False)])
+def test_an_activity_makes_aanbod_held_there_until_it_has_ended(
+    client, catalogue, lokeren, hours, listed_there
+):
+    """Aanbod meant for Gentenaars turns up in Lokeren while an activity there has not ended yet."""
+    einde = timezone.now() + timedelta(hours=hours)
+    factories.ActiviteitFactory(
+        aanbod=catalogue["gent"],
+        start=einde - timedelta(hours=2),
+        einde=einde,
+        locatie=place(lokeren, "51.1", "3.99"),
+    )
+    _, titles = listed(client, gemeente="Lokeren")
+    assert ("Alleen voor Gentenaars" in titles) is listed_there
 
 
 def test_gemeente_without_located_places_still_lists_open_aanbod(client, catalogue):
