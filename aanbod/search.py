@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -29,10 +29,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils.text import slugify
 
@@ -127,16 +127,19 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
         matched = queryset.filter(search_vector=combined)
         if _has_any(matched):
             return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
-        ids = "{}"
     else:
-        ids = _matching_ids(queryset, queryset.model._base_manager.filter(search_vector=combined))
-    if ids != "{}":
-        # One array parameter, not an IN list of a thousand: cheap to compile, and planned by its length.
-        # Kept as the array's text: psycopg would parse, and quote again, each of a thousand ids (4 ms).
-        matched_ids = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-        return SearchResult(
-            queryset.filter(pk__in=matched_ids).annotate(rank=SearchRank(F("search_vector"), combined))
-        )
+        # The page's own statement finds the matches through the GIN index, ranks and counts them: each
+        # match is read once. The query is opaque to the planner (`_Opaque`), which would otherwise expect
+        # a prefix query to match most of the aanbod and read the whole table.
+        matched = queryset.filter(_matches(combined))
+        # Whether anything matches: the stemmed words first, then the prefixes (the query is the OR of
+        # both). The GIN index finds a word at once but must walk every word that starts with a prefix
+        # (`slap…`): 0.3 ms instead of 0.9 for `slapen`, and nothing to find costs two index probes.
+        probes = [queryset.filter(_matches(text_query))]
+        if prefix_query is not None:
+            probes.append(queryset.filter(_matches(prefix_query)))
+        if _has_any(*probes):
+            return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
 
     # Nothing matched: perhaps a typo. Compare with the words of titles, summaries and names.
     phrase = " ".join(words)
@@ -152,6 +155,9 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
     # find the candidates instead of a similarity computed for every aanbod. Partner and thema matches come
     # in as arrays of ids computed once in the same statement (`= ANY(ARRAY(…))`), keeping every branch of
     # the OR on aanbod's own indexes: no round trip for them, and no list of hundreds of ids to plan twice.
+    # The phrase `%>` compares with is opaque to the planner (`_Opaque`): estimating `samenvatting %> 'x'`
+    # computes the similarity of every summary in the column's statistics (2.5 ms of planning, of 20).
+    hidden = _Opaque(Value(phrase, output_field=TextField()))
     themas = Thema.objects.annotate(
         similarity=Greatest(
             TrigramWordSimilarity(phrase, "naam"),
@@ -159,15 +165,42 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
             TrigramWordSimilarity(phrase, "naam_fr"),
         )
     ).filter(similarity__gte=TRIGRAM_THRESHOLD)
-    in_thema = Aanbod.themas.through.objects.filter(_AnyOf(F("thema_id"), Subquery(themas.values("pk"))))
-    partners = Partner.objects.filter(naam__trigram_word_similar=phrase).values("pk")
+    in_thema = Aanbod.themas.through.objects.filter(
+        _AnyOf(F("thema_id"), Subquery(themas.order_by().values("pk")))
+    )
+    partners = Partner.objects.filter(naam__trigram_word_similar=hidden).order_by().values("pk")
     condition = (
-        Q(titel__trigram_word_similar=phrase)
-        | Q(samenvatting__trigram_word_similar=phrase)
+        Q(titel__trigram_word_similar=hidden)
+        | Q(samenvatting__trigram_word_similar=hidden)
         | Q(_AnyOf(F("partner_id"), Subquery(partners)))
         | Q(_AnyOf(F("pk"), Subquery(in_thema.values("aanbod_id"))))
     )
     return SearchResult(similar.filter(condition), fuzzy=True)
+
+
+class _Opaque(Func):
+    """`(SELECT expression)`: a value the planner cannot see into (an InitPlan, computed once).
+
+    It then estimates a condition on it with the operator's default selectivity instead of from the
+    column's statistics: a full-text match with 0.5% of the rows, where the prefix query `slapen` →
+    'slap' | 'slapen':* | 'slaap':* was estimated at two thirds of the aanbod (the planner would read the
+    whole table and test every search document), and a trigram `%>` with 1%, where the estimate itself
+    computed the similarity of every value in the statistics. Indexes still serve the condition."""
+
+    template = "(SELECT %(expressions)s)"
+
+
+class _Matches(Func):
+    """`search_vector @@ query`, with a query expression (the `search_vector=` lookup wants a SearchQuery)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _matches(query) -> _Matches:
+    """The search document matches `query`, found through the GIN index (see `_Opaque`)."""
+    return _Matches(F("search_vector"), _Opaque(query, output_field=SearchQueryField()))
 
 
 class _AnyOf(Func):
@@ -179,55 +212,33 @@ class _AnyOf(Func):
     output_field = BooleanField()
 
 
-def _has_any(queryset: QuerySet) -> bool:
-    """Whether the full-text match finds anything, cheaply whether it finds much or nothing.
+def _has_any(*querysets: QuerySet) -> bool:
+    """Whether any of the full-text matches finds anything (tried in order, in one statement), cheaply
+    whether it finds much or nothing.
 
     `exists()` is planned for its first row: the planner expects some 1% of the aanbod to match any
     prefix query, so it reads the table in order, hoping for an early hit, and a query that matches
     nothing (a typo) then tests every row's search document, stored out of line (50 ms at 5,000 aanbod).
     A MATERIALIZED CTE is planned for all its rows instead (the GIN index when few are expected) and still
-    read lazily: nothing to find costs an index probe, much to find stops at the first hit.
+    read lazily: nothing to find costs an index probe, much to find stops at the first hit. `OR` runs the
+    next one only when the one before found nothing.
     """
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    ctes, tests, params = [], [], []
+    for i, queryset in enumerate(querysets):
+        sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
+        ctes.append(f"matched{i} AS MATERIALIZED ({sql})")
+        tests.append(f"EXISTS (SELECT 1 FROM matched{i})")
+        params.extend(sql_params)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"{_SET_THRESHOLD}; WITH matched AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM matched)",
-            params,
-        )
-        cursor.nextset()
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT {' OR '.join(tests)}, {_SET_THRESHOLD}", params)
         return cursor.fetchone()[0]
 
 
-def _matching_ids(queryset: QuerySet, matched: QuerySet) -> str:
-    """The ids in `queryset` among `matched` (a full-text match), found through the GIN index, as an array
-    literal ('{1,2,3}', '{}' for none).
-
-    The planner expects a prefix query (`slapen` → 'slap' | 'slapen':* | 'slaap':*) to match most of the
-    aanbod and would read the whole table, testing every row's search document (1,700 buffer reads, 8 ms
-    at 5,000 aanbod; 17,500 and 35 ms before aanbod/0021 kept documents in line), where the index finds the
-    1,300 matches in 2 ms: sequential scans are off for this one statement (SET LOCAL in the same implicit
-    transaction, reset after it). The page query then ranks only these ids, and nothing to find (a typo)
-    costs an index probe.
-    """
-    matched_sql, matched_params = matched.order_by().values("pk").query.sql_with_params()
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{_SET_THRESHOLD}; SET LOCAL enable_seqscan = off; "
-            f"WITH matched AS MATERIALIZED ({matched_sql}) "
-            f"SELECT ARRAY(SELECT visible.pk FROM ({sql}) AS visible "
-            "WHERE visible.pk IN (SELECT pk FROM matched))::text; "
-            "RESET enable_seqscan",
-            (*matched_params, *params),
-        )
-        cursor.nextset()
-        cursor.nextset()
-        return cursor.fetchone()[0]
-
-
-# `%>` (the typo pass) compares with pg_trgm.word_similarity_threshold: the probes that decide whether the
-# typo pass runs make it ours for this connection in the same round trip (a constant: no parameter).
-_SET_THRESHOLD = f"SET pg_trgm.word_similarity_threshold = {float(TRIGRAM_THRESHOLD)}"
+# `%>` (the typo pass) compares with pg_trgm.word_similarity_threshold: the probe that decides whether the
+# typo pass runs makes it ours for this connection (a constant: no parameter). A function in the probe's
+# own SELECT, not a SET in front of it: a query sent with another statement in one string took 0.4 ms
+# longer than alone.
+_SET_THRESHOLD = f"set_config('pg_trgm.word_similarity_threshold', '{float(TRIGRAM_THRESHOLD)}', false)"
 
 
 def _search_fallback(queryset: QuerySet, query: str, words: list[str]) -> QuerySet:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from aanbod.models import Aanbod, Thema
 from aanbod.search import _search_fallback, clean_query, prefix_forms, search_aanbod, words_of
@@ -66,6 +67,44 @@ def test_typo_still_finds_the_word(postgres, slaap):
 def test_exact_words_are_not_reported_as_fuzzy(postgres, slaap):
     result = search_aanbod(Aanbod.objects.gepubliceerd(), "peuterturnen")
     assert result.fuzzy is False
+    assert [a.titel for a in result.queryset] == ["Peuterturnen"]
+
+
+def test_a_match_of_the_prefixes_alone_is_not_fuzzy(postgres, slaap):
+    """`slaapprob` is no word of any document, only the beginning of one: the probe for the stemmed words
+    finds nothing, the one for the prefixes must still keep the typo pass away."""
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), "slaapprob")
+    assert result.fuzzy is False
+    assert [a.titel for a in result.queryset] == ["Slaapproblemen bij baby's"]
+
+
+def test_a_word_too_short_for_a_prefix_is_found_whole(postgres, db):
+    factories.AanbodFactory(titel="Babbelen in de XL-zaal", samenvatting="Voor iedereen.")
+    factories.AanbodFactory(titel="Koken met weinig geld", samenvatting="Gezond en goedkoop.")
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), "xl")
+    assert result.fuzzy is False
+    assert [a.titel for a in result.queryset] == ["Babbelen in de XL-zaal"]
+
+
+def test_a_match_costs_one_probe_and_the_page_one_statement(postgres, slaap):
+    """The probe answers whether anything matches (and sets the typo pass's threshold in the same
+    statement); the page's statement finds, ranks and counts the matches itself: no list of ids in
+    between, and no statement of its own for a setting."""
+    with CaptureQueriesContext(connection) as captured:
+        result = search_aanbod(Aanbod.objects.gepubliceerd(), "slapen")
+        assert len(captured.captured_queries) == 1
+        titles = [a.titel for a in result.queryset.order_by("-rank", "titel")]
+    assert len(captured.captured_queries) == 2
+    assert titles[:2] == ["Rustig slapen zonder zorgen", "Slaapproblemen bij baby's"]
+    assert not any(q["sql"].lstrip().upper().startswith("SET") for q in captured.captured_queries)
+
+
+def test_the_typo_pass_sets_its_own_threshold(postgres, slaap):
+    """`peuetr` is 0.43 similar to `Peuterturnen`, below pg_trgm's default threshold (0.6)."""
+    with connection.cursor() as cursor:
+        cursor.execute("RESET pg_trgm.word_similarity_threshold")
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), "peuetr")
+    assert result.fuzzy is True
     assert [a.titel for a in result.queryset] == ["Peuterturnen"]
 
 
