@@ -121,26 +121,20 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
     text_query = SearchQuery(" ".join(words), config=CONFIG, search_type="websearch")
     prefix_query = _prefix_query(words)
     combined = text_query | prefix_query if prefix_query is not None else text_query
-    if narrowed:
-        # Other filters narrow the list further: the planner tests the search documents of what they
-        # leave, a few hundred rows, cheaper than every match's id from the index.
-        matched = queryset.filter(search_vector=combined)
-        if _has_any(matched):
-            return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
-    else:
-        # The page's own statement finds the matches through the GIN index, ranks and counts them: each
-        # match is read once. The query is opaque to the planner (`_Opaque`), which would otherwise expect
-        # a prefix query to match most of the aanbod and read the whole table.
-        matched = queryset.filter(_matches(combined))
-        # Whether anything matches: the stemmed words first, then the prefixes (the query is the OR of
-        # both). The GIN index finds a word at once but must walk every word that starts with a prefix
-        # (`slap…`): for `slapen` the probe runs in 0.3 ms instead of 0.9 (planning the second probe
-        # costs 0.15), and nothing to find costs two index probes.
-        probes = [queryset.filter(_matches(text_query))]
-        if prefix_query is not None:
-            probes.append(queryset.filter(_matches(prefix_query)))
-        if _has_any(*probes):
-            return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
+    # Whether anything matches: the stemmed words first, then the prefixes (the query is the OR of both).
+    # The GIN index finds a word at once but must walk every word that starts with a prefix (`slap…`):
+    # for `slapen` the probe runs in 0.3 ms instead of 0.9, and nothing to find costs two index probes.
+    if _has_any(queryset, [text_query] if prefix_query is None else [text_query, prefix_query]):
+        if narrowed:
+            # Other filters narrow the list further: the planner tests the search documents of what they
+            # leave, a few hundred rows, cheaper than every match's id from the index.
+            matched = queryset.filter(search_vector=combined)
+        else:
+            # The page's own statement finds the matches through the GIN index, ranks and counts them:
+            # each match is read once. The query is opaque to the planner (`_Opaque`), which would
+            # otherwise expect a prefix query to match most of the aanbod and read the whole table.
+            matched = queryset.filter(_Matches(F("search_vector"), _Opaque(combined, output_field=_TSQUERY)))
+        return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
 
     # Nothing matched: perhaps a typo. Compare with the words of titles, summaries and names.
     phrase = " ".join(words)
@@ -191,17 +185,15 @@ class _Opaque(Func):
     template = "(SELECT %(expressions)s)"
 
 
+_TSQUERY = SearchQueryField()
+
+
 class _Matches(Func):
     """`search_vector @@ query`, with a query expression (the `search_vector=` lookup wants a SearchQuery)."""
 
     arg_joiner = " @@ "
     template = "(%(expressions)s)"
     output_field = BooleanField()
-
-
-def _matches(query) -> _Matches:
-    """The search document matches `query`, found through the GIN index (see `_Opaque`)."""
-    return _Matches(F("search_vector"), _Opaque(query, output_field=SearchQueryField()))
 
 
 class _AnyOf(Func):
@@ -213,23 +205,29 @@ class _AnyOf(Func):
     output_field = BooleanField()
 
 
-def _has_any(*querysets: QuerySet) -> bool:
-    """Whether any of the full-text matches finds anything (tried in order, in one statement), cheaply
-    whether it finds much or nothing.
+def _has_any(queryset: QuerySet, queries: list) -> bool:
+    """Whether anything in `queryset` matches one of the full-text `queries` (tried in order, in one
+    statement), found through the GIN index: nothing to find costs an index probe, much to find stops at
+    the first hit.
 
-    `exists()` is planned for its first row: the planner expects some 1% of the aanbod to match any
-    prefix query, so it reads the table in order, hoping for an early hit, and a query that matches
-    nothing (a typo) then tests every row's search document, stored out of line (50 ms at 5,000 aanbod).
-    A MATERIALIZED CTE is planned for all its rows instead (the GIN index when few are expected) and still
-    read lazily: nothing to find costs an index probe, much to find stops at the first hit. `OR` runs the
-    next one only when the one before found nothing.
+    Each query is opaque to the planner (`_Opaque`), which takes the GIN index however many matches the
+    statistics promise, and each is tried in a MATERIALIZED CTE, planned for all its rows, never for the
+    first only: `exists()` would read the table in order, hoping for an early hit, and a query that matches
+    nothing (a typo) would test every row's search document. A CTE is still read lazily, and `OR` tries
+    the next one only when the one before found nothing. The rows of `queryset` are compiled once.
     """
+    visible = queryset.order_by().values("pk", "search_vector").query
+    visible_sql, visible_params = visible.sql_with_params()
+    compiler = visible.get_compiler(connection=connection)
     ctes, tests, params = [], [], []
-    for i, queryset in enumerate(querysets):
-        sql, sql_params = queryset.order_by().values("pk").query.sql_with_params()
-        ctes.append(f"matched{i} AS MATERIALIZED ({sql})")
+    for i, query in enumerate(queries):
+        query_sql, query_params = compiler.compile(query.resolve_expression(visible))
+        ctes.append(
+            f"matched{i} AS MATERIALIZED (SELECT 1 FROM ({visible_sql}) AS visible "
+            f"WHERE visible.search_vector @@ (SELECT {query_sql}))"
+        )
         tests.append(f"EXISTS (SELECT 1 FROM matched{i})")
-        params.extend(sql_params)
+        params += [*visible_params, *query_params]
     with connection.cursor() as cursor:
         cursor.execute(f"WITH {', '.join(ctes)} SELECT {' OR '.join(tests)}, {_SET_THRESHOLD}", params)
         return cursor.fetchone()[0]

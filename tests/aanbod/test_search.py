@@ -70,12 +70,16 @@ def test_exact_words_are_not_reported_as_fuzzy(postgres, slaap):
     assert [a.titel for a in result.queryset] == ["Peuterturnen"]
 
 
-def test_a_match_of_the_prefixes_alone_is_not_fuzzy(postgres, slaap):
+@pytest.mark.parametrize("narrowed", [False, True])
+def test_the_typo_pass_runs_only_when_nothing_matches_with_other_filters_or_not(postgres, slaap, narrowed):
     """`slaapprob` is no word of any document, only the beginning of one: the probe for the stemmed words
     finds nothing, the one for the prefixes must still keep the typo pass away."""
-    result = search_aanbod(Aanbod.objects.gepubliceerd(), "slaapprob")
-    assert result.fuzzy is False
-    assert [a.titel for a in result.queryset] == ["Slaapproblemen bij baby's"]
+    exact = search_aanbod(Aanbod.objects.gepubliceerd(), "slaapprob", narrowed=narrowed)
+    assert exact.fuzzy is False
+    assert [a.titel for a in exact.queryset] == ["Slaapproblemen bij baby's"]
+    typo = search_aanbod(Aanbod.objects.gepubliceerd(), "peuetr", narrowed=narrowed)
+    assert typo.fuzzy is True
+    assert [a.titel for a in typo.queryset] == ["Peuterturnen"]
 
 
 def test_a_word_too_short_for_a_prefix_is_found_whole(postgres, db):
