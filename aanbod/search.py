@@ -123,7 +123,8 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
     combined = text_query | prefix_query if prefix_query is not None else text_query
     # Whether anything matches: the stemmed words first, then the prefixes (the query is the OR of both).
     # The GIN index finds a word at once but must walk every word that starts with a prefix (`slap…`):
-    # for `slapen` the probe runs in 0.3 ms instead of 0.9, and nothing to find costs two index probes.
+    # the probe of `slapen` takes 0.8 ms instead of 1.2 (planning included), and nothing to find costs two
+    # index probes.
     if _has_any(queryset, [text_query] if prefix_query is None else [text_query, prefix_query]):
         if narrowed:
             # Other filters narrow the list further: the planner tests the search documents of what they
