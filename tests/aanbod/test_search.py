@@ -112,6 +112,24 @@ def test_the_typo_pass_sets_its_own_threshold(postgres, slaap):
     assert [a.titel for a in result.queryset] == ["Peuterturnen"]
 
 
+def test_the_agenda_lists_the_activities_of_what_the_search_finds(postgres, client, slaap):
+    """Unsorted, the search is the agenda's set of aanbod (`narrowed`: the planner sees the query)."""
+    probleem, zorgen, _verhaal = slaap
+    peuter = Aanbod.objects.get(titel="Peuterturnen")
+    koken = Aanbod.objects.get(titel="Koken met weinig geld")
+    for aanbod in (probleem, zorgen, peuter, koken):
+        factories.ActiviteitFactory(aanbod=aanbod)
+
+    def agenda(query: str) -> set[str]:
+        page = client.get("/en/agenda/", {"q": query}).context["page"]
+        return {a.aanbod.titel for a in page.object_list}
+
+    assert agenda("slaapprob") == {"Slaapproblemen bij baby's"}
+    assert agenda("slapen") == {"Slaapproblemen bij baby's", "Rustig slapen zonder zorgen"}
+    assert agenda("peuetr") == {"Peuterturnen"}  # the typo pass
+    assert agenda("xylofoonconcert") == set()
+
+
 def test_accents_do_not_matter(postgres, db):
     factories.AanbodFactory(titel="Crèche-uurtje", samenvatting="Even spelen in de crèche.")
     assert found("creche") == ["Crèche-uurtje"]
