@@ -82,6 +82,19 @@ def test_the_typo_pass_runs_only_when_nothing_matches_with_other_filters_or_not(
     assert [a.titel for a in typo.queryset] == ["Peuterturnen"]
 
 
+def test_the_typo_pass_finds_partner_and_thema_names(postgres, db):
+    aanbod = factories.AanbodFactory(
+        titel="Babbelmoment", samenvatting="Koffie en een babbel.", themas=[Thema.objects.get(slug="slapen")]
+    )
+    aanbod.partner.naam = "Opvoedingswinkel Zonnestraal"
+    aanbod.partner.save()
+    factories.AanbodFactory(titel="Koken met weinig geld", samenvatting="Gezond en goedkoop.")
+    for typo in ("zonnestarl", "sleepp"):  # the partner's name; the thema's English name (Sleep)
+        result = search_aanbod(Aanbod.objects.gepubliceerd(), typo)
+        assert result.fuzzy is True
+        assert [a.titel for a in result.queryset] == ["Babbelmoment"]
+
+
 def test_a_word_too_short_for_a_prefix_is_found_whole(postgres, db):
     factories.AanbodFactory(titel="Babbelen in de XL-zaal", samenvatting="Voor iedereen.")
     factories.AanbodFactory(titel="Koken met weinig geld", samenvatting="Gezond en goedkoop.")
