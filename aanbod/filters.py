@@ -443,7 +443,8 @@ class AanbodFilter(django_filters.FilterSet):
     def apply(self, queryset: QuerySet, *, dates: bool, sort: bool) -> QuerySet:
         data = self.cleaned
         if data.get("q"):
-            result = search_aanbod(queryset, data["q"], narrowed=len(self.active()) > 1)
+            # Unsorted, the list is the agenda's set of aanbod, looked up among the coming activities.
+            result = search_aanbod(queryset, data["q"], narrowed=not sort or len(self.active()) > 1)
             queryset, self.fuzzy = result.queryset, result.fuzzy
         if data.get("thema"):
             queryset = queryset.filter(themas=data["thema"])

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchQueryField, SearchRank, TrigramWordSimilarity
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -28,7 +28,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
+    TextField,
     Value,
     When,
 )
@@ -107,7 +107,11 @@ def _prefix_query(words: list[str]) -> SearchQuery | None:
 
 
 def search_aanbod(queryset: QuerySet, query: str, *, narrowed: bool = False) -> SearchResult:
-    """Narrow `queryset` (of Aanbod) to what matches `query`, annotated with a `rank` (higher is better)."""
+    """Narrow `queryset` (of Aanbod) to what matches `query`, annotated with a `rank` (higher is better).
+
+    `narrowed`: other conditions narrow the result, or it is a set other rows are looked up in (the
+    agenda); the page's statement then shows the planner the query, to weigh against the rest.
+    """
     query = clean_query(query)
     words = words_of(query)
     if not words:
@@ -121,22 +125,25 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
     text_query = SearchQuery(" ".join(words), config=CONFIG, search_type="websearch")
     prefix_query = _prefix_query(words)
     combined = text_query | prefix_query if prefix_query is not None else text_query
-    if narrowed:
-        # Other filters narrow the list further: the planner tests the search documents of what they
-        # leave, a few hundred rows, cheaper than every match's id from the index.
-        matched = queryset.filter(search_vector=combined)
-        if _has_any(matched):
-            return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
-        ids = "{}"
-    else:
-        ids = _matching_ids(queryset, queryset.model._base_manager.filter(search_vector=combined))
-    if ids != "{}":
-        # One array parameter, not an IN list of a thousand: cheap to compile, and planned by its length.
-        # Kept as the array's text: psycopg would parse, and quote again, each of a thousand ids (4 ms).
-        matched_ids = RawSQL("SELECT unnest(%s::bigint[])", (ids,))
-        return SearchResult(
-            queryset.filter(pk__in=matched_ids).annotate(rank=SearchRank(F("search_vector"), combined))
-        )
+    # Whether anything matches: the stemmed words first, then the prefixes (the query is the OR of both).
+    # The GIN index finds a word at once but must walk every word that starts with a prefix (`slap…`):
+    # the probe of `slapen` takes 0.8 ms instead of 1.2 (planning included), and nothing to find costs two
+    # index probes.
+    if _has_any(queryset, [text_query] if prefix_query is None else [text_query, prefix_query]):
+        if narrowed:
+            # Other filters narrow the list further, or its matches are a set other rows are looked up in
+            # (the agenda's activities): the planner weighs the search against the rest, seeing the query.
+            # It tests the search documents of what the filters leave, a few hundred rows, cheaper than
+            # every match's id from the index; it walks the activities in order of start until a page of
+            # them belongs to a match, where the opaque query, estimated at 0.5% of the aanbod, made it
+            # fetch every activity of every match (agenda `q=slapen`: 60 ms of SQL instead of 10).
+            matched = queryset.filter(search_vector=combined)
+        else:
+            # The page's own statement finds the matches through the GIN index, ranks and counts them:
+            # each match is read once. The query is opaque to the planner (`_Opaque`), which would
+            # otherwise expect a prefix query to match most of the aanbod and read the whole table.
+            matched = queryset.filter(_Matches(F("search_vector"), _Opaque(combined, output_field=_TSQUERY)))
+        return SearchResult(matched.annotate(rank=SearchRank(F("search_vector"), combined)))
 
     # Nothing matched: perhaps a typo. Compare with the words of titles, summaries and names.
     phrase = " ".join(words)
@@ -152,22 +159,52 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
     # find the candidates instead of a similarity computed for every aanbod. Partner and thema matches come
     # in as arrays of ids computed once in the same statement (`= ANY(ARRAY(…))`), keeping every branch of
     # the OR on aanbod's own indexes: no round trip for them, and no list of hundreds of ids to plan twice.
-    themas = Thema.objects.annotate(
-        similarity=Greatest(
-            TrigramWordSimilarity(phrase, "naam"),
-            TrigramWordSimilarity(phrase, "naam_en"),
-            TrigramWordSimilarity(phrase, "naam_fr"),
-        )
-    ).filter(similarity__gte=TRIGRAM_THRESHOLD)
-    in_thema = Aanbod.themas.through.objects.filter(_AnyOf(F("thema_id"), Subquery(themas.values("pk"))))
-    partners = Partner.objects.filter(naam__trigram_word_similar=phrase).values("pk")
+    # The phrase `%>` compares with is opaque to the planner (`_Opaque`): estimating `samenvatting %> 'x'`
+    # computes the similarity of every summary in the column's statistics (2.5 ms of planning, of 20).
+    hidden = _Opaque(Value(phrase, output_field=TextField()))
+    # The partner and thema sets as plain SQL (they name no column of the outer query): as three querysets,
+    # their expressions resolved when built and compiled again for the page's statement, they cost the
+    # typo pass 1.5 ms of Python.
+    partners = RawSQL(
+        f"SELECT id FROM {Partner._meta.db_table} WHERE naam %%> (SELECT %s::text)",
+        (phrase,),
+    )
+    in_thema = RawSQL(
+        f"SELECT aanbod_id FROM {Aanbod.themas.through._meta.db_table} WHERE thema_id = ANY(ARRAY("
+        f"SELECT id FROM {Thema._meta.db_table} WHERE GREATEST(word_similarity(%s, naam), "
+        f"word_similarity(%s, naam_en), word_similarity(%s, naam_fr)) >= {float(TRIGRAM_THRESHOLD)}))",
+        (phrase, phrase, phrase),
+    )
     condition = (
-        Q(titel__trigram_word_similar=phrase)
-        | Q(samenvatting__trigram_word_similar=phrase)
-        | Q(_AnyOf(F("partner_id"), Subquery(partners)))
-        | Q(_AnyOf(F("pk"), Subquery(in_thema.values("aanbod_id"))))
+        Q(titel__trigram_word_similar=hidden)
+        | Q(samenvatting__trigram_word_similar=hidden)
+        | Q(_AnyOf(F("partner_id"), partners))
+        | Q(_AnyOf(F("pk"), in_thema))
     )
     return SearchResult(similar.filter(condition), fuzzy=True)
+
+
+class _Opaque(Func):
+    """`(SELECT expression)`: a value the planner cannot see into (an InitPlan, computed once).
+
+    It then estimates a condition on it with the operator's default selectivity instead of from the
+    column's statistics: a full-text match with 0.5% of the rows, where the prefix query `slapen` →
+    'slap' | 'slapen':* | 'slaap':* was estimated at two thirds of the aanbod (the planner would read the
+    whole table and test every search document), and a trigram `%>` with 1%, where the estimate itself
+    computed the similarity of every value in the statistics. Indexes still serve the condition."""
+
+    template = "(SELECT %(expressions)s)"
+
+
+_TSQUERY = SearchQueryField()
+
+
+class _Matches(Func):
+    """`search_vector @@ query`, with a query expression (the `search_vector=` lookup wants a SearchQuery)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
 
 
 class _AnyOf(Func):
@@ -179,55 +216,37 @@ class _AnyOf(Func):
     output_field = BooleanField()
 
 
-def _has_any(queryset: QuerySet) -> bool:
-    """Whether the full-text match finds anything, cheaply whether it finds much or nothing.
+def _has_any(queryset: QuerySet, queries: list) -> bool:
+    """Whether anything in `queryset` matches one of the full-text `queries` (tried in order, in one
+    statement), found through the GIN index: nothing to find costs an index probe, much to find stops at
+    the first hit.
 
-    `exists()` is planned for its first row: the planner expects some 1% of the aanbod to match any
-    prefix query, so it reads the table in order, hoping for an early hit, and a query that matches
-    nothing (a typo) then tests every row's search document, stored out of line (50 ms at 5,000 aanbod).
-    A MATERIALIZED CTE is planned for all its rows instead (the GIN index when few are expected) and still
-    read lazily: nothing to find costs an index probe, much to find stops at the first hit.
+    Each query is opaque to the planner (`_Opaque`), which takes the GIN index however many matches the
+    statistics promise, and each is tried in a MATERIALIZED CTE, planned for all its rows, never for the
+    first only: `exists()` would read the table in order, hoping for an early hit, and a query that matches
+    nothing (a typo) would test every row's search document. A CTE is still read lazily, and `OR` tries
+    the next one only when the one before found nothing. The rows of `queryset` are compiled once.
     """
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{_SET_THRESHOLD}; WITH matched AS MATERIALIZED ({sql}) SELECT EXISTS (SELECT 1 FROM matched)",
-            params,
+    visible = queryset.order_by().values("pk", "search_vector").query
+    visible_sql, visible_params = visible.sql_with_params()
+    compiler = visible.get_compiler(connection=connection)
+    ctes, tests, params = [], [], []
+    for i, query in enumerate(queries):
+        query_sql, query_params = compiler.compile(query.resolve_expression(visible))
+        ctes.append(
+            f"matched{i} AS MATERIALIZED (SELECT 1 FROM ({visible_sql}) AS visible "
+            f"WHERE visible.search_vector @@ (SELECT {query_sql}))"
         )
-        cursor.nextset()
+        tests.append(f"EXISTS (SELECT 1 FROM matched{i})")
+        params += [*visible_params, *query_params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} SELECT {' OR '.join(tests)}, {_SET_THRESHOLD}", params)
         return cursor.fetchone()[0]
 
 
-def _matching_ids(queryset: QuerySet, matched: QuerySet) -> str:
-    """The ids in `queryset` among `matched` (a full-text match), found through the GIN index, as an array
-    literal ('{1,2,3}', '{}' for none).
-
-    The planner expects a prefix query (`slapen` → 'slap' | 'slapen':* | 'slaap':*) to match most of the
-    aanbod and would read the whole table, testing every row's search document (1,700 buffer reads, 8 ms
-    at 5,000 aanbod; 17,500 and 35 ms before aanbod/0021 kept documents in line), where the index finds the
-    1,300 matches in 2 ms: sequential scans are off for this one statement (SET LOCAL in the same implicit
-    transaction, reset after it). The page query then ranks only these ids, and nothing to find (a typo)
-    costs an index probe.
-    """
-    matched_sql, matched_params = matched.order_by().values("pk").query.sql_with_params()
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{_SET_THRESHOLD}; SET LOCAL enable_seqscan = off; "
-            f"WITH matched AS MATERIALIZED ({matched_sql}) "
-            f"SELECT ARRAY(SELECT visible.pk FROM ({sql}) AS visible "
-            "WHERE visible.pk IN (SELECT pk FROM matched))::text; "
-            "RESET enable_seqscan",
-            (*matched_params, *params),
-        )
-        cursor.nextset()
-        cursor.nextset()
-        return cursor.fetchone()[0]
-
-
-# `%>` (the typo pass) compares with pg_trgm.word_similarity_threshold: the probes that decide whether the
-# typo pass runs make it ours for this connection in the same round trip (a constant: no parameter).
-_SET_THRESHOLD = f"SET pg_trgm.word_similarity_threshold = {float(TRIGRAM_THRESHOLD)}"
+# `%>` (the typo pass) compares with pg_trgm.word_similarity_threshold: the probe that decides whether the
+# typo pass runs makes it ours for this connection, in its own SELECT (a constant: no parameter).
+_SET_THRESHOLD = f"set_config('pg_trgm.word_similarity_threshold', '{float(TRIGRAM_THRESHOLD)}', false)"
 
 
 def _search_fallback(queryset: QuerySet, query: str, words: list[str]) -> QuerySet:

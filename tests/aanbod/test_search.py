@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from aanbod.models import Aanbod, Thema
 from aanbod.search import _search_fallback, clean_query, prefix_forms, search_aanbod, words_of
@@ -67,6 +68,79 @@ def test_exact_words_are_not_reported_as_fuzzy(postgres, slaap):
     result = search_aanbod(Aanbod.objects.gepubliceerd(), "peuterturnen")
     assert result.fuzzy is False
     assert [a.titel for a in result.queryset] == ["Peuterturnen"]
+
+
+@pytest.mark.parametrize("narrowed", [False, True])
+def test_the_typo_pass_runs_only_when_nothing_matches_with_other_filters_or_not(postgres, slaap, narrowed):
+    """`slaapprob` is no word of any document, only the beginning of one: the probe for the stemmed words
+    finds nothing, the one for the prefixes must still keep the typo pass away."""
+    exact = search_aanbod(Aanbod.objects.gepubliceerd(), "slaapprob", narrowed=narrowed)
+    assert exact.fuzzy is False
+    assert [a.titel for a in exact.queryset] == ["Slaapproblemen bij baby's"]
+    typo = search_aanbod(Aanbod.objects.gepubliceerd(), "peuetr", narrowed=narrowed)
+    assert typo.fuzzy is True
+    assert [a.titel for a in typo.queryset] == ["Peuterturnen"]
+
+
+def test_the_typo_pass_finds_partner_and_thema_names(postgres, db):
+    aanbod = factories.AanbodFactory(
+        titel="Babbelmoment", samenvatting="Koffie en een babbel.", themas=[Thema.objects.get(slug="slapen")]
+    )
+    aanbod.partner.naam = "Opvoedingswinkel Zonnestraal"
+    aanbod.partner.save()
+    factories.AanbodFactory(titel="Koken met weinig geld", samenvatting="Gezond en goedkoop.")
+    for typo in ("zonnestarl", "sleepp"):  # the partner's name; the thema's English name (Sleep)
+        result = search_aanbod(Aanbod.objects.gepubliceerd(), typo)
+        assert result.fuzzy is True
+        assert [a.titel for a in result.queryset] == ["Babbelmoment"]
+
+
+def test_a_word_too_short_for_a_prefix_is_found_whole(postgres, db):
+    factories.AanbodFactory(titel="Babbelen in de XL-zaal", samenvatting="Voor iedereen.")
+    factories.AanbodFactory(titel="Koken met weinig geld", samenvatting="Gezond en goedkoop.")
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), "xl")
+    assert result.fuzzy is False
+    assert [a.titel for a in result.queryset] == ["Babbelen in de XL-zaal"]
+
+
+def test_a_match_costs_one_probe_and_the_page_one_statement(postgres, slaap):
+    """The probe answers whether anything matches (and sets the typo pass's threshold in the same
+    statement); the page's statement finds, ranks and counts the matches itself: no list of ids in
+    between, and no statement of its own for a setting."""
+    with CaptureQueriesContext(connection) as captured:
+        result = search_aanbod(Aanbod.objects.gepubliceerd(), "slapen")
+        assert len(captured.captured_queries) == 1
+        titles = [a.titel for a in result.queryset.order_by("-rank", "titel")]
+    assert len(captured.captured_queries) == 2
+    assert titles[:2] == ["Rustig slapen zonder zorgen", "Slaapproblemen bij baby's"]
+    assert not any(q["sql"].lstrip().upper().startswith("SET") for q in captured.captured_queries)
+
+
+def test_the_typo_pass_sets_its_own_threshold(postgres, slaap):
+    """`peuetr` is 0.43 similar to `Peuterturnen`, below pg_trgm's default threshold (0.6)."""
+    with connection.cursor() as cursor:
+        cursor.execute("RESET pg_trgm.word_similarity_threshold")
+    result = search_aanbod(Aanbod.objects.gepubliceerd(), "peuetr")
+    assert result.fuzzy is True
+    assert [a.titel for a in result.queryset] == ["Peuterturnen"]
+
+
+def test_the_agenda_lists_the_activities_of_what_the_search_finds(postgres, client, slaap):
+    """Unsorted, the search is the agenda's set of aanbod (`narrowed`: the planner sees the query)."""
+    probleem, zorgen, _verhaal = slaap
+    peuter = Aanbod.objects.get(titel="Peuterturnen")
+    koken = Aanbod.objects.get(titel="Koken met weinig geld")
+    for aanbod in (probleem, zorgen, peuter, koken):
+        factories.ActiviteitFactory(aanbod=aanbod)
+
+    def agenda(query: str) -> set[str]:
+        page = client.get("/en/agenda/", {"q": query}).context["page"]
+        return {a.aanbod.titel for a in page.object_list}
+
+    assert agenda("slaapprob") == {"Slaapproblemen bij baby's"}
+    assert agenda("slapen") == {"Slaapproblemen bij baby's", "Rustig slapen zonder zorgen"}
+    assert agenda("peuetr") == {"Peuterturnen"}  # the typo pass
+    assert agenda("xylofoonconcert") == set()
 
 
 def test_accents_do_not_matter(postgres, db):
