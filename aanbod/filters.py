@@ -44,7 +44,7 @@ from huisvanhetkind.lib.pagecache import for_version
 from partners.models import Gemeente
 
 from .models import MAX_LEEFTIJD, Aanbod, Activiteit, Levensfase, Locatie, Openingsuur, Taal, Thema
-from .search import MAX_QUERY_LENGTH, clean_query, search_aanbod
+from .search import MAX_QUERY_LENGTH, SearchResult, clean_query, search_aanbod
 
 LEEFTIJDEN_IN_LIJST = range(0, 19)
 KM_PER_DEGREE = 111.2
@@ -352,7 +352,7 @@ class AanbodFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = AanbodFilterForm
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, typo_later=False):
         # django_filters.FilterSet.__init__, less its deep copy of every filter (with its field and
         # widget) on each page view: `filters` is copied when first used, and the form class is built once.
         self.is_bound = data is not None
@@ -361,6 +361,10 @@ class AanbodFilter(django_filters.FilterSet):
         self.request = request
         self.form_prefix = prefix
         self.fuzzy = False
+        # The list (`qs`) searches without asking first whether the words match anything; the view asks
+        # `typo_fallback()` when the list came out empty (aanbod.search.search_aanbod, `probe`).
+        self.typo_later = typo_later
+        self._typo = None
         self._facts = {}
         fields = self.form.fields
         fields["sort"].required = False
@@ -440,12 +444,19 @@ class AanbodFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return self.apply(queryset, dates=True, sort=True)
 
-    def apply(self, queryset: QuerySet, *, dates: bool, sort: bool) -> QuerySet:
+    def apply(
+        self, queryset: QuerySet, *, dates: bool, sort: bool, search: SearchResult | None = None
+    ) -> QuerySet:
         data = self.cleaned
         if data.get("q"):
             # Unsorted, the list is the agenda's set of aanbod, looked up among the coming activities.
-            result = search_aanbod(queryset, data["q"], narrowed=not sort or len(self.active()) > 1)
-            queryset, self.fuzzy = result.queryset, result.fuzzy
+            result = search or search_aanbod(
+                queryset,
+                data["q"],
+                narrowed=not sort or len(self.active()) > 1,
+                probe=not (sort and self.typo_later),
+            )
+            queryset, self.fuzzy, self._typo = result.queryset, result.fuzzy, result.typo
         if data.get("thema"):
             queryset = queryset.filter(themas=data["thema"])
         if data.get("soort"):
@@ -465,6 +476,16 @@ class AanbodFilter(django_filters.FilterSet):
         if sort:
             queryset = self.sort_queryset(queryset, self.sort_order)
         return queryset
+
+    def typo_fallback(self) -> QuerySet | None:
+        """The list once more with the words close to the search text (a typo), when `qs` came out empty
+        because the words match nothing at all; None when they do match (the other filters left nothing)
+        or when there was no search. Sets `fuzzy`."""
+        typo = self._typo() if self._typo is not None else None
+        self._typo = None
+        if typo is None:
+            return None
+        return self.apply(self.queryset.all(), dates=True, sort=True, search=typo)
 
     def filter_gemeente(self, queryset, gemeenten: list[Gemeente]):
         """What takes place in the gemeente(n), and what is open to their residents wherever it is.

@@ -13,6 +13,7 @@ summaries, partner and thema names (`peuetr` → `peuter`), found through GIN tr
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQueryField, TrigramWordSimilarity
@@ -56,6 +57,9 @@ _DUTCH_ENDINGS = ("en", "es", "e", "s")
 class SearchResult:
     queryset: QuerySet
     fuzzy: bool = False
+    # With `probe=False`: the typo pass, for a list that came out empty. It probes whether the words
+    # match anything at all and gives None when they do (the list is empty for its other filters).
+    typo: Callable[[], "SearchResult | None"] | None = None
 
 
 def clean_query(value: str | None) -> str:
@@ -107,22 +111,27 @@ def _prefix_query(words: list[str]) -> str | None:
     return " & ".join(groups)
 
 
-def search_aanbod(queryset: QuerySet, query: str, *, narrowed: bool = False) -> SearchResult:
+def search_aanbod(
+    queryset: QuerySet, query: str, *, narrowed: bool = False, probe: bool = True
+) -> SearchResult:
     """Narrow `queryset` (of Aanbod) to what matches `query`, annotated with a `rank` (higher is better).
 
     `narrowed`: other conditions narrow the result, or it is a set other rows are looked up in (the
     agenda); the page's statement then shows the planner the query, to weigh against the rest.
+    `probe=False`: the words are taken to match, without asking first; a caller whose list comes out
+    empty asks `SearchResult.typo()` for the typo pass. A list that finds something (most searches) then
+    costs its page statement alone.
     """
     query = clean_query(query)
     words = words_of(query)
     if not words:
         return SearchResult(queryset.annotate(rank=Value(0.0, output_field=FloatField())))
     if connection.vendor == "postgresql":
-        return _search_postgres(queryset, query, words, narrowed=narrowed)
+        return _search_postgres(queryset, words, narrowed=narrowed, probe=probe)
     return SearchResult(_search_fallback(queryset, query, words))
 
 
-def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrowed: bool) -> SearchResult:
+def _search_postgres(queryset: QuerySet, words: list[str], *, narrowed: bool, probe: bool) -> SearchResult:
     # The queries as SQL of our own (they name no column): as SearchQuery objects they were resolved and
     # compiled anew in the probe and three times in the page's statement (match, rank, count window), for
     # 1.3 ms of Python a search (the list with `slapen` 13.4 → 12.1 ms in process).
@@ -136,24 +145,39 @@ def _search_postgres(queryset: QuerySet, query: str, words: list[str], *, narrow
     # The GIN index finds a word at once but must walk every word that starts with a prefix (`slap…`):
     # the probe of `slapen` takes 0.8 ms instead of 1.2 (planning included), and nothing to find costs two
     # index probes.
-    if _has_any(queryset, [text_query] if prefix_query is None else [text_query, prefix_query]):
-        if narrowed:
-            # Other filters narrow the list further, or its matches are a set other rows are looked up in
-            # (the agenda's activities): the planner weighs the search against the rest, seeing the query.
-            # It tests the search documents of what the filters leave, a few hundred rows, cheaper than
-            # every match's id from the index; it walks the activities in order of start until a page of
-            # them belongs to a match, where the opaque query, estimated at 0.5% of the aanbod, made it
-            # fetch every activity of every match (agenda `q=slapen`: 60 ms of SQL instead of 10).
-            matched = queryset.filter(_Matches(F("search_vector"), combined))
-        else:
-            # The page's own statement finds the matches through the GIN index, ranks and counts them:
-            # each match is read once. The query is opaque to the planner (`_Opaque`), which would
-            # otherwise expect a prefix query to match most of the aanbod and read the whole table.
-            matched = queryset.filter(_Matches(F("search_vector"), _Opaque(combined, output_field=_TSQUERY)))
-        rank = Func(F("search_vector"), combined, function="ts_rank", output_field=FloatField())
-        return SearchResult(matched.annotate(rank=rank))
+    queries = [text_query] if prefix_query is None else [text_query, prefix_query]
+    if not probe:
+        return SearchResult(
+            _full_text(queryset, combined, narrowed=narrowed),
+            typo=lambda: None if _has_any(queryset, queries) else _typo_pass(queryset, words),
+        )
+    if _has_any(queryset, queries):
+        return SearchResult(_full_text(queryset, combined, narrowed=narrowed))
+    return _typo_pass(queryset, words)
 
-    # Nothing matched: perhaps a typo. Compare with the words of titles, summaries and names.
+
+def _full_text(queryset: QuerySet, combined: "_TsQuery", *, narrowed: bool) -> QuerySet:
+    """`queryset` narrowed to the full-text matches of `combined`, ranked."""
+    if narrowed:
+        # Other filters narrow the list further, or its matches are a set other rows are looked up in
+        # (the agenda's activities): the planner weighs the search against the rest, seeing the query.
+        # It tests the search documents of what the filters leave, a few hundred rows, cheaper than
+        # every match's id from the index; it walks the activities in order of start until a page of
+        # them belongs to a match, where the opaque query, estimated at 0.5% of the aanbod, made it
+        # fetch every activity of every match (agenda `q=slapen`: 60 ms of SQL instead of 10).
+        matched = queryset.filter(_Matches(F("search_vector"), combined))
+    else:
+        # The page's own statement finds the matches through the GIN index, ranks and counts them:
+        # each match is read once. The query is opaque to the planner (`_Opaque`), which would
+        # otherwise expect a prefix query to match most of the aanbod and read the whole table.
+        matched = queryset.filter(_Matches(F("search_vector"), _Opaque(combined, output_field=_TSQUERY)))
+    rank = Func(F("search_vector"), combined, function="ts_rank", output_field=FloatField())
+    return matched.annotate(rank=rank)
+
+
+def _typo_pass(queryset: QuerySet, words: list[str]) -> SearchResult:
+    """Nothing matched: perhaps a typo. Needs the threshold the probe (`_has_any`) sets."""
+    # Compare with the words of titles, summaries and names.
     phrase = " ".join(words)
     similar = queryset.annotate(
         rank=Greatest(

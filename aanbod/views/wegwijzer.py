@@ -333,16 +333,22 @@ def understood_url(request: HttpRequest) -> str | None:
 def aanbod_list(request: HttpRequest) -> HttpResponse:
     if url := understood_url(request):
         return redirect(url)
-    filterset = AanbodFilter(request.GET, request=request)
+    filterset = AanbodFilter(request.GET, request=request, typo_later=True)
     # Kept cards (with a data version) need only the page's ids: the cards tag loads the others.
     kept = getattr(request, "data_version", None) is not None
-    page = paginate_with_count(
-        request,
-        filterset.qs if kept else with_card_data(filterset.qs, prefetch=False),
-        PAGE_SIZE,
-        in_query=filterset.counts_in_query,
-        card_rows=kept,
-    )
+
+    def list_page(queryset: QuerySet) -> Page:
+        return paginate_with_count(
+            request,
+            queryset if kept else with_card_data(queryset, prefetch=False),
+            PAGE_SIZE,
+            in_query=filterset.counts_in_query,
+            card_rows=kept,
+        )
+
+    page = list_page(filterset.qs)
+    if not page.paginator.count and (close := filterset.typo_fallback()) is not None:
+        page = list_page(close)  # nothing matched the words: what comes close to them (a typo)
     return render(
         request,
         "aanbod/wegwijzer/aanbod_list.html",

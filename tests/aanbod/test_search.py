@@ -240,3 +240,25 @@ def test_prefix_forms_undo_the_open_syllable():
     assert prefix_forms("slapen") == ["slapen", "slap", "slaap"]
     assert prefix_forms("peuter") == ["peuter"]
     assert prefix_forms("kinderen") == ["kinderen", "kinder"]
+
+
+# ---- The list asks for the typo pass only when it comes out empty (PostgreSQL) -----------------------
+def test_the_list_finds_matches_without_probing_first(postgres, client, slaap):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/aanbod/", {"q": "slapen"})
+    assert response.context["fuzzy"] is False
+    assert "Rustig slapen zonder zorgen" in [a.titel for a in factories.listed_aanbod(response)]
+    assert not [q["sql"] for q in captured.captured_queries if "MATERIALIZED" in q["sql"]]
+
+
+def test_an_empty_list_of_a_typo_shows_what_comes_close(postgres, client, slaap):
+    response = client.get("/aanbod/", {"q": "peuetr"})
+    assert response.context["fuzzy"] is True
+    assert [a.titel for a in factories.listed_aanbod(response)] == ["Peuterturnen"]
+
+
+def test_a_list_left_empty_by_its_filters_is_no_typo(postgres, client, slaap):
+    """`slapen` matches, but not for parents-to-be: the list is empty, and says nothing of close words."""
+    response = client.get("/aanbod/", {"q": "slapen", "leeftijd": "aanstaand"})
+    assert response.context["fuzzy"] is False
+    assert response.context["page"].paginator.count == 0
