@@ -3,7 +3,7 @@
 import functools
 import hashlib
 import json
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 
 import pyphen
 from django import forms, template
@@ -216,10 +216,11 @@ def month_names():
 def query_without(context, *names):
     """This page's URL without the given parameters (and without `page`)."""
     request = context["request"]
-    query = request.GET.copy()
-    for name in (*names, "page"):
-        query.pop(name, None)
-    encoded = query.urlencode()
+    dropped = {*names, "page"}
+    # As QueryDict.urlencode() would write it, without copying the QueryDict for every chip.
+    encoded = urlencode(
+        [(key, value) for key, values in request.GET.lists() if key not in dropped for value in values]
+    )
     return request.path + (f"?{encoded}" if encoded else "")
 
 
@@ -352,17 +353,8 @@ def language_links(context):
     match = getattr(request, "resolver_match", None)
     partly = bool(match and match.url_name in DUTCH_CONTENT_PAGES)
     links = []
-    for code, name in settings.LANGUAGES:
-        with translation.override(code):
-            own_name = str(name)
-            is_translation = code != settings.LANGUAGE_CODE
-            if is_translation:
-                # Said in the link's own language: who picks French reads French.
-                own_name = _("%(language)s (translation)") % {"language": own_name}
-                if partly:
-                    own_name = _("%(language)s, the texts of activities and partners stay in Dutch") % {
-                        "language": own_name
-                    }
+    for code, _name in settings.LANGUAGES:
+        own_name, is_translation = _language_name(code, partly)
         links.append(
             {
                 "code": code,
@@ -378,6 +370,22 @@ def language_links(context):
     return links
 
 
+@functools.lru_cache(maxsize=16)
+def _language_name(code: str, partly: bool) -> tuple[str, bool]:
+    """A language's name in its own language for the switcher, and whether it is a translation."""
+    with translation.override(code):
+        own_name = str(dict(settings.LANGUAGES)[code])
+        is_translation = code != settings.LANGUAGE_CODE
+        if is_translation:
+            # Said in the link's own language: who picks French reads French.
+            own_name = _("%(language)s (translation)") % {"language": own_name}
+            if partly:
+                own_name = _("%(language)s, the texts of activities and partners stay in Dutch") % {
+                    "language": own_name
+                }
+    return own_name, is_translation
+
+
 def _translated(request, path: str, code: str) -> str:
     """`translate_url(path, code)`, from the match the request already has instead of resolving the path
     again for every language (the URL resolver walks every pattern of the site)."""
@@ -386,12 +394,21 @@ def _translated(request, path: str, code: str) -> str:
     if match is None or unquote(parsed.path) != request.path_info:
         return translate_url(path, code)
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    url = _reverse_in(code, get_script_prefix(), name, tuple(match.args), tuple(sorted(match.kwargs.items())))
+    if url is None:
+        return path
+    return urlunsplit((parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment))
+
+
+@functools.lru_cache(maxsize=1024)
+def _reverse_in(code: str, script_prefix: str, name: str, args: tuple, kwargs: tuple) -> str | None:
+    """`reverse()` in a language (None when the URL does not exist in it), kept: the same few pages in three
+    languages on every page view. The script prefix is part of the key because `reverse` prepends it."""
     with translation.override(code):
         try:
-            url = reverse(name, args=match.args, kwargs=match.kwargs)
+            return reverse(name, args=args, kwargs=dict(kwargs))
         except NoReverseMatch:
-            return path
-    return urlunsplit((parsed.scheme, parsed.netloc, url, parsed.query, parsed.fragment))
+            return None
 
 
 _LABELS: dict[tuple, dict] = {}
@@ -549,3 +566,5 @@ def url_name(context) -> str:
 @receiver(setting_changed)
 def _forget_chrome(**kwargs) -> None:
     _CHROME.clear()
+    _language_name.cache_clear()
+    _reverse_in.cache_clear()

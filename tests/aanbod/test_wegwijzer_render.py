@@ -325,3 +325,16 @@ def test_only_a_typo_costs_a_probe_and_a_second_page(postgres, client):
         assert [a.titel for a in factories.listed_aanbod(response)] == ["Peuterturnen"]
         counted[query] = len(captured.captured_queries)
     assert counted["peuetr"] == counted["peuter"] + 2
+
+
+def test_query_without_writes_the_query_as_querydict_does():
+    from aanbod.templatetags.wegwijzer import query_without
+
+    request = RequestFactory().get(
+        "/aanbod/", {"q": "ouders & baby's", "gemeente": "Sint-Niklaas", "x": ["é", "a b"], "page": "2"}
+    )
+    expected = request.GET.copy()
+    for name in ("q", "page"):
+        expected.pop(name)
+    assert query_without({"request": request}, "q") == f"/aanbod/?{expected.urlencode()}"
+    assert query_without({"request": request}, "q", "gemeente", "x") == "/aanbod/"
