@@ -18,10 +18,12 @@ from django.db import connection
 from django.db.models import (
     Avg,
     Case,
+    CharField,
     Count,
     ExpressionWrapper,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -31,7 +33,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -699,27 +700,55 @@ def with_distance(queryset: QuerySet, centre: tuple[float, float]) -> QuerySet:
     metres of the true distance over the tens of kilometres that matter here. `distance_km` turns it
     into kilometres.
     """
-    lat0, lon0 = centre
-    scale = math.cos(math.radians(lat0))
-    dlat = Cast("latitude", FloatField()) - Value(lat0)
-    dlon = (Cast("longitude", FloatField()) - Value(lon0)) * Value(scale)
-    places = (
-        Locatie._base_manager.filter(latitude__isnull=False, longitude__isnull=False)
-        .filter(
-            Q(aanbod=OuterRef("pk"))
-            | Q(
-                activiteiten__aanbod=OuterRef("pk"),
-                activiteiten__geannuleerd=False,
-                activiteiten__einde__gte=timezone.now(),
-            )
-        )
-        .annotate(d2=ExpressionWrapper(dlat * dlat + dlon * dlon, output_field=FloatField()))
-        .order_by("d2")
-    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     return queryset.annotate(
-        afstand2=Subquery(places.values("d2")[:1], output_field=FloatField()),
-        plaats=Subquery(places.values("gemeente__naam")[:1]),
+        afstand2=NearestPlace(centre, now, output_field=FloatField()),
+        plaats=NearestPlace(centre, now, naam=True, output_field=CharField()),
     )
+
+
+class NearestPlace(Func):
+    """The squared distance to an aanbod's nearest located place (`naam=True`: its gemeente's name): among
+    its own places and those of its coming activities, each found by the aanbod's id in an index.
+
+    Written as SQL: the ORM's one subquery over places with an OR across both joins read every activity of
+    every place for every aanbod (gemeente=gent with located places at 5,000 aanbod and 50,000 activities:
+    50 s a page; this way 2 index lookups an aanbod). The aanbod's id is the one expression, so the ORM
+    still names the outer row whatever its alias.
+    """
+
+    def __init__(self, centre: tuple[float, float], now, *, naam: bool = False, output_field=None):
+        super().__init__(F("pk"), output_field=output_field)
+        self.centre, self.now, self.naam = centre, now, naam
+
+    def as_sql(self, compiler, connection, **extra_context):
+        pk_sql, pk_params = compiler.compile(self.source_expressions[0])
+        lat0, lon0 = self.centre
+        scale = math.cos(math.radians(lat0))
+        d2 = (
+            "((CAST(p.latitude AS DOUBLE PRECISION) - %s) * (CAST(p.latitude AS DOUBLE PRECISION) - %s)"
+            " + ((CAST(p.longitude AS DOUBLE PRECISION) - %s) * %s)"
+            " * ((CAST(p.longitude AS DOUBLE PRECISION) - %s) * %s))"
+        )
+        d2_params = [lat0, lat0, lon0, scale, lon0, scale]
+        located = "p.latitude IS NOT NULL AND p.longitude IS NOT NULL"
+        locatie = Locatie._meta.db_table
+        places = (
+            f"SELECT p.gemeente_id, {d2} AS d2 FROM {Aanbod.locaties.through._meta.db_table} t"
+            f" JOIN {locatie} p ON p.id = t.locatie_id WHERE t.aanbod_id = {pk_sql} AND {located}"
+            f" UNION ALL SELECT p.gemeente_id, {d2} AS d2 FROM {Activiteit._meta.db_table} a"
+            f" JOIN {locatie} p ON p.id = a.locatie_id WHERE a.aanbod_id = {pk_sql} AND a.einde >= %s"
+            f" AND NOT a.geannuleerd AND {located}"
+        )
+        params = [*d2_params, *pk_params, *d2_params, *pk_params, self.now]
+        if self.naam:
+            sql = (
+                f"(SELECT g.naam FROM ({places}) places JOIN {Gemeente._meta.db_table} g"
+                " ON g.id = places.gemeente_id ORDER BY places.d2, g.naam LIMIT 1)"
+            )
+        else:
+            sql = f"(SELECT places.d2 FROM ({places}) places ORDER BY places.d2 LIMIT 1)"
+        return sql, params
 
 
 def distance_km(afstand2: float | None) -> float | None:
