@@ -225,6 +225,29 @@ def query_without(context, *names):
 
 
 @register.simple_tag
+def sort_options(explicit_sort: str) -> str:
+    """The <option>s of the list's sort select. "Best match" is the empty value: the page picks the order
+    that fits what is asked (aanbod_list.html), also after a new search."""
+    return _sort_options(translation.get_language(), explicit_sort or "")
+
+
+@functools.lru_cache(maxsize=32)
+def _sort_options(language: str, explicit_sort: str) -> str:
+    from ..filters import Sort
+
+    parts = []
+    for value, label in Sort.CHOICES:
+        if value == Sort.RELEVANCE:
+            value, selected = "", explicit_sort in ("", Sort.RELEVANCE)
+        else:
+            selected = value == explicit_sort
+        parts.append(
+            format_html('<option value="{}"{}>{}</option>', value, " selected" if selected else "", label)
+        )
+    return mark_safe("".join(parts))  # noqa: S308 — every part built by format_html
+
+
+@register.simple_tag
 def select_field(field, choices, empty_label=""):
     """Label, errors and <select> of a filter, built here rather than by Django's widget templates.
 
@@ -568,3 +591,4 @@ def _forget_chrome(**kwargs) -> None:
     _CHROME.clear()
     _language_name.cache_clear()
     _reverse_in.cache_clear()
+    _sort_options.cache_clear()

@@ -36,7 +36,7 @@ from huisvanhetkind.lib import pagecache
 from huisvanhetkind.lib.pagecache import cached_for_visitors, fragment_key
 from partners.models import Netwerk
 
-from ..filters import AanbodFilter, Sort, choice_lists
+from ..filters import AanbodFilter, choice_lists
 from ..ical import calendar_for, calendar_from_events, event_ical, reeks_info
 from ..models import Aanbod, Activiteit, Inschrijving, Locatie, Openingsuur, Reeks
 from ..search import clean_query, understand_query
@@ -267,7 +267,6 @@ def filter_context(filterset: AanbodFilter, request: HttpRequest | None = None) 
     return {
         "filter": filterset,
         "form": filterset.form,
-        "sort_choices": Sort.CHOICES,
         "sort": filterset.sort_order,
         "explicit_sort": filterset.cleaned.get("sort") or "",
         "active_filters": active_filter_labels(filterset, choices),
