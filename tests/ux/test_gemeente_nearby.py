@@ -109,6 +109,25 @@ def test_gemeente_without_located_places_still_lists_open_aanbod(client, catalog
     assert titles == []
 
 
+def test_a_gemeente_without_places_is_not_searched_for_what_is_held_there(client, catalogue):
+    """Nothing can take place where the network has no place: the list does not look for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    factories.AanbodFactory(titel="Voor Destelbergen").gemeenten.set(
+        [Gemeente.objects.get(naam="Destelbergen")]
+    )
+    client.get(reverse("aanbod_list"), {"gemeente": "Destelbergen"})  # the gemeente's facts, kept
+    with CaptureQueriesContext(connection) as captured:
+        _, titles = listed(client, gemeente="Destelbergen")
+    assert titles == ["Voor Destelbergen"]
+    assert not [
+        q for q in captured.captured_queries if "aanbod_activiteit" in q["sql"] and "COUNT(" in q["sql"]
+    ]
+    _, titles = listed(client, gemeente="Lokeren")  # a gemeente with places still looks
+    assert titles[0] == "Zitdag in Lokeren"
+
+
 def test_search_text_with_gemeente_becomes_a_filter(client, catalogue):
     response = client.get(reverse("aanbod_list"), {"q": "zitdag lokeren"})
 
