@@ -515,27 +515,22 @@ class AanbodFilter(django_filters.FilterSet):
 
     def gemeente_facts(self, gemeenten: list[Gemeente]) -> dict:
         """Whether the gemeente(n) are in the werkgebied, whether any place (Locatie) is there, and the
-        centre of their located places: two queries, kept in the cache for the data version when the
-        view gave the request (`request.data_version`). Places are where aanbod and its activities take
-        place: a gemeente without one has nothing held in it, and the list neither looks for it nor sorts
-        by it (many parents live in a gemeente next to the network's)."""
-        version = getattr(self.request, "data_version", None)
-        ids = ",".join(str(pk) for pk in sorted(g.pk for g in gemeenten))
-        key = f"wegwijzer:gemeente-facts:v2:{version}:{ids}"
-        facts = self._facts.get(key)
-        if facts is None and version is not None:
-            facts = cache.get(key)
-        if facts is None:
-            facts = {
-                "in_werkgebied": Gemeente.objects.werkgebied()
-                .filter(pk__in=[g.pk for g in gemeenten])
-                .exists(),
-                **gemeente_places(gemeenten),
-            }
-            if version is not None:
-                cache.set(key, facts, 300)
-        self._facts[key] = facts
-        return facts
+        centre of their located places: two queries, kept in this process for the data version
+        (`pagecache.for_version`) and in this filterset for its filter and its sort. Places are where
+        aanbod and its activities take place: a gemeente without one has nothing held in it, and the list
+        neither looks for it nor sorts by it (many parents live in a gemeente next to the network's)."""
+        ids = tuple(sorted(g.pk for g in gemeenten))
+        key = ("gemeente-facts", *ids)
+        if key not in self._facts:
+            self._facts[key] = for_version(
+                self.request,
+                key,
+                lambda: {
+                    "in_werkgebied": Gemeente.objects.werkgebied().filter(pk__in=ids).exists(),
+                    **gemeente_places(gemeenten),
+                },
+            )
+        return self._facts[key]
 
     def for_leeftijd(self, leeftijd: Levensfase | int) -> Q:
         """Aanbod whose age range contains the age (or overlaps the life stage); no range means all ages."""

@@ -105,6 +105,11 @@ class CardRow:
         self.pk = pk
         self.annotations = annotations
 
+    @classmethod
+    def of(cls, key: tuple, names: list[str]) -> "CardRow":
+        """From a row of `values_list("pk", *names, …)`: what follows the names is not the card's."""
+        return cls(key[0], dict(zip(names, key[1 : 1 + len(names)], strict=True)))
+
     def __getattr__(self, name: str):
         try:
             return self.annotations[name]
@@ -164,15 +169,13 @@ def paginate_with_count(
         # The sort keys are selected too: ORDER BY then names them (a constant such as a search's
         # Value(0.0) rank cannot stand in ORDER BY by itself).
         keys = list(
-            queryset.annotate(results_total=total_count(queryset)).values_list("pk", "results_total", *names)[
+            queryset.annotate(results_total=total_count(queryset)).values_list("pk", *names, "results_total")[
                 start : start + per_page
             ]
         )
         if keys or number == 1:
-            paginator.count = keys[0][1] if keys else 0  # the cached_property, filled in
-            page = Page(
-                [CardRow(key[0], dict(zip(names, key[2:], strict=True))) for key in keys], number, paginator
-            )
+            paginator.count = keys[0][-1] if keys else 0  # the cached_property, filled in
+            page = Page([CardRow.of(key, names) for key in keys], number, paginator)
     if page is None:
         page = paginator.get_page(paginator.num_pages if in_query else request.GET.get("page"))
         if not card_rows:
@@ -182,7 +185,7 @@ def paginate_with_count(
             if paginator.count
             else []
         )
-        page.object_list = [CardRow(key[0], dict(zip(names, key[1:], strict=True))) for key in keys]
+        page.object_list = [CardRow.of(key, names) for key in keys]
     elif not card_rows:
         page.object_list = read_rows(queryset.order_by(), page.object_list)
     return page
